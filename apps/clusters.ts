@@ -1,0 +1,36 @@
+import { ClusterConfig } from '../lib/model/config';
+
+/** One cluster for dev and stage, one for canary and prod. */
+export const clusters: readonly ClusterConfig[] = [
+  {
+    name: 'nonprod',
+    project: 'shop-nonprod',
+    region: 'europe-west1',
+    network: {
+      nodesCidr: '10.10.0.0/20',
+      podsCidr: '10.12.0.0/16',
+      servicesCidr: '10.13.0.0/20',
+      controlPlaneCidr: '172.16.0.0/28',
+      privateServicesCidr: '10.14.0.0/20',
+    },
+    nodePool: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
+    releaseChannel: 'REGULAR',
+    deletionProtection: false,
+  },
+  {
+    name: 'prod',
+    project: 'shop-prod',
+    region: 'europe-west1',
+    network: {
+      nodesCidr: '10.20.0.0/20',
+      podsCidr: '10.22.0.0/16',
+      servicesCidr: '10.23.0.0/20',
+      controlPlaneCidr: '172.16.0.16/28',
+      privateServicesCidr: '10.24.0.0/20',
+    },
+    nodePool: { machineType: 'e2-standard-8', minNodes: 2, maxNodes: 10 },
+    releaseChannel: 'STABLE',
+    deletionProtection: true,
+    argoServer: 'https://prod.clusters.shop.example.com',
+  },
+];

@@ -1,0 +1,52 @@
+// `npm run bench -- --apps N [--runs R]`: times full synths of a synthetic platform of N apps in
+// fresh output directories, Node start-up included, and prints the median run as the last line:
+// {"apps":N,"envs":4,"files":F,"wallMs":W,"peakRssMb":M}
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { platformConfig } from '../apps/platform';
+
+interface Run {
+  readonly files: number;
+  readonly wallMs: number;
+  readonly peakRssMb: number;
+}
+
+function runOnce(apps: number): Run {
+  const out = mkdtempSync(path.join(tmpdir(), 'platform-bench-'));
+  const runner = path.resolve(__dirname, '..', 'scripts', 'run.js');
+  try {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, [runner, 'cli/bench-synth.ts', '--apps', String(apps), '--out', out], {
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+    });
+    const wallMs = Number((process.hrtime.bigint() - start) / 1_000_000n);
+    if (child.status !== 0) throw new Error(`synth of ${apps} apps failed: ${child.stderr.trim()}`);
+    const report = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { files: number; peakRssMb: number };
+    return { files: report.files, wallMs, peakRssMb: report.peakRssMb };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const program = new Command('bench')
+  .option('--apps <n>', 'apps in the synthetic platform', '100')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .parse(process.argv.slice(2), { from: 'user' });
+const opts = program.opts<{ apps: string; runs: string }>();
+const apps = Number(opts.apps);
+const runs = Number(opts.runs);
+if (!Number.isInteger(apps) || apps < 1 || !Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`error: --apps and --runs take whole numbers of at least 1 (got --apps ${opts.apps} --runs ${opts.runs})\n`);
+  process.exit(2);
+}
+const results = Array.from({ length: runs }, () => runOnce(apps));
+results.forEach((r, i) => process.stdout.write(`run ${i + 1}: ${r.wallMs} ms, ${r.peakRssMb} MB, ${r.files} files\n`));
+const median = [...results].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs / 2)];
+const peak = Math.max(...results.map((r) => r.peakRssMb));
+process.stdout.write(
+  `${JSON.stringify({ apps, envs: platformConfig.environments.length, files: median.files, wallMs: median.wallMs, peakRssMb: peak })}\n`,
+);

@@ -1,0 +1,17 @@
+// Entry point for the cdk8s CLI (`npx cdk8s synth`, see cdk8s.yaml): the Kubernetes plane of the
+// sample platform, written into the directory the CLI names in CDK8S_OUTDIR through the same
+// safe writer as `npm run synth`.
+import { samplePlatform } from '../apps/platform';
+import { sourceCommit } from './source-commit';
+import { formatSummary, runSynth } from './synth-command';
+import * as path from 'node:path';
+
+const outDir = process.env.CDK8S_OUTDIR ?? 'dist';
+const result = runSynth({
+  platform: samplePlatform(),
+  outDir,
+  envs: [],
+  planes: ['kubernetes'],
+  sourceCommit: sourceCommit(path.resolve(__dirname, '..')),
+});
+for (const line of formatSummary(result, outDir)) process.stdout.write(`${line}\n`);

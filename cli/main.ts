@@ -1,0 +1,70 @@
+import { Command, CommanderError } from 'commander';
+import * as path from 'node:path';
+import { samplePlatform } from '../apps/platform';
+import { ConfigError } from '../lib/model/config-error';
+import { UsageError } from './errors';
+import { Plane, PLANES } from './platform-output';
+import { sourceCommit } from './source-commit';
+import { formatSummary, runSynth } from './synth-command';
+
+const PROJECT_DIR = path.resolve(__dirname, '..');
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePlane(value: string | undefined): readonly Plane[] {
+  if (value === undefined) return PLANES;
+  const plane = PLANES.find((p) => p === value);
+  if (plane === undefined) throw new UsageError(`unknown plane "${value}" in --plane; fix: use ${PLANES.join(' or ')}`);
+  return [plane];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('platform')
+    .description('Synthesize the platform: Terraform JSON for GCP and Kubernetes manifests for GitOps.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  let exitCode = 0;
+  program
+    .command('synth')
+    .description('write both planes into an output root (dist/ or a GitOps checkout)')
+    .option('--out <dir>', 'output root', 'dist')
+    .option('--env <name>', 'synthesize only this environment (repeatable)', collect, [])
+    .option('--plane <plane>', `only one plane: ${PLANES.join(' or ')}`)
+    .option('--dry-run', 'report what would change without writing', false)
+    .action(async (opts: { out: string; env: string[]; dryRun: boolean; plane?: string }) => {
+      const result = runSynth({
+        platform: samplePlatform(),
+        outDir: opts.out,
+        envs: opts.env,
+        sourceCommit: sourceCommit(PROJECT_DIR),
+        dryRun: opts.dryRun,
+        planes: parsePlane(opts.plane),
+      });
+      for (const line of formatSummary(result, opts.out)) process.stdout.write(`${line}\n`);
+      exitCode = 0;
+    });
+
+  await program.parseAsync([...argv], { from: 'user' });
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CommanderError) {
+      // Commander has printed its own message; --help and --version end here with 0.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const known = error instanceof ConfigError || error instanceof UsageError;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,25 @@
+import { App, TerraformStack } from 'cdktf';
+import { naming } from '../lib/model/naming';
+import { Platform } from '../lib/model/platform';
+import { BootstrapStack } from './bootstrap-stack';
+import { ClusterStack } from './cluster-stack';
+
+/** A stack with its name, ready to synthesize. */
+export interface NamedStack {
+  readonly name: string;
+  readonly stack: TerraformStack;
+}
+
+/**
+ * The platform's stacks in apply order: the state bootstrap first, then one stack per cluster.
+ * Each stack gets its own cdktf App, so one stack's aspects never visit another's.
+ */
+export function platformStacks(platform: Platform, appFor: (name: string) => App = () => new App()): NamedStack[] {
+  const bootstrap = naming.bootstrapStack();
+  const stacks: NamedStack[] = [{ name: bootstrap, stack: new BootstrapStack(appFor(bootstrap), bootstrap, { state: platform.state }) }];
+  for (const cluster of platform.clusters) {
+    const name = naming.clusterStack(cluster.name);
+    stacks.push({ name, stack: new ClusterStack(appFor(name), name, { cluster, state: platform.state, statePrefix: name }) });
+  }
+  return stacks;
+}

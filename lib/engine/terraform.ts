@@ -1,0 +1,35 @@
+import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { IConstruct } from 'constructs';
+import { stableJson } from './stable-json';
+
+/**
+ * Synthesizes one cdktf stack in memory into plain Terraform JSON: aspects and validations run as
+ * in `cdktf synth`, error annotations fail the run, and cdktf's `//` metadata is dropped so the
+ * JSON holds only `terraform`, `provider`, `resource`, `data`, `locals` and `output` blocks.
+ */
+export function synthStack(stack: TerraformStack): string {
+  invokeAspects(stack);
+  stack.runAllValidations();
+  const errors = stack.node
+    .findAll()
+    .flatMap((node: IConstruct) =>
+      node.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${node.node.path}] ${String(m.data)}`),
+    );
+  if (errors.length > 0) {
+    throw new Error(`stack "${stack.node.id}" has errors: ${errors.join('; ')}`);
+  }
+  return stableJson(withoutMetadata(stack.toTerraform()));
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (key !== '//') out[key] = withoutMetadata(child);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,51 @@
+import { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { Construct } from 'constructs';
+import { ModelObject } from '../model-object';
+
+/** A cluster and namespace an ArgoCD project may deploy to. */
+export interface ArgoDestination {
+  readonly server: string;
+  readonly namespace: string;
+}
+
+/** Props of {@link ArgoProject}. */
+export interface ArgoProjectProps {
+  readonly name: string;
+  /** The namespace ArgoCD runs in. */
+  readonly namespace: string;
+  readonly description: string;
+  /** Git repositories the project's Applications may read. */
+  readonly sourceRepos: readonly string[];
+  readonly destinations: readonly ArgoDestination[];
+  /**
+   * Cluster-scoped kinds the project may manage.
+   * @default - Namespaces only
+   */
+  readonly clusterResources?: readonly { group: string; kind: string }[];
+}
+
+/**
+ * An ArgoCD AppProject that fences the platform's Applications to its own repository, clusters
+ * and namespaces.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
+ */
+export class ArgoProject extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ArgoProjectProps) {
+    super(scope, id);
+    this.name = props.name;
+    new ModelObject<IAppProject>(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        description: props.description,
+        sourceRepos: [...props.sourceRepos],
+        destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+        clusterResourceWhitelist: (props.clusterResources ?? [{ group: '', kind: 'Namespace' }]).map((r) => ({ ...r })),
+        namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+      },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { Construct } from 'constructs';
+import { ArgoSyncPolicy } from '../../model/sync-policy';
+import { ModelObject } from '../model-object';
+import { ArgoDestination } from './app-project';
+
+/** Props of {@link ArgoApplication}. */
+export interface ArgoApplicationProps {
+  readonly name: string;
+  /** The namespace ArgoCD runs in. */
+  readonly namespace: string;
+  /** The AppProject's name. */
+  readonly project: string;
+  readonly repoUrl: string;
+  readonly revision: string;
+  /** The directory in the repository, relative to its root. */
+  readonly path: string;
+  readonly destination: ArgoDestination;
+  readonly syncPolicy: ArgoSyncPolicy;
+  /** @default - no labels */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An ArgoCD Application that syncs one plain directory of manifests: no Helm, no Kustomize.
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
+ */
+export class ArgoApplication extends Construct {
+  constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
+    super(scope, id);
+    const sync = props.syncPolicy;
+    new ModelObject<IApplication>(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        project: props.project,
+        source: { repoURL: props.repoUrl, targetRevision: props.revision, path: props.path, directory: { recurse: false } },
+        destination: { server: props.destination.server, namespace: props.destination.namespace },
+        syncPolicy: {
+          ...(sync.automated ? { automated: { ...sync.automated } } : {}),
+          syncOptions: [...sync.syncOptions],
+        },
+      },
+    });
+  }
+}

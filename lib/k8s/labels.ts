@@ -1,0 +1,26 @@
+/** The recommended Kubernetes labels every object of an app carries. */
+export interface AppLabels {
+  /** `app.kubernetes.io/name`: the app, the same in every environment. */
+  readonly app: string;
+  /** `app.kubernetes.io/instance`: the workload, unique within its namespace. */
+  readonly instance: string;
+  /** `app.kubernetes.io/part-of`: the platform. */
+  readonly partOf: string;
+  /** `app.kubernetes.io/version`: the release tag. */
+  readonly version: string;
+}
+
+/** Labels that select an app's pods; they never change for the life of a workload. */
+export function selectorLabels(l: AppLabels): Record<string, string> {
+  return { 'app.kubernetes.io/name': l.app, 'app.kubernetes.io/instance': l.instance };
+}
+
+/** Every label an app's objects carry. */
+export function appLabels(l: AppLabels): Record<string, string> {
+  return {
+    ...selectorLabels(l),
+    'app.kubernetes.io/part-of': l.partOf,
+    'app.kubernetes.io/version': l.version,
+    'app.kubernetes.io/managed-by': 'platform-synth',
+  };
+}

@@ -1,0 +1,117 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { layout, SHARED_SCOPES } from '../engine/output';
+import { naming } from '../model/naming';
+import { Environment, Platform } from '../model/platform';
+import { SyncPolicy } from '../model/sync-policy';
+import { AppChart } from './app-chart';
+import { ArgoProject } from './argocd/app-project';
+import { ArgoApplication } from './argocd/application';
+import { NamespaceChart } from './namespace-chart';
+
+/** A chart and where its objects go. */
+export interface ChartOutput {
+  readonly chart: Chart;
+  /** The directory under the output root. */
+  readonly dir: string;
+  /** The scope its files belong to. */
+  readonly scope: string;
+}
+
+/**
+ * Each chart gets an App of its own: cdk8s resolves and validates a whole App for every chart it
+ * renders, so sharing one App would make a synth quadratic in the number of charts.
+ */
+function isolated<T extends Chart>(build: (app: App) => T): T {
+  return build(new App());
+}
+
+/** The namespace baseline and every app of one environment. */
+export function environmentCharts(platform: Platform, env: Environment): ChartOutput[] {
+  const dir = layout.environmentDir(env.name);
+  const charts: ChartOutput[] = [];
+  if (env.managesNamespace) {
+    const chart = isolated(
+      (app) =>
+        new NamespaceChart(app, `${env.name}-namespace`, {
+          namespace: env.namespace,
+          labels: { 'app.kubernetes.io/part-of': platform.name },
+        }),
+    );
+    charts.push({ chart, dir, scope: env.name });
+  }
+  for (const instance of platform.instances(env)) {
+    const chart = isolated((app) => new AppChart(app, `${env.name}-${instance.app.name}`, { instance, platform: platform.name }));
+    charts.push({ chart, dir, scope: env.name });
+  }
+  return charts;
+}
+
+/** The platform's AppProject, the root app-of-apps and one Application per selected environment. */
+export function argocdCharts(platform: Platform, selected: readonly Environment[]): ChartOutput[] {
+  const argo = platform.gitops;
+  const inCluster = 'https://kubernetes.default.svc';
+  const shared = isolated((app) => {
+    const chart = new Chart(app, 'argocd', { disableResourceNameHashes: true });
+    const destinations = uniqueDestinations([
+      { server: inCluster, namespace: argo.argoNamespace },
+      ...platform.environments.map((e) => ({ server: e.clusterConfig.argoServer, namespace: e.namespace })),
+    ]);
+    new ArgoProject(chart, 'Project', {
+      name: platform.name,
+      namespace: argo.argoNamespace,
+      description: `Every environment of the ${platform.name} platform`,
+      sourceRepos: [argo.repoUrl],
+      destinations,
+    });
+    return chart;
+  });
+  const root = isolated((app) => {
+    const chart = new Chart(app, 'bootstrap', { disableResourceNameHashes: true });
+    new ArgoApplication(chart, 'Root', {
+      name: naming.rootApplication(platform.name),
+      namespace: argo.argoNamespace,
+      project: platform.name,
+      repoUrl: argo.repoUrl,
+      revision: argo.revision,
+      path: layout.argocdDir(),
+      destination: { server: inCluster, namespace: argo.argoNamespace },
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }).toArgo(),
+    });
+    return chart;
+  });
+  const outputs: ChartOutput[] = [
+    { chart: shared, dir: layout.argocdDir(), scope: SHARED_SCOPES.argocd },
+    { chart: root, dir: layout.bootstrapDir(), scope: SHARED_SCOPES.argocd },
+  ];
+  for (const env of selected) {
+    const chart = isolated((app) => {
+      const c = new Chart(app, `argocd-${env.name}`, { disableResourceNameHashes: true });
+      environmentApplication(c, platform, env);
+      return c;
+    });
+    outputs.push({ chart, dir: layout.argocdDir(), scope: env.name });
+  }
+  return outputs;
+}
+
+function environmentApplication(scope: Construct, platform: Platform, env: Environment): ArgoApplication {
+  const argo = platform.gitops;
+  return new ArgoApplication(scope, 'Application', {
+    name: naming.application(env.name),
+    namespace: argo.argoNamespace,
+    project: platform.name,
+    repoUrl: argo.repoUrl,
+    revision: argo.revision,
+    path: layout.environmentDir(env.name),
+    destination: { server: env.clusterConfig.argoServer, namespace: env.namespace },
+    syncPolicy: env.sync.toArgo(),
+    labels: { 'app.kubernetes.io/part-of': platform.name, environment: env.name },
+  });
+}
+
+function uniqueDestinations(list: readonly { server: string; namespace: string }[]): { server: string; namespace: string }[] {
+  const seen = new Map<string, { server: string; namespace: string }>();
+  for (const d of list) seen.set(`${d.server} ${d.namespace}`, d);
+  return [...seen.values()];
+}

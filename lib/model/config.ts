@@ -1,0 +1,215 @@
+import { GcpRegion } from './gcp-region';
+import { ReleasesConfig } from './releases';
+import { ResourceProfile } from './resources';
+import { SyncPolicy } from './sync-policy';
+
+/** Replica counts an environment gives each app unless the app overrides them. */
+export interface ReplicaProfile {
+  /** Replicas each app runs. */
+  readonly replicas: number;
+  /**
+   * The fewest replicas an app may ask for in this environment.
+   * @default - the same as `replicas`
+   */
+  readonly minReplicas?: number;
+}
+
+/** The IP ranges of one cluster's network. All are checked for overlap across the whole platform. */
+export interface ClusterNetworkConfig {
+  /** Primary range of the nodes' subnet, such as `10.10.0.0/20`. */
+  readonly nodesCidr: string;
+  /** Secondary range for pods. */
+  readonly podsCidr: string;
+  /** Secondary range for Services. */
+  readonly servicesCidr: string;
+  /** The /28 the GKE control plane uses for its private endpoint. */
+  readonly controlPlaneCidr: string;
+  /**
+   * The range reserved for private service access (Cloud SQL, Memorystore), at most a /16.
+   * @default - no private service access: apps with a database cannot run on this cluster
+   */
+  readonly privateServicesCidr?: string;
+}
+
+/** An autoscaled GKE node pool. */
+export interface NodePoolConfig {
+  /** @default 'e2-standard-4' */
+  readonly machineType?: string;
+  /** Nodes per zone at least. */
+  readonly minNodes: number;
+  /** Nodes per zone at most. */
+  readonly maxNodes: number;
+  /** @default 100 */
+  readonly diskSizeGb?: number;
+}
+
+/** One GKE cluster and the network it sits in. */
+export interface ClusterConfig {
+  /** A short DNS label (`nonprod`, `prod`), used in resource names and state prefixes. */
+  readonly name: string;
+  readonly project: string;
+  readonly region: GcpRegion;
+  readonly network: ClusterNetworkConfig;
+  readonly nodePool: NodePoolConfig;
+  /**
+   * @default 'REGULAR'
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels
+   */
+  readonly releaseChannel?: 'RAPID' | 'REGULAR' | 'STABLE';
+  /**
+   * Refuse `tofu destroy` of the cluster and its databases.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * The Kubernetes API server ArgoCD deploys to.
+   * @default - the in-cluster address, https://kubernetes.default.svc
+   */
+  readonly argoServer?: string;
+}
+
+/** One stage on the path to production. */
+export interface EnvironmentConfig {
+  /** `dev`, `stage`, `canary`, `prod`: a DNS label. */
+  readonly name: string;
+  readonly project: string;
+  readonly region: GcpRegion;
+  /** The name of the {@link ClusterConfig} this environment runs on. */
+  readonly cluster: string;
+  /** The Kubernetes namespace of the environment's apps. */
+  readonly namespace: string;
+  /**
+   * Whether this environment creates and owns its namespace. An environment that shares another
+   * environment's namespace (canary in production's) sets this to false.
+   * @default true
+   */
+  readonly managesNamespace?: boolean;
+  /**
+   * Appended to every app's object names, so an environment that shares a namespace never
+   * collides with its owner (`inventory-api-canary`).
+   * @default '' - names are the app's own
+   */
+  readonly nameSuffix?: string;
+  readonly replicas: ReplicaProfile;
+  readonly resources: ResourceProfile;
+  readonly sync: SyncPolicy;
+  /** Public hosts are `<host>.<baseDomain>`. */
+  readonly baseDomain: string;
+}
+
+/** A named container port. */
+export interface PortConfig {
+  /** An IANA-style port name (`http`, `metrics`), at most 15 characters. */
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Who can reach an app from outside the cluster. */
+export type ExposureConfig =
+  | { readonly type: 'public'; /** The host label under the environment's base domain. */ readonly host: string; readonly port: string }
+  | { readonly type: 'internal'; /** Optional internal host label, reachable over the VPN. */ readonly host?: string; readonly port: string }
+  | { readonly type: 'none' };
+
+/** A PostgreSQL database the app owns. */
+export interface DatabaseNeed {
+  /**
+   * The PostgreSQL major version.
+   * @default 'POSTGRES_16'
+   */
+  readonly version?: 'POSTGRES_14' | 'POSTGRES_15' | 'POSTGRES_16';
+  /** The command that migrates the schema, run before the app starts. */
+  readonly migrateCommand: readonly string[];
+}
+
+/** A Redis cache the app owns. */
+export interface CacheNeed {
+  /**
+   * Memory of the instance.
+   * @default 1
+   */
+  readonly memoryGb?: number;
+}
+
+export interface AppNeeds {
+  readonly database?: DatabaseNeed;
+  readonly cache?: CacheNeed;
+  /** Other apps this one calls. */
+  readonly dependsOn?: readonly string[];
+}
+
+/** Per-environment settings an app changes. */
+export interface AppOverride {
+  readonly replicas?: number;
+  readonly resources?: ResourceProfile;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** One application of the platform. */
+export interface AppConfig {
+  /** A DNS label: the name of every object the app owns. */
+  readonly name: string;
+  /**
+   * The image name inside the platform's Artifact Registry repository.
+   * @default - the app's name
+   */
+  readonly image?: string;
+  /** @default - no ports */
+  readonly ports?: readonly PortConfig[];
+  /** @default { type: 'none' } */
+  readonly exposure?: ExposureConfig;
+  /** @default - nothing */
+  readonly needs?: AppNeeds;
+  /**
+   * Overrides the image's entrypoint arguments.
+   * @default - the image's own
+   */
+  readonly args?: readonly string[];
+  /**
+   * Plain settings given to the app as environment variables through a ConfigMap.
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Keyed by environment name. */
+  readonly overrides?: Readonly<Record<string, AppOverride>>;
+}
+
+/** The GCS bucket that holds OpenTofu state. */
+export interface StateConfig {
+  readonly project: string;
+  /** Globally unique bucket name. */
+  readonly bucket: string;
+  /** A region or multi-region (`EU`). */
+  readonly location: string;
+}
+
+/** The Artifact Registry Docker repository every image comes from. */
+export interface RegistryConfig {
+  readonly project: string;
+  readonly region: GcpRegion;
+  /** The repository id. */
+  readonly repository: string;
+}
+
+/** Where ArgoCD reads the synthesized manifests. */
+export interface GitOpsConfig {
+  /** The GitOps repository URL ArgoCD clones. */
+  readonly repoUrl: string;
+  /** @default 'main' */
+  readonly revision?: string;
+  /** The namespace ArgoCD runs in. @default 'argocd' */
+  readonly argoNamespace?: string;
+}
+
+/** The whole platform: the only input of a synth. */
+export interface PlatformConfig {
+  /** A DNS label naming the platform (the ArgoCD project, resource prefixes). */
+  readonly name: string;
+  readonly state: StateConfig;
+  readonly registry: RegistryConfig;
+  readonly gitops: GitOpsConfig;
+  readonly clusters: readonly ClusterConfig[];
+  /** In promotion order: the first receives new releases, the last is production. */
+  readonly environments: readonly EnvironmentConfig[];
+  readonly apps: readonly AppConfig[];
+  readonly releases: ReleasesConfig;
+}

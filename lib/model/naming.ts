@@ -1,0 +1,37 @@
+/**
+ * The one place object and file names are made. Names are readable, stable across runs and
+ * environments, and carry no hash, so `diff -r dev stage` lines files up one to one.
+ */
+export const naming = {
+  /** The name of an app's workload objects in an environment: `inventory-api`, `inventory-api-canary`. */
+  workload(app: string, nameSuffix: string): string {
+    return `${app}${nameSuffix}`;
+  },
+  /** The ConfigMap carrying an app's plain settings. */
+  configMap(workload: string): string {
+    return `${workload}-config`;
+  },
+  /** The ArgoCD Application of an environment. */
+  application(env: string): string {
+    return `app-${env}`;
+  },
+  /** The root app-of-apps Application. */
+  rootApplication(platform: string): string {
+    return `${platform}-root`;
+  },
+  /** The Terraform stack of a cluster. */
+  clusterStack(cluster: string): string {
+    return `cluster-${cluster}`;
+  },
+  /** The Terraform stack that creates the state bucket. */
+  bootstrapStack(): string {
+    return 'bootstrap';
+  },
+  /**
+   * The file of one Kubernetes object: `deployment-inventory-api.yaml`. The kind is lower-cased, so
+   * files group by kind in a listing.
+   */
+  manifestFile(kind: string, name: string): string {
+    return `${kind.toLowerCase()}-${name}.yaml`;
+  },
+} as const;

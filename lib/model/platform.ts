@@ -1,0 +1,320 @@
+import { Checks } from './checks';
+import { cidrsOverlap, parseCidr, Cidr } from './cidr';
+import {
+  AppConfig,
+  AppNeeds,
+  ClusterConfig,
+  EnvironmentConfig,
+  ExposureConfig,
+  GitOpsConfig,
+  NodePoolConfig,
+  PlatformConfig,
+  PortConfig,
+  RegistryConfig,
+  StateConfig,
+} from './config';
+import { GCP_REGIONS } from './gcp-region';
+import { ImageRef } from './image-ref';
+import { naming } from './naming';
+import { AppRelease } from './releases';
+import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
+
+/** A cluster with its defaults applied and the environments that run on it. */
+export interface Cluster extends ClusterConfig {
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  readonly deletionProtection: boolean;
+  readonly argoServer: string;
+  readonly nodePool: Required<NodePoolConfig>;
+  readonly environments: readonly Environment[];
+}
+
+/** An environment with its defaults applied. */
+export interface Environment extends EnvironmentConfig {
+  readonly managesNamespace: boolean;
+  readonly nameSuffix: string;
+  readonly minReplicas: number;
+  readonly clusterConfig: Cluster;
+  /** Position in the promotion order, from 0. */
+  readonly order: number;
+}
+
+/** An app with its defaults applied. */
+export interface App {
+  readonly name: string;
+  readonly image: string;
+  readonly ports: readonly PortConfig[];
+  readonly exposure: ExposureConfig;
+  readonly needs: AppNeeds;
+  readonly args?: readonly string[];
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** Everything one app needs to render in one environment. */
+export interface AppInstance {
+  readonly app: App;
+  readonly env: Environment;
+  /** The name of the app's objects in this environment. */
+  readonly name: string;
+  readonly replicas: number;
+  readonly resources: ResourceProfile;
+  readonly image: ImageRef;
+  /** The public or internal host name, when the app is exposed. */
+  readonly host?: string;
+  /** Settings merged from the app and its override for this environment. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** The validated platform model that both planes render from. */
+export class Platform {
+  public readonly name: string;
+  public readonly state: StateConfig;
+  public readonly registry: RegistryConfig;
+  public readonly gitops: Required<GitOpsConfig>;
+  public readonly clusters: readonly Cluster[];
+  /** In promotion order. */
+  public readonly environments: readonly Environment[];
+  public readonly apps: readonly App[];
+  private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
+
+  constructor(config: PlatformConfig) {
+    const checks = new Checks();
+    checks.dnsLabel('name', config.name, 30);
+    this.name = config.name;
+    this.state = config.state;
+    checks.oneOf('registry.region', config.registry.region, GCP_REGIONS);
+    this.registry = config.registry;
+    this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
+
+    const clusters = resolveClusters(config.clusters, checks);
+    this.environments = resolveEnvironments(config.environments, clusters, checks);
+    this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
+    this.apps = resolveApps(config.apps, this.environments, checks);
+
+    const repository = ImageRef.repositoryPath(this.registry);
+    const byEnv = new Map<string, AppInstance[]>();
+    for (const env of this.environments) {
+      const releases = config.releases.environments[env.name];
+      checks.within({ env: env.name }).require(
+        releases !== undefined,
+        `apps/releases.json:environments.${env.name}`,
+        undefined,
+        `has no release for environment "${env.name}"`,
+        `add "${env.name}": { "tag": "v0.1.0" } to apps/releases.json`,
+      );
+      for (const appName of Object.keys(releases.apps ?? {})) {
+        checks
+          .within({ env: env.name })
+          .oneOf(`apps/releases.json:environments.${env.name}.apps`, appName, this.apps.map((a) => a.name));
+      }
+      byEnv.set(
+        env.name,
+        this.apps.map((app) => resolveInstance(app, config.apps, env, { tag: releases.tag, ...releases.apps?.[app.name] }, repository)),
+      );
+    }
+    this.instancesByEnv = byEnv;
+  }
+
+  /** The environment called `name`, or undefined. */
+  public environment(name: string): Environment | undefined {
+    return this.environments.find((e) => e.name === name);
+  }
+
+  /** Every app as it runs in `env`, in the order the config lists them. */
+  public instances(env: Environment): readonly AppInstance[] {
+    return this.instancesByEnv.get(env.name) ?? [];
+  }
+}
+
+/** Builds and validates the platform model; throws a one-line ConfigError on the first bad value. */
+export function definePlatform(config: PlatformConfig): Platform {
+  return new Platform(config);
+}
+
+function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Cluster[] {
+  checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
+  checks.unique('clusters[].name', configs.map((c) => c.name));
+  const ranges: { owner: string; cidr: Cidr }[] = [];
+  return configs.map((c) => {
+    const at = `clusters.${c.name}`;
+    checks.dnsLabel(`${at}.name`, c.name, 20);
+    checks.oneOf(`${at}.region`, c.region, GCP_REGIONS);
+    const pool = c.nodePool;
+    checks.intInRange(`${at}.nodePool.minNodes`, pool.minNodes, 0, 1000);
+    checks.intInRange(`${at}.nodePool.maxNodes`, pool.maxNodes, Math.max(1, pool.minNodes), 1000,
+      `set maxNodes to at least minNodes (${pool.minNodes}) and at least 1`);
+    const network = c.network;
+    const entries: [string, string | undefined][] = [
+      ['nodesCidr', network.nodesCidr],
+      ['podsCidr', network.podsCidr],
+      ['servicesCidr', network.servicesCidr],
+      ['controlPlaneCidr', network.controlPlaneCidr],
+      ['privateServicesCidr', network.privateServicesCidr],
+    ];
+    for (const [key, text] of entries) {
+      if (text === undefined) continue;
+      const field = `${at}.network.${key}`;
+      const cidr = parseCidr(text);
+      if (cidr === undefined) {
+        return checks.fail(field, text, 'is not an IPv4 CIDR with a zero host part', 'write it as a.b.c.d/n, such as 10.10.0.0/20');
+      }
+      const clash = ranges.find((r) => cidrsOverlap(r.cidr, cidr));
+      if (clash) {
+        checks.fail(field, text, `overlaps ${clash.owner} (${clash.cidr.text})`, 'give every subnet and cluster a range of its own');
+      }
+      ranges.push({ owner: field, cidr });
+    }
+    const controlPlane = parseCidr(network.controlPlaneCidr);
+    checks.require(controlPlane?.prefix === 28, `${at}.network.controlPlaneCidr`, network.controlPlaneCidr,
+      'is not a /28', 'GKE needs a /28 for the control plane, such as 172.16.0.0/28');
+    return {
+      ...c,
+      releaseChannel: c.releaseChannel ?? 'REGULAR',
+      deletionProtection: c.deletionProtection ?? true,
+      argoServer: c.argoServer ?? 'https://kubernetes.default.svc',
+      nodePool: { machineType: 'e2-standard-4', diskSizeGb: 100, ...pool },
+      environments: [],
+    };
+  });
+}
+
+function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: readonly Cluster[], root: Checks): Environment[] {
+  root.require(configs.length > 0, 'environments', [], 'is empty', 'declare at least one environment');
+  root.unique('environments[].name', configs.map((e) => e.name));
+  const envs = configs.map((e, order): Environment => {
+    const checks = root.within({ env: e.name });
+    checks.dnsLabel('name', e.name, 20);
+    checks.oneOf('region', e.region, GCP_REGIONS);
+    checks.oneOf('cluster', e.cluster, clusters.map((c) => c.name));
+    const cluster = clusters.find((c) => c.name === e.cluster) as Cluster;
+    checks.require(e.project === cluster.project, 'project', e.project, `differs from cluster "${cluster.name}" (${cluster.project})`,
+      `set project to "${cluster.project}" or run the environment on a cluster in its own project`);
+    checks.require(e.region === cluster.region, 'region', e.region, `differs from cluster "${cluster.name}" (${cluster.region})`,
+      `set region to "${cluster.region}" or run the environment on a cluster in its own region`);
+    checks.dnsLabel('namespace', e.namespace);
+    const nameSuffix = e.nameSuffix ?? '';
+    checks.require(nameSuffix === '' || /^-[a-z0-9]+$/.test(nameSuffix), 'nameSuffix', nameSuffix,
+      "is not '-' followed by lower-case letters or digits", 'use a suffix such as "-canary", or leave it unset');
+    checks.intInRange('replicas.replicas', e.replicas.replicas, 1, 100);
+    const minReplicas = e.replicas.minReplicas ?? e.replicas.replicas;
+    checks.intInRange('replicas.minReplicas', minReplicas, 1, e.replicas.replicas,
+      `set minReplicas from 1 to replicas (${e.replicas.replicas})`);
+    checkResources(checks, 'resources', e.resources);
+    checks.require(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(e.baseDomain), 'baseDomain', e.baseDomain,
+      'is not a DNS domain', 'use a lower-case domain such as dev.example.com');
+    return { ...e, managesNamespace: e.managesNamespace ?? true, nameSuffix, minReplicas, clusterConfig: cluster, order };
+  });
+  // Each namespace has exactly one owner, and environments that share it never share object names.
+  for (const env of envs) {
+    const sharing = envs.filter((o) => o.cluster === env.cluster && o.namespace === env.namespace);
+    const owners = sharing.filter((o) => o.managesNamespace);
+    const checks = root.within({ env: env.name });
+    checks.require(owners.length === 1, 'managesNamespace', env.managesNamespace,
+      `leaves namespace "${env.namespace}" on cluster "${env.cluster}" with ${owners.length} owners (${owners.map((o) => o.name).join(', ') || 'none'})`,
+      'set managesNamespace: true on exactly one environment that uses the namespace');
+    const clash = sharing.find((o) => o !== env && o.nameSuffix === env.nameSuffix);
+    if (clash) {
+      checks.fail('nameSuffix', env.nameSuffix, `equals that of "${clash.name}", which shares namespace "${env.namespace}"`,
+        'give one of the two environments a nameSuffix such as "-canary"');
+    }
+  }
+  return envs;
+}
+
+function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[], root: Checks): App[] {
+  root.unique('apps[].name', configs.map((a) => a.name));
+  const names = configs.map((a) => a.name);
+  const longestSuffix = Math.max(0, ...envs.map((e) => e.nameSuffix.length));
+  return configs.map((a): App => {
+    const checks = root.within({ app: a.name });
+    // Room for the environment suffix and the longest derived suffix ("-config").
+    checks.dnsLabel('name', a.name, 63 - longestSuffix - '-config'.length);
+    const ports = a.ports ?? [];
+    checks.unique('ports[].name', ports.map((p) => p.name));
+    checks.unique('ports[].port', ports.map((p) => String(p.port)));
+    ports.forEach((p, i) => {
+      checks.require(/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(p.name) && p.name.length <= 15, `ports[${i}].name`, p.name,
+        'is not an IANA service name (lower-case letters, digits and "-", at most 15 characters)', 'use a name such as "http" or "metrics"');
+      checks.intInRange(`ports[${i}].port`, p.port, 1, 65535, 'choose a port from 1 to 65535');
+    });
+    const exposure = a.exposure ?? { type: 'none' };
+    if (exposure.type !== 'none') {
+      checks.oneOf('exposure.port', exposure.port, ports.map((p) => p.name));
+    }
+    if (exposure.type === 'public') {
+      checks.require(exposure.host !== '', 'exposure.host', exposure.host, 'is empty: a public app needs a host',
+        'set exposure.host to a DNS label such as "shop"');
+      checks.dnsLabel('exposure.host', exposure.host);
+    }
+    if (exposure.type === 'internal' && exposure.host !== undefined) {
+      checks.dnsLabel('exposure.host', exposure.host);
+    }
+    const needs = a.needs ?? {};
+    (needs.dependsOn ?? []).forEach((dep, i) => {
+      checks.oneOf(`needs.dependsOn[${i}]`, dep, names.filter((n) => n !== a.name));
+    });
+    if (needs.database) {
+      checks.require(needs.database.migrateCommand.length > 0, 'needs.database.migrateCommand', needs.database.migrateCommand,
+        'is empty', 'give the command that migrates the schema, such as ["./manage", "migrate"]');
+    }
+    if (needs.cache?.memoryGb !== undefined) {
+      checks.intInRange('needs.cache.memoryGb', needs.cache.memoryGb, 1, 300);
+    }
+    for (const [envName, override] of Object.entries(a.overrides ?? {})) {
+      checks.oneOf('overrides', envName, envs.map((e) => e.name));
+      const env = envs.find((e) => e.name === envName) as Environment;
+      const envChecks = checks.within({ env: envName });
+      if (override.replicas !== undefined) {
+        envChecks.intInRange(`overrides.${envName}.replicas`, override.replicas, env.minReplicas, 100,
+          `set replicas to at least ${env.minReplicas}, the minimum of environment "${envName}"`);
+      }
+      if (override.resources) checkResources(envChecks, `overrides.${envName}.resources`, override.resources);
+    }
+    for (const key of Object.keys(a.config ?? {})) {
+      checks.require(/^[A-Z_][A-Z0-9_]*$/.test(key), 'config', key, 'is not an environment variable name',
+        'use upper-case letters, digits and "_", such as LOG_LEVEL');
+    }
+    return {
+      name: a.name,
+      image: a.image ?? a.name,
+      ports,
+      exposure,
+      needs,
+      args: a.args,
+      config: a.config ?? {},
+    };
+  });
+}
+
+function checkResources(checks: Checks, field: string, r: ResourceProfile): void {
+  const cpuRequest = cpuMillis(r.cpu.request);
+  const cpuLimit = cpuMillis(r.cpu.limit);
+  checks.require(cpuRequest > 0, `${field}.cpu.request`, r.cpu.request.amount, 'is not positive', 'request at least 1m of CPU');
+  checks.require(cpuLimit >= cpuRequest, `${field}.cpu.limit`, r.cpu.limit.amount, `is below the request (${r.cpu.request.amount})`,
+    `raise the CPU limit to at least ${r.cpu.request.amount} or lower the request`);
+  const memRequest = memoryMebibytes(r.memory.request);
+  const memLimit = memoryMebibytes(r.memory.limit);
+  checks.require(memRequest >= 16, `${field}.memory.request`, `${memRequest}Mi`, 'is below 16Mi', 'request at least Size.mebibytes(16)');
+  checks.require(memLimit >= memRequest, `${field}.memory.limit`, `${memLimit}Mi`, `is below the request (${memRequest}Mi)`,
+    `raise the memory limit to at least ${memRequest}Mi or lower the request`);
+}
+
+function resolveInstance(app: App, configs: readonly AppConfig[], env: Environment, release: AppRelease, repository: string): AppInstance {
+  const override = configs.find((c) => c.name === app.name)?.overrides?.[env.name] ?? {};
+  const exposure = app.exposure;
+  const host =
+    exposure.type === 'public'
+      ? `${exposure.host}.${env.baseDomain}`
+      : exposure.type === 'internal'
+        ? `${exposure.host ?? app.name}.internal.${env.baseDomain}`
+        : undefined;
+  return {
+    app,
+    env,
+    name: naming.workload(app.name, env.nameSuffix),
+    replicas: override.replicas ?? env.replicas.replicas,
+    resources: override.resources ?? env.resources,
+    image: new ImageRef(repository, app.image, release.tag, release.digest),
+    host,
+    config: { ...app.config, ...override.config },
+  };
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point of this project: esbuild bundles the project's own sources (not
+// node_modules) into one CommonJS file under .build/, then Node requires it. The bundle is reused
+// while every source file it was built from keeps its size and modification time, so the code that
+// runs is always the code in the tree. Type-checking is the job of `npm test`.
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  process.stderr.write('usage: node scripts/run.js <entry.ts> [args...]\n');
+  process.exit(2);
+}
+const root = path.resolve(__dirname, '..');
+const source = path.resolve(root, entry);
+const outDir = path.join(root, '.build');
+const name = path.relative(root, source).replace(/\.ts$/, '').replace(/[\\/]/g, '_');
+const target = path.join(outDir, `${name}.js`);
+const stampFile = path.join(outDir, `${name}.inputs.json`);
+
+function stamp(file) {
+  try {
+    const s = fs.statSync(path.resolve(root, file));
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function upToDate() {
+  try {
+    const inputs = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+    return fs.existsSync(target) && Object.entries(inputs).every(([file, was]) => stamp(file) === was);
+  } catch {
+    return false;
+  }
+}
+
+if (!upToDate()) {
+  const esbuild = require('esbuild');
+  fs.mkdirSync(outDir, { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  const result = esbuild.buildSync({
+    entryPoints: [source],
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    outfile: temp,
+    metafile: true,
+    logLevel: 'error',
+  });
+  const inputs = {};
+  for (const file of Object.keys(result.metafile.inputs).sort()) inputs[file] = stamp(file);
+  // Concurrent runs each write their own temp files; the renames are atomic.
+  fs.writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify(inputs));
+  fs.renameSync(temp, target);
+  fs.renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
+}
+process.argv = [process.argv[0], source, ...args];
+require(target);

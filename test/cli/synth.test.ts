@@ -1,0 +1,169 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { load } from 'js-yaml';
+import { platformConfig, samplePlatform } from '../../apps/platform';
+import { runSynth } from '../../cli/synth-command';
+import { definePlatform, Environment, Platform } from '../../lib/model/platform';
+import { readTree, runCli, tempDir } from '../helpers';
+
+describe('npm run synth', () => {
+  let out: string;
+  beforeEach(() => {
+    out = tempDir();
+  });
+  afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('writes the Terraform stacks, four environment directories and the ArgoCD objects', () => {
+    const result = runCli(['synth', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const files = [...readTree(out).keys()];
+    expect(files).toEqual(expect.arrayContaining([
+      'platform-index.json',
+      'terraform/bootstrap/main.tf.json',
+      'terraform/cluster-nonprod/main.tf.json',
+      'terraform/cluster-prod/main.tf.json',
+      'kubernetes/argocd/appproject-shop.yaml',
+      'kubernetes/argocd/application-app-dev.yaml',
+      'kubernetes/argocd/application-app-prod.yaml',
+      'kubernetes/bootstrap/application-shop-root.yaml',
+      'kubernetes/dev/deployment-inventory-api.yaml',
+      'kubernetes/stage/deployment-web.yaml',
+      'kubernetes/canary/deployment-inventory-api-canary.yaml',
+      'kubernetes/prod/namespace-shop-prod.yaml',
+    ]));
+    expect(result.stdout).toMatch(/^dev +\d+ added, 0 changed, 0 removed, 0 unchanged$/m);
+    expect(result.stdout).toMatch(/^terraform +3 added, 0 changed, 0 removed, 0 unchanged$/m);
+  });
+
+  test('two synths are byte-identical, and the second writes nothing', () => {
+    const other = tempDir();
+    try {
+      expect(runCli(['synth', '--out', out]).status).toBe(0);
+      expect(runCli(['synth', '--out', other]).status).toBe(0);
+      expect(readTree(other)).toEqual(readTree(out));
+      const again = runCli(['synth', '--out', out]);
+      expect(again.stdout).toMatch(/wrote 0 file\(s\)/);
+      expect(again.stdout).toMatch(/^prod +0 added, 0 changed, 0 removed, \d+ unchanged$/m);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  test('--env writes only the named environments, byte-identical to a full synth', () => {
+    const full = tempDir();
+    try {
+      expect(runCli(['synth', '--out', full]).status).toBe(0);
+      const result = runCli(['synth', '--out', out, '--env', 'dev', '--env', 'prod']);
+      expect(result.status).toBe(0);
+      const partial = readTree(out);
+      const dirs = new Set([...partial.keys()].filter((f) => f.startsWith('kubernetes/')).map((f) => f.split('/')[1]));
+      expect([...dirs].sort()).toEqual(['argocd', 'bootstrap', 'dev', 'prod']);
+      expect(partial.has('kubernetes/argocd/application-app-stage.yaml')).toBe(false);
+      const fullTree = readTree(full);
+      for (const [file, content] of partial) {
+        if (file !== 'platform-index.json') expect([file, content]).toEqual([file, fullTree.get(file)]);
+      }
+      expect(result.stdout).not.toMatch(/^stage /m);
+    } finally {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  });
+
+  test('--env on one environment leaves the files of the others in place', () => {
+    expect(runCli(['synth', '--out', out]).status).toBe(0);
+    const before = readTree(out);
+    expect(runCli(['synth', '--out', out, '--env', 'dev']).status).toBe(0);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('an unknown --env exits 2 with a one-line error and writes nothing', () => {
+    expect(runCli(['synth', '--out', out]).status).toBe(0);
+    const before = readTree(out);
+    const result = runCli(['synth', '--out', out, '--env', 'qa']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('error: unknown environment "qa" in --env; fix: use one of dev, stage, canary, prod\n');
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('an unknown --env on a fresh root creates nothing', () => {
+    const fresh = path.join(out, 'gitops');
+    expect(runCli(['synth', '--out', fresh, '--env', 'qa']).status).toBe(2);
+    expect(fs.existsSync(fresh)).toBe(false);
+  });
+
+  test('writes into a GitOps checkout without touching what the tool does not own', () => {
+    fs.writeFileSync(path.join(out, 'README.md'), '# GitOps\n');
+    fs.mkdirSync(path.join(out, 'teams/payments'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'teams/payments/app.yaml'), 'kind: ConfigMap\n');
+    expect(runCli(['synth', '--out', out]).status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe('# GitOps\n');
+    expect(fs.readFileSync(path.join(out, 'teams/payments/app.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+  });
+});
+
+describe('runSynth', () => {
+  let out: string;
+  beforeEach(() => {
+    out = tempDir();
+  });
+  afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('a construct that fails late in the synth leaves the output untouched', () => {
+    const platform = samplePlatform();
+    runSynth({ platform, outDir: out, envs: [], sourceCommit: 'one' });
+    const before = readTree(out);
+
+    // The prod charts fail after every other environment has been built in memory.
+    class Failing extends Platform {
+      public override instances(env: Environment) {
+        if (env.name === 'prod') throw new Error('construct failed: prod');
+        return super.instances(env);
+      }
+    }
+    const failing = Object.setPrototypeOf(samplePlatform(), Failing.prototype) as Platform;
+    expect(() => runSynth({ platform: failing, outDir: out, envs: [], sourceCommit: 'two' })).toThrow('construct failed: prod');
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('prunes the files of an app that was removed from the config', () => {
+    const platform = samplePlatform();
+    runSynth({ platform, outDir: out, envs: [], sourceCommit: 'one' });
+    expect(fs.existsSync(path.join(out, 'kubernetes/dev/deployment-admin.yaml'))).toBe(true);
+
+    const smaller = definePlatform({ ...platformConfig, apps: platformConfig.apps.filter((a) => a.name !== 'admin') });
+    const result = runSynth({ platform: smaller, outDir: out, envs: [], sourceCommit: 'one' });
+
+    expect(fs.readdirSync(path.join(out, 'kubernetes/dev')).filter((f) => f.includes('admin'))).toEqual([]);
+    expect(result.summaries.find((s) => s.scope === 'dev')).toMatchObject({ added: 0, changed: 0, removed: 3 });
+  });
+
+  test('the index lists every written file with its sha256 and the source commit', () => {
+    runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'deadbeef' });
+    const tree = readTree(out);
+    const index = JSON.parse(tree.get('platform-index.json') ?? '{}') as { sourceCommit: string; files: { path: string }[] };
+    expect(index.sourceCommit).toBe('deadbeef');
+    expect(index.files.map((f) => f.path).sort()).toEqual([...tree.keys()].filter((f) => f !== 'platform-index.json').sort());
+  });
+
+  test('file names follow kind and name, object names carry no hash, and there is no kustomization', () => {
+    runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
+    for (const [file, content] of readTree(out)) {
+      expect(path.basename(file)).not.toMatch(/^kustomization\.ya?ml$/);
+      if (!file.endsWith('.yaml')) continue;
+      const object = load(content) as { kind: string; metadata: { name: string } };
+      expect(path.basename(file)).toBe(`${object.kind.toLowerCase()}-${object.metadata.name}.yaml`);
+      expect(content).not.toMatch(/[-.][0-9a-f]{8,}\b/);
+      expect(content).not.toContain('cdk8s.io/metadata.addr');
+    }
+  });
+
+  test('dev, stage and prod hold the same files apart from their namespaces, so diff -r lines them up', () => {
+    runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
+    const list = (env: string) =>
+      fs.readdirSync(path.join(out, 'kubernetes', env)).filter((f) => !f.startsWith('namespace-')).sort();
+    expect(list('dev').length).toBeGreaterThan(10);
+    expect(list('stage')).toEqual(list('dev'));
+    expect(list('prod')).toEqual(list('dev'));
+  });
+});

@@ -1,0 +1,47 @@
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { platformConfig } from '../apps/platform';
+import { PlatformConfig } from '../lib/model/config';
+import { definePlatform, Platform } from '../lib/model/platform';
+
+export const PROJECT_DIR = path.resolve(__dirname, '..');
+
+/** A fresh temporary directory, removed by the caller's afterEach/afterAll. */
+export function tempDir(prefix = 'platform-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under `dir` (relative POSIX path) with its bytes, `.git` excluded. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.name === '.git') continue;
+      if (entry.isDirectory()) walk(child);
+      else out.set(child, fs.readFileSync(path.join(dir, child), 'utf8'));
+    }
+  };
+  if (fs.existsSync(dir)) walk('');
+  return out;
+}
+
+/** The sample platform's config with some fields changed. */
+export function withConfig(change: (config: PlatformConfig) => PlatformConfig): Platform {
+  return definePlatform(change(platformConfig));
+}
+
+/** Runs the platform CLI the way `npm run` does, with a fixed source commit. */
+export function runCli(args: readonly string[], cwd = PROJECT_DIR): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), 'cli/main.ts', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PLATFORM_SOURCE_COMMIT: 'test-commit', FORCE_COLOR: '0' },
+  });
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}

@@ -1,0 +1,162 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { platformConfig } from '../../apps/platform';
+import { AppConfig, ClusterConfig, EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
+import { ConfigError } from '../../lib/model/config-error';
+import { definePlatform } from '../../lib/model/platform';
+import { parseReleases } from '../../lib/model/releases';
+
+const base = platformConfig;
+
+function mapApp(name: string, change: (a: AppConfig) => AppConfig): PlatformConfig {
+  return { ...base, apps: base.apps.map((a) => (a.name === name ? change(a) : a)) };
+}
+function mapEnv(name: string, change: (e: EnvironmentConfig) => EnvironmentConfig): PlatformConfig {
+  return { ...base, environments: base.environments.map((e) => (e.name === name ? change(e) : e)) };
+}
+function mapCluster(name: string, change: (c: ClusterConfig) => ClusterConfig): PlatformConfig {
+  return { ...base, clusters: base.clusters.map((c) => (c.name === name ? change(c) : c)) };
+}
+
+function rejection(config: PlatformConfig): ConfigError {
+  try {
+    definePlatform(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('definePlatform', () => {
+  test('accepts the sample platform and resolves its four environments in promotion order', () => {
+    const platform = definePlatform(base);
+    expect(platform.environments.map((e) => e.name)).toEqual(['dev', 'stage', 'canary', 'prod']);
+    expect(platform.apps.map((a) => a.name)).toEqual(['inventory-api', 'web', 'worker', 'admin']);
+  });
+
+  test('gives each environment its profile: dev 1 minimal, stage 2 standard, canary 1, prod 3+ high', () => {
+    const platform = definePlatform(base);
+    const worker = (env: string) => {
+      const e = platform.environment(env);
+      if (!e) throw new Error(env);
+      return platform.instances(e).find((i) => i.app.name === 'worker');
+    };
+    expect(worker('dev')).toMatchObject({ replicas: 1, resources: { name: 'minimal' } });
+    expect(worker('stage')).toMatchObject({ replicas: 2, resources: { name: 'standard' } });
+    expect(worker('canary')).toMatchObject({ replicas: 1, resources: { name: 'high' } });
+    expect(worker('prod')?.replicas).toBeGreaterThanOrEqual(3);
+    expect(worker('prod')?.resources.name).toBe('high');
+  });
+
+  test('puts dev and stage on the non-production cluster and canary and prod on the production one', () => {
+    const platform = definePlatform(base);
+    expect(platform.environments.map((e) => [e.name, e.cluster])).toEqual([
+      ['dev', 'nonprod'],
+      ['stage', 'nonprod'],
+      ['canary', 'prod'],
+      ['prod', 'prod'],
+    ]);
+    expect(platform.environment('canary')?.namespace).toBe(platform.environment('prod')?.namespace);
+  });
+
+  test('applies per-environment overrides and keeps object names equal across environments', () => {
+    const platform = definePlatform(base);
+    const api = (env: string) => platform.instances(platform.environment(env)!).find((i) => i.app.name === 'inventory-api')!;
+    expect(api('prod').replicas).toBe(4);
+    expect(api('dev').config.LOG_LEVEL).toBe('debug');
+    expect(api('stage').config.LOG_LEVEL).toBe('info');
+    expect(['dev', 'stage', 'prod'].map((e) => api(e).name)).toEqual(['inventory-api', 'inventory-api', 'inventory-api']);
+    expect(api('canary').name).toBe('inventory-api-canary');
+  });
+
+  test('derives image references from the registry and the release of each environment', () => {
+    const platform = definePlatform(base);
+    const web = platform.instances(platform.environment('prod')!).find((i) => i.app.name === 'web')!;
+    expect(web.image.toString()).toBe('europe-west1-docker.pkg.dev/shop-platform/shop/web:v1.3.1');
+  });
+
+  // Each case: a bad value, and what its one-line message must name.
+  const cases: [string, PlatformConfig, RegExp][] = [
+    ['a port outside 1 to 65535', mapApp('web', (a) => ({ ...a, ports: [{ name: 'http', port: 70000 }] })),
+      /app "web", field "ports\[0\]\.port": value 70000 .*fix: choose a port from 1 to 65535/],
+    ['a port name that is not an IANA name', mapApp('web', (a) => ({ ...a, ports: [{ name: 'HTTP_PORT', port: 80 }] })),
+      /app "web", field "ports\[0\]\.name": value "HTTP_PORT" .*fix: use a name such as "http"/],
+    ['an app name that is not a DNS label', mapApp('web', (a) => ({ ...a, name: 'Web_Front' })),
+      /app "Web_Front", field "name": value "Web_Front" .*fix: rename it, for example "web-front"/],
+    ['two apps with one name', { ...base, apps: [...base.apps, base.apps[0]] },
+      /field "apps\[\]\.name": value "inventory-api" appears twice/],
+    ['an exposure port the app does not declare', mapApp('web', (a) => ({ ...a, exposure: { type: 'public', host: 'www', port: 'grpc' } })),
+      /app "web", field "exposure\.port": value "grpc" is not known; fix: use one of http, metrics/],
+    ['a public app with no host', mapApp('web', (a) => ({ ...a, exposure: { type: 'public', host: '', port: 'http' } })),
+      /app "web", field "exposure\.host": value "" is empty: a public app needs a host; fix: set exposure\.host/],
+    ['a dependency on an unknown app', mapApp('web', (a) => ({ ...a, needs: { dependsOn: ['payments'] } })),
+      /app "web", field "needs\.dependsOn\[0\]": value "payments" is not known; fix: use one of inventory-api, worker, admin/],
+    ['an override for an unknown environment', mapApp('web', (a) => ({ ...a, overrides: { qa: { replicas: 2 } } })),
+      /app "web", field "overrides": value "qa" is not known; fix: use one of dev, stage, canary, prod/],
+    ['replicas below the environment minimum', mapApp('web', (a) => ({ ...a, overrides: { prod: { replicas: 2 } } })),
+      /app "web", env "prod", field "overrides\.prod\.replicas": value 2 .*fix: set replicas to at least 3/],
+    ['a memory limit below its request', mapApp('web', (a) => ({
+      ...a,
+      overrides: { dev: { resources: { name: 'odd', cpu: { request: Cpu.millis(100), limit: Cpu.millis(200) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(128) } } } },
+    })), /app "web", env "dev", field "overrides\.dev\.resources\.memory\.limit": value "128Mi" is below the request \(256Mi\); fix: raise the memory limit/],
+    ['a CPU limit below its request', mapEnv('stage', (e) => ({
+      ...e, resources: { ...e.resources, cpu: { request: Cpu.millis(500), limit: Cpu.millis(100) } },
+    })), /env "stage", field "resources\.cpu\.limit": value "100m" is below the request \(500m\)/],
+    ['a config key that is not an environment variable name', mapApp('web', (a) => ({ ...a, config: { 'log-level': 'x' } })),
+      /app "web", field "config": value "log-level" .*fix: use upper-case letters/],
+    ['an environment on an unknown cluster', mapEnv('dev', (e) => ({ ...e, cluster: 'edge' })),
+      /env "dev", field "cluster": value "edge" is not known; fix: use one of nonprod, prod/],
+    ['an environment in another project than its cluster', mapEnv('dev', (e) => ({ ...e, project: 'elsewhere' })),
+      /env "dev", field "project": value "elsewhere" differs from cluster "nonprod" \(shop-nonprod\)/],
+    ['an unknown region', mapEnv('dev', (e) => ({ ...e, region: 'europe-west99' as EnvironmentConfig['region'] })),
+      /env "dev", field "region": value "europe-west99" is not known; fix: use one of africa-south1/],
+    ['zero replicas', mapEnv('dev', (e) => ({ ...e, replicas: { replicas: 0 } })),
+      /env "dev", field "replicas\.replicas": value 0 is not an integer from 1 to 100/],
+    ['a minimum above the replica count', mapEnv('prod', (e) => ({ ...e, replicas: { replicas: 3, minReplicas: 5 } })),
+      /env "prod", field "replicas\.minReplicas": value 5 .*fix: set minReplicas from 1 to replicas \(3\)/],
+    ['a malformed base domain', mapEnv('dev', (e) => ({ ...e, baseDomain: 'Dev Shop' })),
+      /env "dev", field "baseDomain": value "Dev Shop" is not a DNS domain/],
+    ['a shared namespace with no owner', mapEnv('prod', (e) => ({ ...e, managesNamespace: false })),
+      /env "canary", field "managesNamespace": value false leaves namespace "shop-prod" on cluster "prod" with 0 owners/],
+    ['two environments sharing names in one namespace', mapEnv('canary', (e) => ({ ...e, nameSuffix: undefined })),
+      /env "canary", field "nameSuffix": value "" equals that of "prod", which shares namespace "shop-prod"/],
+    ['two environments with one name', { ...base, environments: [...base.environments, base.environments[0]] },
+      /field "environments\[\]\.name": value "dev" appears twice/],
+    ['a malformed CIDR', mapCluster('prod', (c) => ({ ...c, network: { ...c.network, nodesCidr: '10.20.0.1/20' } })),
+      /field "clusters\.prod\.network\.nodesCidr": value "10\.20\.0\.1\/20" is not an IPv4 CIDR/],
+    ['overlapping CIDRs across clusters', mapCluster('prod', (c) => ({ ...c, network: { ...c.network, podsCidr: '10.12.128.0/17' } })),
+      /field "clusters\.prod\.network\.podsCidr": value "10\.12\.128\.0\/17" overlaps clusters\.nonprod\.network\.podsCidr \(10\.12\.0\.0\/16\)/],
+    ['a control plane range that is not a /28', mapCluster('prod', (c) => ({ ...c, network: { ...c.network, controlPlaneCidr: '172.16.1.0/24' } })),
+      /field "clusters\.prod\.network\.controlPlaneCidr": value "172\.16\.1\.0\/24" is not a \/28/],
+    ['a node pool whose maximum is below its minimum', mapCluster('prod', (c) => ({ ...c, nodePool: { minNodes: 4, maxNodes: 2 } })),
+      /field "clusters\.prod\.nodePool\.maxNodes": value 2 .*fix: set maxNodes to at least minNodes \(4\)/],
+    ['an environment with no release', { ...base, releases: { environments: { dev: { tag: 'v1.0.0' } } } },
+      /env "stage", field "apps\/releases\.json:environments\.stage": value \(unset\) has no release .*fix: add "stage": \{ "tag": "v0\.1\.0" \}/],
+  ];
+
+  test.each(cases)('rejects %s with a one-line message naming the fix', (_name, config, message) => {
+    const error = rejection(config);
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/^config error: .*; fix: /);
+    expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('parseReleases', () => {
+  test('rejects a tag that is not strict semver with a leading v', () => {
+    expect(() => parseReleases({ environments: { prod: { tag: '1.2.3' } } })).toThrow(
+      /env "prod", field "apps\/releases\.json:environments\.prod\.tag": value "1\.2\.3" .*fix: use a strict semver tag with a leading v/,
+    );
+  });
+
+  test('rejects an app release with a malformed digest, naming the app', () => {
+    expect(() =>
+      parseReleases({ environments: { dev: { tag: 'v1.0.0', apps: { web: { digest: 'sha256:abc' } } } } }),
+    ).toThrow(/app "web", env "dev", .*digest.*fix: use a full image digest/);
+  });
+
+  test('rejects unknown fields', () => {
+    expect(() => parseReleases({ environments: {}, extra: 1 })).toThrow(/config error: field "apps\/releases\.json:\(root\)"/);
+  });
+});
