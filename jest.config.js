@@ -1,10 +1,17 @@
 /** Transpile-only jest: type-checking is the separate `tsc --noEmit` step of `npm test`. */
+const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The ES-module-only schema packages resolve through their "import" condition (jest.resolver.js)
+  // and are compiled to CommonJS like our own sources; the rest of node_modules runs as it is.
+  resolver: '<rootDir>/jest.resolver.js',
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': swc('typescript'),
+    '^.+\\.m?js$': swc('ecmascript'),
   },
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };

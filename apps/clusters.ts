@@ -12,6 +12,7 @@ export const clusters: readonly ClusterConfig[] = [
       servicesCidr: '10.13.0.0/20',
       controlPlaneCidr: '172.16.0.0/28',
       privateServicesCidr: '10.14.0.0/20',
+      vpnCidrs: ['10.100.0.0/16'],
     },
     nodePool: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
     releaseChannel: 'REGULAR',
@@ -27,10 +28,13 @@ export const clusters: readonly ClusterConfig[] = [
       servicesCidr: '10.23.0.0/20',
       controlPlaneCidr: '172.16.0.16/28',
       privateServicesCidr: '10.24.0.0/20',
+      vpnCidrs: ['10.100.0.0/16'],
     },
     nodePool: { machineType: 'e2-standard-8', minNodes: 2, maxNodes: 10 },
     releaseChannel: 'STABLE',
     deletionProtection: true,
+    // Outside the shop's busiest hours in Europe.
+    maintenanceStartTime: '02:00',
     argoServer: 'https://prod.clusters.shop.example.com',
   },
 ];

@@ -1,6 +1,24 @@
-import { EnvironmentConfig } from '../lib/model/config';
+import { DatabaseSettings, EnvironmentConfig } from '../lib/model/config';
 import { SyncPolicy } from '../lib/model/sync-policy';
 import { profiles } from './profiles';
+
+/** Databases whose loss costs a restore from backup, not customer data. */
+const disposableDatabase: DatabaseSettings = {
+  tier: 'db-custom-1-3840',
+  backupRetentionDays: 14,
+  pointInTimeRecovery: false,
+  highAvailability: false,
+  deletionProtection: false,
+};
+
+/** Customer data: a standby in a second zone, four weeks of backups, recovery to the second. */
+const productionDatabase: DatabaseSettings = {
+  tier: 'db-custom-2-7680',
+  backupRetentionDays: 28,
+  pointInTimeRecovery: true,
+  highAvailability: true,
+  deletionProtection: true,
+};
 
 /** The four stages, in promotion order. */
 export const environments: readonly EnvironmentConfig[] = [
@@ -14,6 +32,8 @@ export const environments: readonly EnvironmentConfig[] = [
     resources: profiles.minimal,
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'dev.shop.example.com',
+    database: disposableDatabase,
+    cache: { tier: 'BASIC' },
   },
   {
     name: 'stage',
@@ -25,6 +45,8 @@ export const environments: readonly EnvironmentConfig[] = [
     resources: profiles.standard,
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'stage.shop.example.com',
+    database: disposableDatabase,
+    cache: { tier: 'BASIC' },
   },
   {
     name: 'canary',
@@ -39,6 +61,8 @@ export const environments: readonly EnvironmentConfig[] = [
     resources: profiles.high,
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'shop.example.com',
+    database: disposableDatabase,
+    cache: { tier: 'BASIC' },
   },
   {
     name: 'prod',
@@ -50,5 +74,7 @@ export const environments: readonly EnvironmentConfig[] = [
     resources: profiles.high,
     sync: SyncPolicy.manual(),
     baseDomain: 'shop.example.com',
+    database: productionDatabase,
+    cache: { tier: 'STANDARD_HA' },
   },
 ];

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import * as path from 'node:path';
 import { samplePlatform } from '../apps/platform';
 import { ConfigError } from '../lib/model/config-error';
+import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { Plane, PLANES } from './platform-output';
 import { sourceCommit } from './source-commit';
@@ -45,6 +46,28 @@ async function main(argv: readonly string[]): Promise<number> {
       });
       for (const line of formatSummary(result, opts.out)) process.stdout.write(`${line}\n`);
       exitCode = 0;
+    });
+
+  program
+    .command('diff')
+    .description('compare a fresh synth with an output root or a git ref of the GitOps repository')
+    .option('--against <dir>', 'output root or GitOps checkout to compare with (default: dist)')
+    .option('--against-ref <ref>', 'compare with this commit of the GitOps repository instead (needs --gitops)')
+    .option('--gitops <dir>', 'the GitOps repository --against-ref is read from')
+    .option('--env <name>', 'compare only this environment (repeatable)', collect, [])
+    .option('--format <format>', `${DIFF_FORMATS.join(' or ')}`, 'text')
+    .action((opts: { against?: string; againstRef?: string; gitops?: string; env: string[]; format: string }) => {
+      const result = runDiff({
+        platform: samplePlatform(),
+        against: opts.against,
+        againstRef: opts.againstRef,
+        gitops: opts.gitops,
+        envs: opts.env,
+        format: parseFormat(opts.format),
+        color: wantsColor(process.stdout, process.env),
+      });
+      process.stdout.write(result.text);
+      exitCode = result.exitCode;
     });
 
   await program.parseAsync([...argv], { from: 'user' });

@@ -1,53 +1,149 @@
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { GcsBackend } from 'cdktf';
+import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { StateConfig } from '../lib/model/config';
-import { Cluster } from '../lib/model/platform';
+import { GkeCluster } from '../lib/gcp/gke-cluster';
+import { Network } from '../lib/gcp/network';
+import { PostgresDatabase } from '../lib/gcp/postgres-database';
+import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
+import { RedisCache } from '../lib/gcp/redis-cache';
+import { StaticIp } from '../lib/gcp/static-ip';
+import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
+import { RegistryConfig, StateConfig } from '../lib/model/config';
+import { gcpNaming } from '../lib/model/gcp-resources';
+import { AppInstance, Cluster } from '../lib/model/platform';
 import { PlatformStack } from './platform-stack';
 import { pinTofu } from './versions';
 
 /** Props of {@link ClusterStack}. */
 export interface ClusterStackProps {
+  /** The platform's name, which names the private DNS domain. */
+  readonly platform: string;
   readonly cluster: Cluster;
   readonly state: StateConfig;
   /** The state prefix in the bucket, unique per stack. */
   readonly statePrefix: string;
+  /** The repository the nodes pull images from. */
+  readonly registry: RegistryConfig;
+  /** Every app in every environment that runs on this cluster. */
+  readonly instances: readonly AppInstance[];
 }
 
-/** One GKE cluster, its network and everything its environments need in GCP. */
+/** One GKE cluster, its network and everything its environments' apps need in GCP. */
 export class ClusterStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
-    const { cluster } = props;
+    const { cluster, instances } = props;
     pinTofu(this);
     new GcsBackend(this, { bucket: props.state.bucket, prefix: props.statePrefix });
     new GoogleProvider(this, 'google', { project: cluster.project, region: cluster.region });
 
-    const network = new ComputeNetwork(this, 'Network', { name: cluster.name, autoCreateSubnetworks: false });
-    const subnet = new ComputeSubnetwork(this, 'Subnet', {
-      name: `${cluster.name}-nodes`,
-      network: network.id,
-      region: cluster.region,
-      ipCidrRange: cluster.network.nodesCidr,
-      privateIpGoogleAccess: true,
-      secondaryIpRange: [
-        { rangeName: 'pods', ipCidrRange: cluster.network.podsCidr },
-        { rangeName: 'services', ipCidrRange: cluster.network.servicesCidr },
-      ],
-    });
-    new ContainerCluster(this, 'Cluster', {
+    const network = new Network(this, 'Network', {
       name: cluster.name,
-      location: cluster.region,
-      network: network.id,
-      subnetwork: subnet.id,
-      removeDefaultNodePool: true,
-      initialNodeCount: 1,
-      deletionProtection: cluster.deletionProtection,
-      releaseChannel: { channel: cluster.releaseChannel },
-      ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
+      region: cluster.region,
+      nodesCidr: cluster.network.nodesCidr,
+      podsCidr: cluster.network.podsCidr,
+      servicesCidr: cluster.network.servicesCidr,
+      vpnCidrs: cluster.network.vpnCidrs,
+      privateServicesCidr: cluster.network.privateServicesCidr,
     });
+    const gke = new GkeCluster(this, 'Cluster', {
+      name: cluster.name,
+      project: cluster.project,
+      region: cluster.region,
+      network,
+      controlPlaneCidr: cluster.network.controlPlaneCidr,
+      nodePool: cluster.nodePool,
+      releaseChannel: cluster.releaseChannel,
+      deletionProtection: cluster.deletionProtection,
+      maintenanceStartTime: cluster.maintenanceStartTime,
+      backupNamespaces: unique(cluster.environments.map((e) => e.namespace)),
+    });
+    gke.allowPullFrom(props.registry);
+
+    const nodes = gke.nodeServiceAccount.email;
+    const servingPorts = unique(instances.flatMap((i) => servingPort(i, ['public', 'internal'])));
+    const vpnPorts = unique(instances.flatMap((i) => servingPort(i, ['internal'])));
+    if (servingPorts.length > 0) network.allowHealthChecks({ ports: servingPorts, serviceAccount: nodes });
+    if (vpnPorts.length > 0) network.allowVpn({ ports: vpnPorts, serviceAccount: nodes });
+
+    const outputs = this.appResources(props, network, gke);
+
+    new TerraformOutput(this, 'cluster_name', { value: gke.cluster.name, description: 'The GKE cluster' });
+    new TerraformOutput(this, 'cluster_location', { value: gke.cluster.location, description: 'The region of the GKE cluster' });
+    new TerraformOutput(this, 'network', { value: network.vpc.selfLink, description: 'The cluster\'s VPC' });
+    new TerraformOutput(this, 'workload_pool', { value: gke.workloadPool, description: 'The Workload Identity pool' });
+    new TerraformOutput(this, 'node_service_account', { value: nodes, description: 'The nodes\' service account' });
+    new TerraformOutput(this, 'static_ip_addresses', { value: outputs.staticIps, description: 'Address of each public app\'s reserved IP, by name' });
+    new TerraformOutput(this, 'database_connection_names', { value: outputs.databases, description: 'Cloud SQL connection name of each instance' });
+    new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
   }
+
+  /** Identity, database, cache and static IP of every app in every environment of the cluster. */
+  private appResources(props: ClusterStackProps, network: Network, cluster: GkeCluster): AppOutputs {
+    const identities = new Construct(this, 'Identities');
+    const databases = new Construct(this, 'Databases');
+    const caches = new Construct(this, 'Caches');
+    const staticIps = new Construct(this, 'StaticIps');
+    const outputs: AppOutputs = { staticIps: {}, databases: {}, caches: {} };
+    let zone: PrivateDnsZone | undefined;
+
+    for (const { app, env, gcp } of props.instances) {
+      const account = gcp.identity && new WorkloadServiceAccount(identities, gcp.identity.accountId, { identity: gcp.identity, cluster });
+      if (gcp.database) {
+        const ref = gcp.database;
+        const database = new PostgresDatabase(databases, ref.instanceName, {
+          ...env.database,
+          project: env.project,
+          region: env.region,
+          instanceName: ref.instanceName,
+          databaseName: ref.databaseName,
+          version: app.needs.database?.version,
+          network,
+        });
+        if (account) database.grantConnect(account);
+        outputs.databases[ref.instanceName] = database.instance.connectionName;
+      }
+      if (gcp.cache) {
+        const ref = gcp.cache;
+        zone ??= new PrivateDnsZone(this, 'InternalDns', {
+          name: gcpNaming.internalZone(props.platform),
+          domain: gcpNaming.internalDomain(props.platform),
+          network,
+        });
+        const cache = new RedisCache(caches, ref.instanceName, {
+          ...env.cache,
+          region: env.region,
+          instanceName: ref.instanceName,
+          network,
+          zone,
+          host: ref.host,
+          memoryGb: app.needs.cache?.memoryGb,
+        });
+        outputs.caches[ref.host] = cache.address;
+      }
+      if (gcp.staticIp) {
+        const ip = new StaticIp(staticIps, gcp.staticIp.name, { name: gcp.staticIp.name });
+        outputs.staticIps[gcp.staticIp.name] = ip.address.address;
+      }
+    }
+    return outputs;
+  }
+}
+
+/** Values of the stack's map outputs, keyed by the names both planes know. */
+interface AppOutputs {
+  readonly staticIps: Record<string, string>;
+  readonly databases: Record<string, string>;
+  readonly caches: Record<string, string>;
+}
+
+/** The port number an app serves on, when its exposure is one of `types`. */
+function servingPort(instance: AppInstance, types: readonly string[]): number[] {
+  const exposure = instance.app.exposure;
+  if (!types.includes(exposure.type) || exposure.type === 'none') return [];
+  return instance.app.ports.filter((p) => p.name === exposure.port).map((p) => p.port);
+}
+
+function unique<T extends string | number>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }

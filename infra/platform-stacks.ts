@@ -11,15 +11,34 @@ export interface NamedStack {
 }
 
 /**
- * The platform's stacks in apply order: the state bootstrap first, then one stack per cluster.
+ * The platform's stacks in apply order: the bootstrap (state bucket and registry) first, then one
+ * stack per cluster.
  * Each stack gets its own cdktf App, so one stack's aspects never visit another's.
  */
 export function platformStacks(platform: Platform, appFor: (name: string) => App = () => new App()): NamedStack[] {
   const bootstrap = naming.bootstrapStack();
-  const stacks: NamedStack[] = [{ name: bootstrap, stack: new BootstrapStack(appFor(bootstrap), bootstrap, { state: platform.state }) }];
+  const stacks: NamedStack[] = [
+    {
+      name: bootstrap,
+      stack: new BootstrapStack(appFor(bootstrap), bootstrap, {
+        state: platform.state,
+        registry: platform.registry,
+        releaseTags: platform.releaseTags(),
+        statePrefix: bootstrap,
+      }),
+    },
+  ];
   for (const cluster of platform.clusters) {
     const name = naming.clusterStack(cluster.name);
-    stacks.push({ name, stack: new ClusterStack(appFor(name), name, { cluster, state: platform.state, statePrefix: name }) });
+    const stack = new ClusterStack(appFor(name), name, {
+      platform: platform.name,
+      cluster,
+      state: platform.state,
+      statePrefix: name,
+      registry: platform.registry,
+      instances: cluster.environments.flatMap((env) => platform.instances(env)),
+    });
+    stacks.push({ name, stack });
   }
   return stacks;
 }

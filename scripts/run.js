@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point of this project: esbuild bundles the project's own sources (not
-// node_modules) into one CommonJS file under .build/, then Node requires it. The bundle is reused
-// while every source file it was built from keeps its size and modification time, so the code that
-// runs is always the code in the tree. Type-checking is the job of `npm test`.
+// Runs a TypeScript entry point of this project: esbuild bundles the project's own sources into one
+// CommonJS file under .build/, then Node requires it. Packages stay external, except the ES-module-only
+// kubernetes-models schema packages, which are bundled through their "import" condition so that code
+// loading them (the schema validator) runs on Node 20; the synth path imports only their types, so
+// nothing of them reaches its bundle. The bundle is reused while every source file it was built from
+// keeps its size and modification time, so the code that runs is always the code in the tree.
+// Type-checking is the job of `npm test`.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
@@ -18,6 +21,16 @@ const outDir = path.join(root, '.build');
 const name = path.relative(root, source).replace(/\.ts$/, '').replace(/[\\/]/g, '_');
 const target = path.join(outDir, `${name}.js`);
 const stampFile = path.join(outDir, `${name}.inputs.json`);
+// The same list as jest.resolver.js.
+const ESM_ONLY = /^(kubernetes-models|@kubernetes-models\/[^/]+|is-cidr|cidr-regex)(\/|$)/;
+
+/** Marks every bare import external but the ES-module-only packages. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (ESM_ONLY.test(args.path) ? undefined : { external: true }));
+  },
+};
 
 function stamp(file) {
   try {
@@ -37,18 +50,21 @@ function upToDate() {
   }
 }
 
-if (!upToDate()) {
+// esbuild runs plugins only in its asynchronous API.
+async function bundle() {
   const esbuild = require('esbuild');
   fs.mkdirSync(outDir, { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
-  const result = esbuild.buildSync({
+  const result = await esbuild.build({
     entryPoints: [source],
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalPackages],
+    // Lets `require('kubernetes-models/...')` resolve too: these packages export "import" only.
+    conditions: ['import'],
     outfile: temp,
     metafile: true,
     logLevel: 'error',
@@ -60,5 +76,18 @@ if (!upToDate()) {
   fs.renameSync(temp, target);
   fs.renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
 }
-process.argv = [process.argv[0], source, ...args];
-require(target);
+
+function run() {
+  process.argv = [process.argv[0], source, ...args];
+  require(target);
+}
+
+if (upToDate()) {
+  run();
+} else {
+  bundle().then(run, (error) => {
+    // esbuild has already printed its own build errors.
+    if (!Array.isArray(error.errors)) process.stderr.write(`${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}

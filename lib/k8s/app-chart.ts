@@ -29,6 +29,8 @@ export class AppChart extends Chart {
       args: instance.app.args,
       config: instance.config,
       configMapName: naming.configMap(instance.name),
+      // The same identity object Terraform binds, so the two planes name one account.
+      serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
     });
   }
 }

@@ -30,6 +30,11 @@ export interface AppWorkloadProps {
   readonly config?: Readonly<Record<string, string>>;
   /** The name of the ConfigMap holding `config`. */
   readonly configMapName: string;
+  /**
+   * Annotations of the ServiceAccount, such as the Google service account it acts as.
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,7 +54,7 @@ export class AppWorkload extends Construct {
     const ports = props.ports ?? [];
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(props.name),
+      metadata: { ...metadata(props.name), annotations: props.serviceAccountAnnotations && { ...props.serviceAccountAnnotations } },
       automountToken: false,
     });
 

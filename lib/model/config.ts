@@ -26,9 +26,15 @@ export interface ClusterNetworkConfig {
   readonly controlPlaneCidr: string;
   /**
    * The range reserved for private service access (Cloud SQL, Memorystore), at most a /16.
-   * @default - no private service access: apps with a database cannot run on this cluster
+   * @default - no private service access: apps with a database or a cache cannot run on this cluster
    */
   readonly privateServicesCidr?: string;
+  /**
+   * The ranges people and CI reach the cluster from over the VPN. They alone may call the
+   * control plane (master authorized networks) and reach internal apps.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks
+   */
+  readonly vpnCidrs: readonly string[];
 }
 
 /** An autoscaled GKE node pool. */
@@ -62,10 +68,61 @@ export interface ClusterConfig {
    */
   readonly deletionProtection?: boolean;
   /**
+   * When GKE may start maintenance each day, as `HH:MM` in UTC. GKE takes a four-hour window.
+   * @default '03:00'
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions
+   */
+  readonly maintenanceStartTime?: string;
+  /**
    * The Kubernetes API server ArgoCD deploys to.
    * @default - the in-cluster address, https://kubernetes.default.svc
    */
   readonly argoServer?: string;
+}
+
+/**
+ * How an environment runs its apps' Cloud SQL instances. Each environment states its own values,
+ * so no construct ever asks which environment it is in.
+ * @see https://cloud.google.com/sql/docs/postgres/backup-recovery/backups
+ */
+export interface DatabaseSettings {
+  /**
+   * The machine tier.
+   * @default 'db-custom-1-3840'
+   */
+  readonly tier?: string;
+  /**
+   * Days of automated daily backups kept, from 14 to 28.
+   * @default 14
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Point-in-time recovery from the write-ahead log (seven days of it).
+   * @default false
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * A regional instance with a standby in a second zone.
+   * @default false
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Refuse deletion, both in OpenTofu and in the Cloud SQL API.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * How an environment runs its apps' Memorystore Redis instances.
+ * @see https://cloud.google.com/memorystore/docs/redis/redis-tiers
+ */
+export interface CacheSettings {
+  /**
+   * `STANDARD_HA` keeps a replica in another zone and fails over to it.
+   * @default 'BASIC'
+   */
+  readonly tier?: 'BASIC' | 'STANDARD_HA';
 }
 
 /** One stage on the path to production. */
@@ -95,6 +152,16 @@ export interface EnvironmentConfig {
   readonly sync: SyncPolicy;
   /** Public hosts are `<host>.<baseDomain>`. */
   readonly baseDomain: string;
+  /**
+   * The Cloud SQL settings of every database in this environment.
+   * @default - the defaults of {@link DatabaseSettings}
+   */
+  readonly database?: DatabaseSettings;
+  /**
+   * The Memorystore settings of every cache in this environment.
+   * @default - the defaults of {@link CacheSettings}
+   */
+  readonly cache?: CacheSettings;
 }
 
 /** A named container port. */
@@ -173,6 +240,9 @@ export interface AppConfig {
   readonly overrides?: Readonly<Record<string, AppOverride>>;
 }
 
+/** Where the bootstrap stack keeps its own state. */
+export type BootstrapBackend = 'local' | 'gcs';
+
 /** The GCS bucket that holds OpenTofu state. */
 export interface StateConfig {
   readonly project: string;
@@ -180,6 +250,29 @@ export interface StateConfig {
   readonly bucket: string;
   /** A region or multi-region (`EU`). */
   readonly location: string;
+  /**
+   * Versions of each state file kept, the live one included, from 5 to 10; older noncurrent
+   * versions are deleted.
+   * @default 10
+   */
+  readonly keepVersions?: number;
+  /**
+   * Days a deleted or overwritten object stays restorable, from 7 to 90.
+   * @default 7
+   * @see https://cloud.google.com/storage/docs/soft-delete
+   */
+  readonly softDeleteDays?: number;
+  /**
+   * A Cloud KMS key (`projects/P/locations/L/keyRings/R/cryptoKeys/K`) that encrypts the state.
+   * @default - Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+  /**
+   * Where the bootstrap stack keeps its own state. It starts `local`, since the bucket does not
+   * exist yet; switch to `gcs` once it does and run `tofu init -migrate-state` (docs/opentofu.md).
+   * @default 'local'
+   */
+  readonly bootstrapBackend?: BootstrapBackend;
 }
 
 /** The Artifact Registry Docker repository every image comes from. */
@@ -188,6 +281,13 @@ export interface RegistryConfig {
   readonly region: GcpRegion;
   /** The repository id. */
   readonly repository: string;
+  /**
+   * Newest versions of each image kept by the cleanup policy, from 3 to 5. Images a
+   * release in `apps/releases.json` names are kept too.
+   * @default 5
+   * @see https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy
+   */
+  readonly keepReleases?: number;
 }
 
 /** Where ArgoCD reads the synthesized manifests. */

@@ -3,7 +3,9 @@ import { cidrsOverlap, parseCidr, Cidr } from './cidr';
 import {
   AppConfig,
   AppNeeds,
+  CacheSettings,
   ClusterConfig,
+  DatabaseSettings,
   EnvironmentConfig,
   ExposureConfig,
   GitOpsConfig,
@@ -14,6 +16,7 @@ import {
   StateConfig,
 } from './config';
 import { GCP_REGIONS } from './gcp-region';
+import { AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
 import { naming } from './naming';
 import { AppRelease } from './releases';
@@ -62,6 +65,8 @@ export interface AppInstance {
   readonly host?: string;
   /** Settings merged from the app and its override for this environment. */
   readonly config: Readonly<Record<string, string>>;
+  /** The app's Google Cloud resources here: identity, database, cache, static IP. */
+  readonly gcp: AppGcpResources;
 }
 
 /** The validated platform model that both planes render from. */
@@ -80,8 +85,11 @@ export class Platform {
     const checks = new Checks();
     checks.dnsLabel('name', config.name, 30);
     this.name = config.name;
-    this.state = config.state;
+    this.state = checkState(config.state, checks);
     checks.oneOf('registry.region', config.registry.region, GCP_REGIONS);
+    if (config.registry.keepReleases !== undefined) {
+      checks.intInRange('registry.keepReleases', config.registry.keepReleases, 3, 5);
+    }
     this.registry = config.registry;
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
 
@@ -108,10 +116,13 @@ export class Platform {
       }
       byEnv.set(
         env.name,
-        this.apps.map((app) => resolveInstance(app, config.apps, env, { tag: releases.tag, ...releases.apps?.[app.name] }, repository)),
+        this.apps.map((app) =>
+          resolveInstance(this.name, app, config.apps, env, { tag: releases.tag, ...releases.apps?.[app.name] }, repository, checks),
+        ),
       );
     }
     this.instancesByEnv = byEnv;
+    checkGcpNamesUnique([...byEnv.values()].flat(), checks);
   }
 
   /** The environment called `name`, or undefined. */
@@ -122,6 +133,13 @@ export class Platform {
   /** Every app as it runs in `env`, in the order the config lists them. */
   public instances(env: Environment): readonly AppInstance[] {
     return this.instancesByEnv.get(env.name) ?? [];
+  }
+
+  /** The release tags some environment runs, sorted: the images the registry must keep. */
+  public releaseTags(): string[] {
+    const tags = new Set<string>();
+    for (const instances of this.instancesByEnv.values()) for (const i of instances) tags.add(i.image.tag);
+    return [...tags].sort();
   }
 }
 
@@ -134,7 +152,7 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Clu
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
-  return configs.map((c) => {
+  const resolved = configs.map((c): Cluster => {
     const at = `clusters.${c.name}`;
     checks.dnsLabel(`${at}.name`, c.name, 20);
     checks.oneOf(`${at}.region`, c.region, GCP_REGIONS);
@@ -166,6 +184,10 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Clu
     const controlPlane = parseCidr(network.controlPlaneCidr);
     checks.require(controlPlane?.prefix === 28, `${at}.network.controlPlaneCidr`, network.controlPlaneCidr,
       'is not a /28', 'GKE needs a /28 for the control plane, such as 172.16.0.0/28');
+    if (c.maintenanceStartTime !== undefined) {
+      checks.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(c.maintenanceStartTime), `${at}.maintenanceStartTime`, c.maintenanceStartTime,
+        'is not a time of day as HH:MM', 'write it as HH:MM in UTC, such as "03:00"');
+    }
     return {
       ...c,
       releaseChannel: c.releaseChannel ?? 'REGULAR',
@@ -175,6 +197,23 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Clu
       environments: [],
     };
   });
+  // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.
+  for (const c of configs) {
+    const field = `clusters.${c.name}.network.vpnCidrs`;
+    checks.require(c.network.vpnCidrs.length > 0, field, [], 'is empty: nobody could reach the control plane',
+      'list the ranges the VPN assigns, such as ["10.100.0.0/16"]');
+    c.network.vpnCidrs.forEach((text, i) => {
+      const cidr = parseCidr(text);
+      if (cidr === undefined) {
+        return checks.fail(`${field}[${i}]`, text, 'is not an IPv4 CIDR with a zero host part', 'write it as a.b.c.d/n, such as 10.100.0.0/16');
+      }
+      const clash = ranges.find((r) => cidrsOverlap(r.cidr, cidr));
+      if (clash) {
+        checks.fail(`${field}[${i}]`, text, `overlaps ${clash.owner} (${clash.cidr.text})`, 'give the VPN a range no cluster uses');
+      }
+    });
+  }
+  return resolved;
 }
 
 function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: readonly Cluster[], root: Checks): Environment[] {
@@ -201,6 +240,7 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
     checkResources(checks, 'resources', e.resources);
     checks.require(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(e.baseDomain), 'baseDomain', e.baseDomain,
       'is not a DNS domain', 'use a lower-case domain such as dev.example.com');
+    checkDataSettings(checks, e.database, e.cache);
     return { ...e, managesNamespace: e.managesNamespace ?? true, nameSuffix, minReplicas, clusterConfig: cluster, order };
   });
   // Each namespace has exactly one owner, and environments that share it never share object names.
@@ -285,6 +325,47 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
   });
 }
 
+function checkState(state: StateConfig, checks: Checks): StateConfig {
+  if (state.keepVersions !== undefined) checks.intInRange('state.keepVersions', state.keepVersions, 5, 10);
+  if (state.softDeleteDays !== undefined) checks.intInRange('state.softDeleteDays', state.softDeleteDays, 7, 90);
+  if (state.kmsKeyName !== undefined) {
+    checks.require(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(state.kmsKeyName), 'state.kmsKeyName',
+      state.kmsKeyName, 'is not a Cloud KMS key name', 'write it as projects/P/locations/L/keyRings/R/cryptoKeys/K, or leave it unset');
+  }
+  return state;
+}
+
+function checkDataSettings(checks: Checks, database: DatabaseSettings = {}, cache: CacheSettings = {}): void {
+  if (database.backupRetentionDays !== undefined) {
+    checks.intInRange('database.backupRetentionDays', database.backupRetentionDays, 14, 28);
+  }
+  if (database.tier !== undefined) {
+    checks.require(/^db-[a-z0-9-]+$/.test(database.tier), 'database.tier', database.tier, 'is not a Cloud SQL tier',
+      'use a tier such as db-custom-2-7680');
+  }
+  if (cache.tier !== undefined) checks.oneOf('cache.tier', cache.tier, ['BASIC', 'STANDARD_HA']);
+}
+
+/** Two apps' resources must not share a name in one project (`a-b` in `c` and `a` in `b-c`). */
+function checkGcpNamesUnique(instances: readonly AppInstance[], checks: Checks): void {
+  const owners = new Map<string, AppInstance>();
+  for (const instance of instances) {
+    const { identity, database, cache, staticIp } = instance.gcp;
+    const names = new Set([identity?.accountId, database?.instanceName, cache?.instanceName, staticIp?.name]);
+    for (const name of names) {
+      if (name === undefined) continue;
+      const key = `${instance.env.project}/${name}`;
+      const owner = owners.get(key);
+      if (owner !== undefined && owner.app !== instance.app) {
+        checks.within({ app: instance.app.name, env: instance.env.name }).fail('name', instance.app.name,
+          `gives its Google Cloud resources the name "${name}", which app "${owner.app.name}" uses in env "${owner.env.name}"`,
+          'rename one of the two apps');
+      }
+      owners.set(key, instance);
+    }
+  }
+}
+
 function checkResources(checks: Checks, field: string, r: ResourceProfile): void {
   const cpuRequest = cpuMillis(r.cpu.request);
   const cpuLimit = cpuMillis(r.cpu.limit);
@@ -298,8 +379,17 @@ function checkResources(checks: Checks, field: string, r: ResourceProfile): void
     `raise the memory limit to at least ${memRequest}Mi or lower the request`);
 }
 
-function resolveInstance(app: App, configs: readonly AppConfig[], env: Environment, release: AppRelease, repository: string): AppInstance {
+function resolveInstance(
+  platform: string,
+  app: App,
+  configs: readonly AppConfig[],
+  env: Environment,
+  release: AppRelease,
+  repository: string,
+  root: Checks,
+): AppInstance {
   const override = configs.find((c) => c.name === app.name)?.overrides?.[env.name] ?? {};
+  const name = naming.workload(app.name, env.nameSuffix);
   const exposure = app.exposure;
   const host =
     exposure.type === 'public'
@@ -307,14 +397,32 @@ function resolveInstance(app: App, configs: readonly AppConfig[], env: Environme
       : exposure.type === 'internal'
         ? `${exposure.host ?? app.name}.internal.${env.baseDomain}`
         : undefined;
+  const cluster = env.clusterConfig;
+  const gcp = resolveGcpResources(
+    {
+      platform,
+      app: app.name,
+      needs: app.needs,
+      exposure,
+      env: env.name,
+      project: env.project,
+      region: env.region,
+      namespace: env.namespace,
+      workloadName: name,
+      cluster: cluster.name,
+      privateServicesCidr: cluster.network.privateServicesCidr,
+    },
+    root.within({ app: app.name, env: env.name }),
+  );
   return {
     app,
     env,
-    name: naming.workload(app.name, env.nameSuffix),
+    name,
     replicas: override.replicas ?? env.replicas.replicas,
     resources: override.resources ?? env.resources,
     image: new ImageRef(repository, app.image, release.tag, release.digest),
     host,
     config: { ...app.config, ...override.config },
+    gcp,
   };
 }

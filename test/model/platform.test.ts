@@ -18,6 +18,15 @@ function mapCluster(name: string, change: (c: ClusterConfig) => ClusterConfig): 
   return { ...base, clusters: base.clusters.map((c) => (c.name === name ? change(c) : c)) };
 }
 
+function mapNetwork(name: string, change: (n: ClusterConfig['network']) => ClusterConfig['network']): PlatformConfig {
+  return mapCluster(name, (c) => ({ ...c, network: change(c.network) }));
+}
+
+/** An app with a database and nothing else. */
+function databaseApp(name: string): AppConfig {
+  return { name, needs: { database: { migrateCommand: ['migrate'] } } };
+}
+
 function rejection(config: PlatformConfig): ConfigError {
   try {
     definePlatform(config);
@@ -68,6 +77,39 @@ describe('definePlatform', () => {
     expect(api('stage').config.LOG_LEVEL).toBe('info');
     expect(['dev', 'stage', 'prod'].map((e) => api(e).name)).toEqual(['inventory-api', 'inventory-api', 'inventory-api']);
     expect(api('canary').name).toBe('inventory-api-canary');
+  });
+
+  test('gives every environment its own typed database and cache settings', () => {
+    const platform = definePlatform(base);
+    expect(platform.environment('prod')).toMatchObject({
+      database: { backupRetentionDays: 28, pointInTimeRecovery: true, highAvailability: true, deletionProtection: true },
+      cache: { tier: 'STANDARD_HA' },
+    });
+    for (const env of ['dev', 'stage', 'canary']) {
+      expect(platform.environment(env)).toMatchObject({
+        database: { backupRetentionDays: 14, pointInTimeRecovery: false, highAvailability: false, deletionProtection: false },
+        cache: { tier: 'BASIC' },
+      });
+    }
+  });
+
+  test('derives each app\'s Google Cloud names once, from its app and environment', () => {
+    const platform = definePlatform(base);
+    const gcp = (app: string, env: string) => platform.instances(platform.environment(env)!).find((i) => i.app.name === app)!.gcp;
+    const prod = gcp('inventory-api', 'prod');
+    expect(prod.identity?.email).toBe('inventory-api-prod@shop-prod.iam.gserviceaccount.com');
+    expect(prod.identity?.kubernetesMember).toBe('serviceAccount:shop-prod.svc.id.goog[shop-prod/inventory-api]');
+    expect(prod.identity?.kubernetesAnnotations()).toEqual({ 'iam.gke.io/gcp-service-account': 'inventory-api-prod@shop-prod.iam.gserviceaccount.com' });
+    expect(prod.database).toEqual({ instanceName: 'inventory-api-prod', connectionName: 'shop-prod:europe-west1:inventory-api-prod', databaseName: 'inventory_api' });
+    expect(prod.cache).toEqual({ instanceName: 'inventory-api-prod', host: 'inventory-api-prod.redis.shop.internal', port: 6379 });
+    // The candidate shares production's namespace under its own service account.
+    expect(gcp('inventory-api', 'canary').identity?.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-canary' });
+    expect(gcp('web', 'stage')).toEqual({ staticIp: { name: 'web-stage' } });
+    expect(gcp('worker', 'dev')).toEqual({});
+  });
+
+  test('lists the release tags environments run, for the registry to keep', () => {
+    expect(definePlatform(base).releaseTags()).toEqual(['v1.3.1', 'v1.3.2', 'v1.4.0']);
   });
 
   test('derives image references from the registry and the release of each environment', () => {
@@ -131,6 +173,51 @@ describe('definePlatform', () => {
       /field "clusters\.prod\.network\.controlPlaneCidr": value "172\.16\.1\.0\/24" is not a \/28/],
     ['a node pool whose maximum is below its minimum', mapCluster('prod', (c) => ({ ...c, nodePool: { minNodes: 4, maxNodes: 2 } })),
       /field "clusters\.prod\.nodePool\.maxNodes": value 2 .*fix: set maxNodes to at least minNodes \(4\)/],
+    ['a state version retention above 10', { ...base, state: { ...base.state, keepVersions: 12 } },
+      /^config error: field "state\.keepVersions": value 12 is not an integer from 5 to 10; fix: set state\.keepVersions to an integer from 5 to 10$/],
+    ['a state version retention below 5', { ...base, state: { ...base.state, keepVersions: 4 } },
+      /field "state\.keepVersions": value 4 is not an integer from 5 to 10/],
+    ['a soft-delete period below 7 days', { ...base, state: { ...base.state, softDeleteDays: 1 } },
+      /field "state\.softDeleteDays": value 1 is not an integer from 7 to 90/],
+    ['a malformed state encryption key', { ...base, state: { ...base.state, kmsKeyName: 'tofu-key' } },
+      /field "state\.kmsKeyName": value "tofu-key" is not a Cloud KMS key name; fix: write it as projects\/P\/locations/],
+    ['a registry retention above 5', { ...base, registry: { ...base.registry, keepReleases: 6 } },
+      /^config error: field "registry\.keepReleases": value 6 is not an integer from 3 to 5; fix: set registry\.keepReleases to an integer from 3 to 5$/],
+    ['a registry retention below 3', { ...base, registry: { ...base.registry, keepReleases: 2 } },
+      /field "registry\.keepReleases": value 2 is not an integer from 3 to 5/],
+    ['an unknown registry region', { ...base, registry: { ...base.registry, region: 'eu-west1' as PlatformConfig['registry']['region'] } },
+      /field "registry\.region": value "eu-west1" is not known; fix: use one of/],
+    ['an unknown cluster region', mapCluster('prod', (c) => ({ ...c, region: 'europe-west99' as ClusterConfig['region'] })),
+      /field "clusters\.prod\.region": value "europe-west99" is not known/],
+    ['a database in an environment with no private service access', mapNetwork('nonprod', (n) => ({ ...n, privateServicesCidr: undefined })),
+      /^config error: app "inventory-api", env "dev", field "clusters\.nonprod\.network\.privateServicesCidr": value \(unset\) gives cluster "nonprod" no private service access, but the app declares a database and runs there in env "dev"; fix: set clusters\.nonprod\.network\.privateServicesCidr to a free range/],
+    ['a cache in an environment with no private service access', {
+      ...mapNetwork('nonprod', (n) => ({ ...n, privateServicesCidr: undefined })),
+      apps: [{ name: 'sessions', needs: { cache: {} } }],
+    }, /app "sessions", env "dev", field "clusters\.nonprod\.network\.privateServicesCidr": .* declares a cache/],
+    ['a VPN range that overlaps a cluster range', mapNetwork('prod', (n) => ({ ...n, vpnCidrs: ['10.12.8.0/24'] })),
+      /field "clusters\.prod\.network\.vpnCidrs\[0\]": value "10\.12\.8\.0\/24" overlaps clusters\.nonprod\.network\.podsCidr \(10\.12\.0\.0\/16\); fix: give the VPN a range no cluster uses/],
+    ['a cluster with no VPN range', mapNetwork('nonprod', (n) => ({ ...n, vpnCidrs: [] })),
+      /field "clusters\.nonprod\.network\.vpnCidrs": value \[\] is empty: nobody could reach the control plane/],
+    ['a malformed VPN range', mapNetwork('nonprod', (n) => ({ ...n, vpnCidrs: ['10.100.0.0'] })),
+      /field "clusters\.nonprod\.network\.vpnCidrs\[0\]": value "10\.100\.0\.0" is not an IPv4 CIDR/],
+    ['a maintenance start that is not a time of day', mapCluster('prod', (c) => ({ ...c, maintenanceStartTime: '25:00' })),
+      /field "clusters\.prod\.maintenanceStartTime": value "25:00" is not a time of day as HH:MM/],
+    ['a database backup retention above 28 days', mapEnv('prod', (e) => ({ ...e, database: { ...e.database, backupRetentionDays: 35 } })),
+      /^config error: env "prod", field "database\.backupRetentionDays": value 35 is not an integer from 14 to 28; fix: set database\.backupRetentionDays to an integer from 14 to 28$/],
+    ['a malformed database tier', mapEnv('dev', (e) => ({ ...e, database: { ...e.database, tier: 'small' } })),
+      /env "dev", field "database\.tier": value "small" is not a Cloud SQL tier/],
+    ['an unknown cache tier', mapEnv('dev', (e) => ({ ...e, cache: { tier: 'PREMIUM' as 'BASIC' } })),
+      /env "dev", field "cache\.tier": value "PREMIUM" is not known; fix: use one of BASIC, STANDARD_HA/],
+    ['an app name too long for its Google service account', { ...base, apps: [...base.apps, databaseApp('very-long-reporting-service')] },
+      /app "very-long-reporting-service", env "dev", field "name": value "very-long-reporting-service" makes the Google service account name "very-long-reporting-service-dev" longer than 30 characters in env "dev"; fix: shorten the app name to at most 26 characters/],
+    ['an app name too long for its Memorystore instance', { ...base, apps: [...base.apps, { name: 'session-cache-for-the-shopping-basket', needs: { cache: {} } }] },
+      /app "session-cache-for-the-shopping-basket", env "dev", field "name": .* Memorystore instance name .* longer than 40 characters .*fix: shorten the app name to at most 36 characters/],
+    ['two apps whose Google Cloud resources would share a name', {
+      ...mapEnv('stage', (e) => ({ ...e, name: 'qa-dev' })),
+      releases: { environments: { ...base.releases.environments, 'qa-dev': { tag: 'v1.3.2' } } },
+      apps: [...base.apps, databaseApp('api'), databaseApp('api-qa')],
+    }, /app "api", env "qa-dev", field "name": value "api" gives its Google Cloud resources the name "api-qa-dev", which app "api-qa" uses in env "dev"; fix: rename one of the two apps/],
     ['an environment with no release', { ...base, releases: { environments: { dev: { tag: 'v1.0.0' } } } },
       /env "stage", field "apps\/releases\.json:environments\.stage": value \(unset\) has no release .*fix: add "stage": \{ "tag": "v0\.1\.0" \}/],
   ];

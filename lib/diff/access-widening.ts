@@ -1,0 +1,174 @@
+import { Cidr, parseCidr } from '../model/cidr';
+import { asArray, asString, at, canonical, isEmptyObject, isRecord, JsonRecord } from './json-value';
+
+/*
+ * Access is compared as sets of grants. A NetworkPolicy direction is a set of (peer, port) pairs,
+ * an RBAC rule a set of (apiGroup, resource, verb) triples; a grant of the new object that no
+ * grant of the old one covers widens access.
+ */
+
+/** A wildcard member of a grant: no `from`/`to` (every peer), no `ports` (every port), or RBAC's `*`. */
+const ANY = '*';
+
+const DIRECTIONS = [
+  { type: 'Ingress', rules: 'ingress', peers: 'from', noun: 'ingress from' },
+  { type: 'Egress', rules: 'egress', peers: 'to', noun: 'egress to' },
+] as const;
+
+type Direction = (typeof DIRECTIONS)[number];
+
+interface Grant {
+  readonly peer: unknown;
+  readonly port: unknown;
+}
+
+/** The ways a NetworkPolicy change lets more traffic through; empty when it does not. */
+export function networkPolicyWidening(before: JsonRecord | undefined, after: JsonRecord | undefined): string[] {
+  if (after === undefined) {
+    const denied = before === undefined ? [] : deniedDirections(before);
+    return denied.length === 0 ? [] : [`removes a policy that denies ${denied.join(' and ')} traffic`];
+  }
+  if (before === undefined) return unrestrictedGrants(after);
+  const out: string[] = [];
+  if (!isEmptyObject(at(before, 'spec.podSelector')) && isEmptyObject(at(after, 'spec.podSelector'))) {
+    out.push('podSelector loosened to {} (every pod in the namespace)');
+  }
+  const [oldTypes, newTypes] = [policyTypes(before), policyTypes(after)];
+  for (const d of DIRECTIONS) {
+    if (oldTypes.has(d.type) && !newTypes.has(d.type)) {
+      out.push(`no longer restricts ${d.type.toLowerCase()} traffic`);
+      continue;
+    }
+    if (!newTypes.has(d.type)) continue;
+    const old = grants(before, d);
+    for (const grant of grants(after, d)) {
+      if (!old.some((o) => covers(o, grant))) out.push(describe(d, grant, old));
+    }
+  }
+  return out;
+}
+
+/** Rules of an added policy that open a direction to everyone. */
+function unrestrictedGrants(policy: JsonRecord): string[] {
+  const types = policyTypes(policy);
+  return DIRECTIONS.filter((d) => types.has(d.type))
+    .flatMap((d) => grants(policy, d).filter((g) => isUnrestricted(g.peer)).map((g) => describe(d, g, [])))
+    .filter((reason, i, all) => all.indexOf(reason) === i);
+}
+
+function isUnrestricted(peer: unknown): boolean {
+  if (peer === ANY) return true;
+  const cidr = asString(at(peer, 'ipBlock.cidr'));
+  if (cidr !== undefined) return cidr.endsWith('/0');
+  return isEmptyObject(at(peer, 'namespaceSelector')) && (at(peer, 'podSelector') === undefined || isEmptyObject(at(peer, 'podSelector')));
+}
+
+/** Directions the policy isolates with no rule letting anything through. */
+function deniedDirections(policy: JsonRecord): string[] {
+  const types = policyTypes(policy);
+  return DIRECTIONS.filter((d) => types.has(d.type) && asArray(at(policy, `spec.${d.rules}`)).length === 0).map((d) => d.type.toLowerCase());
+}
+
+/** `spec.policyTypes`, or its Kubernetes default: Ingress, plus Egress when egress rules exist. */
+function policyTypes(policy: JsonRecord): Set<string> {
+  const listed = asArray(at(policy, 'spec.policyTypes')).map(asString);
+  if (listed.length > 0) return new Set(listed.filter((t): t is string => t !== undefined));
+  return new Set(asArray(at(policy, 'spec.egress')).length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+}
+
+function grants(policy: JsonRecord, d: Direction): Grant[] {
+  return asArray(at(policy, `spec.${d.rules}`)).flatMap((rule) => {
+    const peers = asArray(isRecord(rule) ? rule[d.peers] : undefined);
+    const ports = asArray(isRecord(rule) ? rule.ports : undefined);
+    return (peers.length > 0 ? peers : [ANY]).flatMap((peer) => (ports.length > 0 ? ports : [ANY]).map((port) => ({ peer, port })));
+  });
+}
+
+function covers(old: Grant, grant: Grant): boolean {
+  const portCovered = old.port === ANY || canonical(old.port) === canonical(grant.port);
+  return portCovered && peerCovers(old.peer, grant.peer);
+}
+
+function peerCovers(old: unknown, peer: unknown): boolean {
+  if (old === ANY) return true;
+  if (canonical(old) === canonical(peer)) return true;
+  const [a, b] = [blockOf(old), blockOf(peer)];
+  // A narrower range with the same exceptions is covered by the wider one.
+  return a !== undefined && b !== undefined && a.cidr.first <= b.cidr.first && b.cidr.last <= a.cidr.last && a.except === b.except;
+}
+
+function blockOf(peer: unknown): { cidr: Cidr; except: string } | undefined {
+  const cidr = parseCidr(asString(at(peer, 'ipBlock.cidr')) ?? '');
+  return cidr === undefined ? undefined : { cidr, except: canonical(at(peer, 'ipBlock.except') ?? []) };
+}
+
+function describe(d: Direction, grant: Grant, old: readonly Grant[]): string {
+  const port = grant.port === ANY ? 'every port' : `port ${showPort(grant.port)}`;
+  return `${d.noun} ${describePeer(grant.peer, old.map((o) => o.peer))} on ${port}`;
+}
+
+function describePeer(peer: unknown, old: readonly unknown[]): string {
+  if (peer === ANY) return 'every peer';
+  // A known peer on a new port: the port is what is new.
+  if (old.some((o) => canonical(o) === canonical(peer))) return canonical(peer);
+  const block = blockOf(peer);
+  if (block !== undefined) {
+    const narrower = old.map(blockOf).find((o) => o !== undefined && block.cidr.first <= o.cidr.first && o.cidr.last <= block.cidr.last);
+    return narrower === undefined ? `ipBlock ${block.cidr.text} (new)` : `ipBlock ${block.cidr.text} (wider than ${narrower.cidr.text})`;
+  }
+  for (const selector of ['namespaceSelector', 'podSelector']) {
+    const hadNarrower = old.some((o) => at(o, selector) !== undefined && !isEmptyObject(at(o, selector)));
+    if (isEmptyObject(at(peer, selector)) && hadNarrower) return `${canonical(peer)} (${selector} loosened to {})`;
+  }
+  return `${canonical(peer)} (new peer)`;
+}
+
+function showPort(port: unknown): string {
+  const number = at(port, 'port');
+  const protocol = asString(at(port, 'protocol')) ?? 'TCP';
+  return number === undefined ? canonical(port) : `${String(number)}/${protocol}`;
+}
+
+/** The (apiGroup, resource, verb, resourceName) grants a Role or ClusterRole has that the old one did not. */
+export function roleWidening(before: JsonRecord | undefined, after: JsonRecord | undefined): string[] {
+  if (after === undefined) return [];
+  const old = roleGrants(before);
+  const fresh = roleGrants(after).filter((g) => !old.some((o) => o.every((part, i) => part === ANY || part === g[i])));
+  // An added role grants nothing until bound; only a wildcard in it is worth a flag.
+  const relevant = before === undefined ? fresh.filter((g) => g.slice(0, 3).includes(ANY)) : fresh;
+  const shown = relevant.map(
+    ([group, resource, verb, name]) => `${verb} ${group === '' ? '' : `${group}/`}${resource}${name === ANY ? '' : ` named ${name}`}`,
+  );
+  return shown.length === 0 ? [] : [`grants ${summarize(shown)}`];
+}
+
+function roleGrants(role: JsonRecord | undefined): string[][] {
+  return asArray(role?.rules).flatMap((rule) => {
+    const list = (key: string): string[] => asArray(isRecord(rule) ? rule[key] : undefined).flatMap((v) => asString(v) ?? []);
+    const names = list('resourceNames');
+    return list('apiGroups').flatMap((g) =>
+      list('resources').flatMap((r) => list('verbs').flatMap((v) => (names.length > 0 ? names : [ANY]).map((n) => [g, r, v, n]))),
+    );
+  });
+}
+
+/** Subjects a RoleBinding or ClusterRoleBinding gives its role to that it did not before, or a new role. */
+export function bindingWidening(before: JsonRecord | undefined, after: JsonRecord | undefined): string[] {
+  if (after === undefined) return [];
+  const role = canonical(after.roleRef);
+  const oldSubjects = new Set(asArray(before?.subjects).map(canonical));
+  const roleName = `${asString(at(after, 'roleRef.kind')) ?? 'role'} ${asString(at(after, 'roleRef.name')) ?? '?'}`;
+  if (before !== undefined && canonical(before.roleRef) !== role) {
+    return [`now binds ${roleName} instead of ${asString(at(before, 'roleRef.name')) ?? '?'}`];
+  }
+  const added = asArray(after.subjects)
+    .filter((s) => !oldSubjects.has(canonical(s)))
+    .map((s) => `${asString(at(s, 'kind')) ?? 'subject'} ${asString(at(s, 'name')) ?? '?'}`);
+  return added.length === 0 ? [] : [`gives ${roleName} to ${summarize(added)}`];
+}
+
+/** The first few items and how many more, to keep a flag on one line. */
+export function summarize(items: readonly string[], max = 3): string {
+  const head = items.slice(0, max).join(', ');
+  return items.length > max ? `${head} and ${items.length - max} more` : head;
+}

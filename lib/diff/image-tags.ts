@@ -1,0 +1,105 @@
+import { asArray, asString, isRecord } from './json-value';
+
+/** An image reference split at its tag: `repo/name`, `v1.2.3`. The digest is ignored. */
+export interface ImageParts {
+  readonly repository: string;
+  readonly tag?: string;
+}
+
+export function parseImage(image: string): ImageParts {
+  const withoutDigest = image.split('@')[0];
+  const colon = withoutDigest.lastIndexOf(':');
+  // A colon before the last slash belongs to a registry port, not a tag.
+  if (colon < 0 || colon < withoutDigest.lastIndexOf('/')) return { repository: withoutDigest };
+  return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+}
+
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Semver precedence of two tags (`v` prefix optional): negative when `a` is older. Undefined
+ * when either is not semver, since `latest` or a date tag has no order.
+ * @see https://semver.org/#spec-item-11
+ */
+export function compareSemver(a: string, b: string): number | undefined {
+  const x = SEMVER.exec(a);
+  const y = SEMVER.exec(b);
+  if (!x || !y) return undefined;
+  for (let i = 1; i <= 3; i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d;
+  }
+  return comparePrerelease(x[4], y[4]);
+}
+
+function comparePrerelease(a: string | undefined, b: string | undefined): number {
+  // A release ranks above its pre-releases.
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  const xs = a.split('.');
+  const ys = b.split('.');
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+    const [p, q] = [xs[i], ys[i]];
+    if (p === q) continue;
+    const [pn, qn] = [/^\d+$/.test(p), /^\d+$/.test(q)];
+    if (pn && qn) return Number(p) - Number(q);
+    if (pn !== qn) return pn ? -1 : 1;
+    return p < q ? -1 : 1;
+  }
+  return xs.length - ys.length;
+}
+
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/**
+ * Every container image of an object, keyed by where the container sits and its name
+ * (`spec.template.spec.containers/app`), wherever the pod template is: Deployments, Rollouts,
+ * Jobs, CronJobs and custom resources alike.
+ */
+export function containerImages(object: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${where}[${i}]`));
+      return;
+    }
+    if (!isRecord(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      const here = where === '' ? key : `${where}.${key}`;
+      if (CONTAINER_LISTS.has(key)) {
+        for (const container of asArray(child)) {
+          const name = asString(isRecord(container) ? container.name : undefined);
+          const image = asString(isRecord(container) ? container.image : undefined);
+          if (name !== undefined && image !== undefined) out.set(`${here}/${name}`, image);
+        }
+      } else {
+        walk(child, here);
+      }
+    }
+  };
+  walk(object, '');
+  return out;
+}
+
+/** A container whose image tag moved to an older semver of the same repository. */
+export interface TagRollback {
+  readonly container: string;
+  readonly repository: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export function tagRollbacks(before: unknown, after: unknown): TagRollback[] {
+  const old = containerImages(before);
+  const out: TagRollback[] = [];
+  for (const [where, image] of containerImages(after)) {
+    const previous = old.get(where);
+    if (previous === undefined) continue;
+    const [a, b] = [parseImage(previous), parseImage(image)];
+    if (a.repository !== b.repository || a.tag === undefined || b.tag === undefined) continue;
+    const order = compareSemver(b.tag, a.tag);
+    if (order !== undefined && order < 0) {
+      out.push({ container: where.slice(where.lastIndexOf('/') + 1), repository: b.repository, from: a.tag, to: b.tag });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import { showValue } from './json-value';
+import { DiffReport, ObjectChange } from './report';
+import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+
+/** A code fence longer than any run of backticks in the text, so no content can close it. */
+function fence(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * The report as a pull-request comment (GitHub-flavoured Markdown): the summary table, the risk
+ * flags, then one collapsed `<details>` section per environment or stack with its diffs.
+ */
+export function renderMarkdown(report: DiffReport): string {
+  const counts = countChanges(report.changes);
+  const out: string[] = ['### Platform diff', ''];
+  if (report.changes.length === 0) {
+    out.push(`No changes: the synthesized platform matches ${code(report.against)} (${report.unchangedFiles} files compared).`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`Compared with ${code(report.against)}: ${describeCounts(counts)}; ${report.unchangedFiles} files unchanged.`, '');
+  out.push('| Section | Kind | Added | Changed | Removed |', '| --- | --- | ---: | ---: | ---: |');
+  for (const r of summaryRows(report)) out.push(`| ${cell(r.group)} | ${cell(r.kind)} | ${r.added} | ${r.changed} | ${r.removed} |`);
+  out.push('', `#### Risks (${report.risks.length})`, '');
+  if (report.risks.length === 0) out.push('No risk flags.');
+  for (const r of report.risks) out.push(`- :warning: **${r.rule}** ${flagPlace(r).map(code).join(' ')}: ${r.reason}`);
+
+  for (const group of report.groups) {
+    const changes = report.changes.filter((c) => c.group === group);
+    if (changes.length === 0) continue;
+    out.push('', `<details><summary><b>${group}</b>: ${describeCounts(countChanges(changes))}</summary>`, '');
+    for (const kind of ['added', 'removed'] as const) {
+      const listed = changes.filter((c) => c.change === kind);
+      if (listed.length > 0) out.push(`${kind === 'added' ? 'Added' : 'Removed'}: ${listed.map((c) => code(c.name)).join(', ')}`, '');
+    }
+    const body = changes.filter((c) => c.change === 'changed').map(changeBlock).join('\n');
+    if (body !== '') {
+      const f = fence(body);
+      out.push(`${f}diff`, body, f, '');
+    }
+    out.push('</details>');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A changed object in diff syntax: its unified diff, or `@@ address @@` and one -/+ pair per attribute. */
+function changeBlock(change: ObjectChange): string {
+  if (change.patch !== undefined) return change.patch.replace(/\n$/, '');
+  const lines = [`@@ ${change.name} @@`];
+  for (const a of change.attributes ?? []) {
+    if (a.before !== undefined) lines.push(`-  ${a.path} = ${showValue(a.before)}`);
+    if (a.after !== undefined) lines.push(`+  ${a.path} = ${showValue(a.after)}`);
+  }
+  return lines.join('\n');
+}

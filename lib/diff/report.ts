@@ -1,0 +1,70 @@
+/** What happened to one object between the against-tree and the fresh synth. */
+export type ChangeKind = 'added' | 'changed' | 'removed';
+
+/** One changed leaf of a Terraform block, at a flattened path such as `private_cluster_config.enable_private_nodes`. */
+export interface AttributeChange {
+  readonly path: string;
+  /** Absent when the attribute is new. */
+  readonly before?: unknown;
+  /** Absent when the attribute was removed. */
+  readonly after?: unknown;
+}
+
+/** One Kubernetes object or one Terraform block that differs. */
+export interface ObjectChange {
+  /** The output scope: an environment, `argocd` or `terraform`. */
+  readonly scope: string;
+  /** The report section: the scope, or `terraform/<stack>` for a Terraform stack. */
+  readonly group: string;
+  /** The file, relative to the output root. */
+  readonly path: string;
+  readonly plane: 'kubernetes' | 'terraform';
+  /** Kubernetes kind, Terraform resource type, `data.<type>`, `output`, `provider`, `terraform`, or `file`. */
+  readonly kind: string;
+  /** `Kind/name` for an object, the address for a Terraform block. */
+  readonly name: string;
+  readonly change: ChangeKind;
+  /** Unified diff of the object's YAML (or of a file that parses the same), for a changed object. */
+  readonly patch?: string;
+  /** The changed attributes of a changed Terraform block. */
+  readonly attributes?: readonly AttributeChange[];
+}
+
+/** The risk rules, each documented in docs/diff.md. */
+export type RiskRule =
+  | 'forces-replacement'
+  | 'deletes-stateful'
+  | 'fewer-prod-replicas'
+  | 'weaker-disruption-budget'
+  | 'widens-access'
+  | 'automated-prod-sync'
+  | 'image-tag-backwards'
+  | 'secret-carries-data';
+
+/** A change a reviewer must look at twice. */
+export interface RiskFlag {
+  readonly rule: RiskRule;
+  readonly group: string;
+  readonly path: string;
+  /** `Kind/name` or a Terraform address. */
+  readonly object: string;
+  /** Why, in a few words: `location "europe-west1" → "europe-west4" forces replacement`. */
+  readonly reason: string;
+}
+
+/** The result of comparing a fresh synth with an output root or a git ref. */
+export interface DiffReport {
+  /** What the synth was compared with: a directory or `REF in DIR`. */
+  readonly against: string;
+  /** The report sections in order: environments in promotion order, `argocd`, then the Terraform stacks. */
+  readonly groups: readonly string[];
+  readonly changes: readonly ObjectChange[];
+  readonly risks: readonly RiskFlag[];
+  /** Files whose bytes are the same on both sides. */
+  readonly unchangedFiles: number;
+}
+
+/** True when the report has anything to show; the CLI then exits 1. */
+export function hasChanges(report: DiffReport): boolean {
+  return report.changes.length > 0;
+}

@@ -1,0 +1,42 @@
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { Construct } from 'constructs';
+import { selectorLabels } from '../labels';
+import { ModelObject } from '../model-object';
+import { AppScrapeProps, monitoredNamespace, monitoringLabels, scrapeEndpoint } from './monitored-app';
+import { APP_TARGET_LABELS, promDuration } from './promql';
+
+/** Props of {@link AppServiceMonitor}. */
+export interface AppServiceMonitorProps extends AppScrapeProps {}
+
+/**
+ * Scrapes an app through its Service: selects the Service by the app's labels in the app's
+ * namespace only, on a named port. Every series gets the app's name and instance labels.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
+ */
+export class AppServiceMonitor extends Construct {
+  public readonly resource: ModelObject<IServiceMonitor>;
+
+  constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
+    super(scope, id);
+    const namespace = monitoredNamespace(this, props);
+    const endpoint = scrapeEndpoint(props);
+    this.resource = new ModelObject<IServiceMonitor>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: props.name, namespace, labels: monitoringLabels(props) },
+      spec: {
+        selector: { matchLabels: selectorLabels(props.labels) },
+        namespaceSelector: { matchNames: [namespace] },
+        podTargetLabels: [...APP_TARGET_LABELS],
+        endpoints: [
+          {
+            port: endpoint.port,
+            path: endpoint.path,
+            interval: promDuration(endpoint.interval),
+            scrapeTimeout: endpoint.scrapeTimeout ? promDuration(endpoint.scrapeTimeout) : undefined,
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './app-external-secret';
+export * from './gcp-secret-store';

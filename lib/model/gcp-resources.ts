@@ -1,0 +1,142 @@
+import { Checks } from './checks';
+import { AppNeeds, ExposureConfig } from './config';
+import { WorkloadIdentity } from './workload-identity';
+
+/** An app's Cloud SQL instance in one environment. */
+export interface DatabaseRef {
+  /** The instance name, unique in its project. */
+  readonly instanceName: string;
+  /** `PROJECT:REGION:INSTANCE`: what the Cloud SQL Auth Proxy and the connectors take. */
+  readonly connectionName: string;
+  /** The database inside the instance. */
+  readonly databaseName: string;
+}
+
+/** An app's Memorystore Redis instance in one environment. */
+export interface CacheRef {
+  /** The instance name, unique in its project. */
+  readonly instanceName: string;
+  /**
+   * A name in the cluster network's private DNS zone that points at the instance. The instance's
+   * IP is only known after `tofu apply`; this name is known now, so both planes can use it.
+   */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A public app's reserved global IP address. */
+export interface StaticIpRef {
+  /** The address's name, which a GKE Ingress gives in `kubernetes.io/ingress.global-static-ip-name`. */
+  readonly name: string;
+}
+
+/**
+ * The Google Cloud resources one app owns in one environment. Each name is derived here once:
+ * Terraform creates the resource under it and the manifests refer to it by it.
+ */
+export interface AppGcpResources {
+  /** Present when the app calls Google APIs: today, when it has a database. */
+  readonly identity?: WorkloadIdentity;
+  readonly database?: DatabaseRef;
+  readonly cache?: CacheRef;
+  /** Present for public apps. */
+  readonly staticIp?: StaticIpRef;
+}
+
+/** Names of Google Cloud resources; the cross-plane ones are only ever made here. */
+export const gcpNaming = {
+  /** A resource one app owns in one environment: `inventory-api-dev`. */
+  appResource(app: string, env: string): string {
+    return `${app}-${env}`;
+  },
+  /** PostgreSQL database names are identifiers: `inventory_api`. */
+  databaseName(app: string): string {
+    return app.replace(/-/g, '_');
+  },
+  /** The private DNS domain of a platform's cluster networks. */
+  internalDomain(platform: string): string {
+    return `${platform}.internal`;
+  },
+  /** The private DNS zone of a platform's cluster network. */
+  internalZone(platform: string): string {
+    return `${platform}-internal`;
+  },
+  redisHost(instance: string, platform: string): string {
+    return `${instance}.redis.${gcpNaming.internalDomain(platform)}`;
+  },
+  /** The account id of a cluster's node service account. */
+  nodeServiceAccount(cluster: string): string {
+    return `${cluster}-nodes`;
+  },
+} as const;
+
+/** The Redis port Memorystore listens on. */
+export const REDIS_PORT = 6379;
+
+/** What {@link resolveGcpResources} needs to know of an app in one environment. */
+export interface GcpResourcesInput {
+  readonly platform: string;
+  readonly app: string;
+  readonly needs: AppNeeds;
+  readonly exposure: ExposureConfig;
+  readonly env: string;
+  readonly project: string;
+  readonly region: string;
+  readonly namespace: string;
+  /** The name of the app's objects, its Kubernetes service account included. */
+  readonly workloadName: string;
+  readonly cluster: string;
+  readonly privateServicesCidr?: string;
+}
+
+// Limits of the Google APIs, so a long name fails here instead of at `tofu apply`.
+const SERVICE_ACCOUNT_ID = { min: 6, max: 30 };
+const REDIS_INSTANCE_MAX = 40;
+const SQL_CONNECTION_MAX = 98;
+const ADDRESS_MAX = 63;
+
+/** Derives and checks the names of an app's Google Cloud resources in one environment. */
+export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): AppGcpResources {
+  const { needs } = input;
+  const name = gcpNaming.appResource(input.app, input.env);
+  const needsPrivateServices = needs.database !== undefined || needs.cache !== undefined;
+  if (needsPrivateServices && input.privateServicesCidr === undefined) {
+    const what = needs.database ? 'a database' : 'a cache';
+    checks.fail(
+      `clusters.${input.cluster}.network.privateServicesCidr`,
+      undefined,
+      `gives cluster "${input.cluster}" no private service access, but the app declares ${what} and runs there in env "${input.env}"`,
+      `set clusters.${input.cluster}.network.privateServicesCidr to a free range such as 10.14.0.0/20, or run env "${input.env}" on a cluster that has one`,
+    );
+  }
+  const fitName = (limit: number, resource: string, value = name): void => {
+    const room = input.app.length - (value.length - limit);
+    checks.require(value.length <= limit, 'name', input.app, `makes the ${resource} name "${value}" longer than ${limit} characters in env "${input.env}"`,
+      `shorten the app name to at most ${room} characters`);
+  };
+
+  // Only Cloud SQL needs Google credentials; Memorystore is reached over the network alone.
+  let identity: WorkloadIdentity | undefined;
+  let database: DatabaseRef | undefined;
+  if (needs.database) {
+    fitName(SERVICE_ACCOUNT_ID.max, 'Google service account');
+    checks.require(name.length >= SERVICE_ACCOUNT_ID.min, 'name', input.app,
+      `makes the Google service account name "${name}" shorter than ${SERVICE_ACCOUNT_ID.min} characters in env "${input.env}"`,
+      `lengthen the app name to at least ${SERVICE_ACCOUNT_ID.min - name.length + input.app.length} characters`);
+    identity = new WorkloadIdentity(input.project, name, { namespace: input.namespace, name: input.workloadName });
+    const connectionName = `${input.project}:${input.region}:${name}`;
+    fitName(SQL_CONNECTION_MAX, 'Cloud SQL connection', connectionName);
+    database = { instanceName: name, connectionName, databaseName: gcpNaming.databaseName(input.app) };
+  }
+  let cache: CacheRef | undefined;
+  if (needs.cache) {
+    fitName(REDIS_INSTANCE_MAX, 'Memorystore instance');
+    cache = { instanceName: name, host: gcpNaming.redisHost(name, input.platform), port: REDIS_PORT };
+  }
+  let staticIp: StaticIpRef | undefined;
+  if (input.exposure.type === 'public') {
+    fitName(ADDRESS_MAX, 'static IP address');
+    staticIp = { name };
+  }
+  return { identity, database, cache, staticIp };
+}

@@ -1,0 +1,99 @@
+import { samplePlatform } from '../../apps/platform';
+import { synthPlatform } from '../../cli/platform-output';
+import { DiffReport } from '../../lib/diff/report';
+import { withConfig } from '../helpers';
+import { copyTree, diffDir, editFile, readFile, removeTempDirs, scratchDir, synthesizedTree, withApp, writeFile } from './fixtures';
+
+let base: string;
+beforeAll(() => {
+  base = synthesizedTree();
+});
+afterAll(removeTempDirs);
+
+const summary = (report: DiffReport): string[] => report.changes.map((c) => `${c.group} ${c.change} ${c.name}`);
+
+test('a fresh synth against itself has no changes and counts every file as unchanged', () => {
+  const report = diffDir(samplePlatform(), base);
+  expect(report.changes).toEqual([]);
+  expect(report.risks).toEqual([]);
+  expect(report.unchangedFiles).toBe(synthPlatform(samplePlatform()).files.length);
+});
+
+test('a one-line config change is exactly one changed object with its YAML diff', () => {
+  const platform = withConfig((c) => withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { replicas: 3 } } })));
+  const report = diffDir(platform, base);
+  expect(summary(report)).toEqual(['prod changed Deployment/inventory-api']);
+  const [change] = report.changes;
+  expect(change.path).toBe('kubernetes/prod/deployment-inventory-api.yaml');
+  expect(change.patch).toContain('--- a/kubernetes/prod/deployment-inventory-api.yaml\n+++ b/kubernetes/prod/deployment-inventory-api.yaml\n');
+  expect(change.patch).toContain('\n-  replicas: 4\n+  replicas: 3\n');
+  // Three lines of context on each side of the one changed line.
+  expect(change.patch?.split('\n').filter((l) => l.startsWith(' '))).toHaveLength(6);
+});
+
+test('files outside the layout, the manifest index and other teams directories are ignored', () => {
+  const tree = copyTree(base);
+  writeFile(tree, 'README.md', '# gitops\n');
+  writeFile(tree, 'kubernetes/dev/README.md', 'notes\n');
+  writeFile(tree, 'kubernetes/prod/notes.txt', 'notes\n');
+  writeFile(tree, 'terraform/cluster-prod/.terraform.lock.hcl', '# lock\n');
+  writeFile(tree, 'other-team/deployment-x.yaml', 'kind: Deployment\n');
+  editFile(tree, 'platform-index.json', (t) => t.replace('test-commit', 'another-commit'));
+  expect(diffDir(samplePlatform(), tree).changes).toEqual([]);
+});
+
+test('a file under the layout that the synth no longer produces is removed', () => {
+  const tree = copyTree(base);
+  writeFile(tree, 'kubernetes/dev/configmap-retired-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: retired-config\n');
+  writeFile(tree, 'terraform/cluster-old/main.tf.json', JSON.stringify({ resource: { google_compute_network: { network: { name: 'old' } } } }));
+  const report = diffDir(samplePlatform(), tree);
+  expect(summary(report)).toEqual(['dev removed ConfigMap/retired-config', 'terraform/cluster-old removed google_compute_network.network']);
+});
+
+test('--env limits the comparison to those environments and the shared scopes', () => {
+  const tree = copyTree(base);
+  editFile(tree, 'kubernetes/stage/deployment-web.yaml', (t) => t.replace('replicas: 2', 'replicas: 5'));
+  editFile(tree, 'kubernetes/argocd/application-app-stage.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
+  writeFile(tree, 'kubernetes/stage/configmap-stale-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale-config\n');
+  editFile(tree, 'kubernetes/dev/deployment-web.yaml', (t) => t.replace('replicas: 1', 'replicas: 7'));
+  const report = diffDir(samplePlatform(), tree, ['dev']);
+  expect(summary(report)).toEqual(['dev changed Deployment/web']);
+  expect(report.groups).toEqual(['dev', 'argocd', 'terraform/bootstrap', 'terraform/cluster-nonprod', 'terraform/cluster-prod']);
+  expect(summary(diffDir(samplePlatform(), tree, ['stage']))).toEqual([
+    'stage changed Application/app-stage',
+    'stage removed ConfigMap/stale-config',
+    'stage changed Deployment/web',
+  ]);
+});
+
+test('an empty against-tree lists every object and every Terraform block as added', () => {
+  const report = diffDir(samplePlatform(), scratchDir());
+  const manifests = synthPlatform(samplePlatform()).files.filter((f) => f.path.endsWith('.yaml'));
+  expect(report.changes.every((c) => c.change === 'added')).toBe(true);
+  expect(report.changes.filter((c) => c.plane === 'kubernetes')).toHaveLength(manifests.length);
+  expect(report.changes.map((c) => c.name)).toContain('google_container_cluster.cluster');
+  expect(report.unchangedFiles).toBe(0);
+});
+
+test('Terraform changes are reported per address with flattened attribute paths', () => {
+  const tree = copyTree(base);
+  const stack = 'terraform/cluster-prod/main.tf.json';
+  const json = JSON.parse(readFile(tree, stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const cluster = json.resource.google_container_cluster.cluster;
+  const oldLocation = cluster.location;
+  cluster.location = 'europe-west9';
+  writeFile(tree, stack, `${JSON.stringify(json, null, 2)}\n`);
+  const report = diffDir(samplePlatform(), tree);
+  expect(summary(report)).toEqual(['terraform/cluster-prod changed google_container_cluster.cluster']);
+  expect(report.changes[0].attributes).toEqual([{ path: 'location', before: 'europe-west9', after: oldLocation }]);
+});
+
+test('a Terraform file that differs only in formatting is shown as a file diff', () => {
+  const tree = copyTree(base);
+  const stack = 'terraform/bootstrap/main.tf.json';
+  writeFile(tree, stack, JSON.stringify(JSON.parse(readFile(tree, stack))));
+  const report = diffDir(samplePlatform(), tree);
+  expect(summary(report)).toEqual([`terraform/bootstrap changed ${stack}`]);
+  expect(report.changes[0].kind).toBe('file');
+  expect(report.changes[0].patch).toContain(`+++ b/${stack}`);
+});

@@ -1,0 +1,299 @@
+import { samplePlatform } from '../../apps/platform';
+import { productionEnvironments } from '../../cli/diff-command';
+import { synthPlatform } from '../../cli/platform-output';
+import { diffOutput } from '../../lib/diff/compare';
+import { DiffReport, RiskRule } from '../../lib/diff/report';
+import { dirSource } from '../../lib/diff/tree-source';
+import { toYaml } from '../../lib/engine/kubernetes';
+import { PlatformConfig } from '../../lib/model/config';
+import { parseReleases } from '../../lib/model/releases';
+import { SyncPolicy } from '../../lib/model/sync-policy';
+import { withConfig } from '../helpers';
+import { copyTree, diffDir, editFile, readFile, removeTempDirs, synthesizedTree, withApp, writeFile } from './fixtures';
+
+let base: string;
+beforeAll(() => {
+  base = synthesizedTree();
+});
+afterAll(removeTempDirs);
+
+/** `rule object (path)` for each flag, to compare whole lists. */
+const flags = (report: DiffReport, rule?: RiskRule): string[] =>
+  report.risks.filter((r) => rule === undefined || r.rule === rule).map((r) => `${r.rule} ${r.object} (${r.path})`);
+
+const reasons = (report: DiffReport, rule: RiskRule): string[] => report.risks.filter((r) => r.rule === rule).map((r) => r.reason);
+
+const diffConfig = (change: (c: PlatformConfig) => PlatformConfig): DiffReport => diffDir(withConfig(change), base);
+
+/**
+ * For kinds the synth does not produce yet: the sample synth plus `extra` objects as the new side,
+ * `oldTree` as the old side, through the same comparison the command runs.
+ */
+function diffWithObjects(oldTree: string, extra: readonly { path: string; object: unknown; scope: string }[]): DiffReport {
+  const platform = samplePlatform();
+  const output = synthPlatform(platform);
+  const files = [...output.files, ...extra.map((e) => ({ path: e.path, scope: e.scope, content: toYaml(e.object) }))];
+  return diffOutput({ files, scopes: output.scopes }, dirSource(oldTree), {
+    environments: platform.environments.map((e) => e.name),
+    production: productionEnvironments(platform),
+  });
+}
+
+const meta = (name: string) => ({ name, namespace: 'shop-prod' });
+
+describe('forces-replacement', () => {
+  test('moving the prod cluster to another region replaces the cluster and its databases and caches', () => {
+    const report = diffConfig((c) => ({
+      ...c,
+      clusters: c.clusters.map((k) => (k.name === 'prod' ? { ...k, region: 'europe-west4' } : k)),
+      environments: c.environments.map((e) => (e.cluster === 'prod' ? { ...e, region: 'europe-west4' } : e)),
+    }));
+    const stack = 'terraform/cluster-prod/main.tf.json';
+    expect(flags(report, 'forces-replacement')).toEqual([
+      `forces-replacement google_container_cluster.cluster (${stack})`,
+      `forces-replacement google_redis_instance.caches_inventory_api_canary_instance (${stack})`,
+      `forces-replacement google_redis_instance.caches_inventory_api_prod_instance (${stack})`,
+      `forces-replacement google_sql_database_instance.databases_inventory_api_canary_instance (${stack})`,
+      `forces-replacement google_sql_database_instance.databases_inventory_api_prod_instance (${stack})`,
+    ]);
+    expect(reasons(report, 'forces-replacement')[0]).toBe('location "europe-west1" → "europe-west4" forces replacement');
+  });
+
+  test('a new PostgreSQL version replaces every Cloud SQL instance of the app', () => {
+    const report = diffConfig((c) =>
+      withApp(c, 'inventory-api', (a) => ({ ...a, needs: { ...a.needs, database: { version: 'POSTGRES_15', migrateCommand: ['migrate'] } } })),
+    );
+    expect(flags(report, 'forces-replacement')).toHaveLength(4);
+    expect(reasons(report, 'forces-replacement')).toContain('database_version "POSTGRES_16" → "POSTGRES_15" forces replacement');
+  });
+
+  test('renaming the state bucket replaces it', () => {
+    const report = diffConfig((c) => ({ ...c, state: { ...c.state, bucket: 'shop-platform-tofu-state-2' } }));
+    expect(flags(report, 'forces-replacement')).toEqual(['forces-replacement google_storage_bucket.state_bucket (terraform/bootstrap/main.tf.json)']);
+  });
+
+  test('a new Redis tier in prod replaces the prod cache', () => {
+    const report = diffConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'prod' ? { ...e, cache: { tier: 'BASIC' } } : e)) }));
+    expect(flags(report, 'forces-replacement')).toEqual([
+      'forces-replacement google_redis_instance.caches_inventory_api_prod_instance (terraform/cluster-prod/main.tf.json)',
+    ]);
+  });
+
+  test('an attribute outside the table does not flag', () => {
+    const report = diffConfig((c) => ({ ...c, clusters: c.clusters.map((k) => (k.name === 'prod' ? { ...k, nodePool: { ...k.nodePool, maxNodes: 12 } } : k)) }));
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.risks).toEqual([]);
+  });
+});
+
+describe('deletes-stateful', () => {
+  test('removing the app with a database deletes its Cloud SQL and Redis instances in every environment', () => {
+    const report = diffConfig((c) => ({
+      ...c,
+      apps: c.apps.filter((a) => a.name !== 'inventory-api').map((a) => ({ ...a, needs: { ...a.needs, dependsOn: [] } })),
+    }));
+    const deleted = flags(report, 'deletes-stateful');
+    expect(deleted).toContain('deletes-stateful google_sql_database_instance.databases_inventory_api_prod_instance (terraform/cluster-prod/main.tf.json)');
+    expect(deleted).toContain('deletes-stateful google_redis_instance.caches_inventory_api_dev_instance (terraform/cluster-nonprod/main.tf.json)');
+    expect(deleted.filter((f) => f.includes('google_sql_database_instance'))).toHaveLength(4);
+    expect(deleted.filter((f) => f.includes('google_redis_instance'))).toHaveLength(4);
+    expect(reasons(report, 'deletes-stateful')).toContain('destroys the Cloud SQL instance, its databases and its backups');
+  });
+
+  test('renaming an environment namespace deletes the old Namespace', () => {
+    const report = diffConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'dev' ? { ...e, namespace: 'shop-development' } : e)) }));
+    expect(flags(report, 'deletes-stateful')).toEqual(['deletes-stateful Namespace/shop-dev (kubernetes/dev/namespace-shop-dev.yaml)']);
+  });
+
+  test('a storage bucket gone from a stack (simulated: the old stack on disk gains a second bucket)', () => {
+    const tree = copyTree(base);
+    const stack = 'terraform/bootstrap/main.tf.json';
+    editFile(tree, stack, (text) => {
+      const json = JSON.parse(text) as { resource: Record<string, Record<string, unknown>> };
+      json.resource.google_storage_bucket.assets = { name: 'shop-assets', location: 'EU' };
+      return `${JSON.stringify(json, null, 2)}\n`;
+    });
+    expect(flags(diffDir(samplePlatform(), tree))).toEqual([`deletes-stateful google_storage_bucket.assets (${stack})`]);
+  });
+
+  test('a PersistentVolumeClaim gone from an environment (simulated: PVCs are not synthesized yet)', () => {
+    const tree = copyTree(base);
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'), spec: { resources: { requests: { storage: '1Gi' } } } };
+    writeFile(tree, 'kubernetes/prod/persistentvolumeclaim-data.yaml', toYaml(claim));
+    expect(flags(diffDir(samplePlatform(), tree))).toEqual(['deletes-stateful PersistentVolumeClaim/data (kubernetes/prod/persistentvolumeclaim-data.yaml)']);
+  });
+});
+
+describe('fewer-prod-replicas', () => {
+  const replicas = (env: string, n: number) => (c: PlatformConfig) =>
+    withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, [env]: { ...a.overrides?.[env], replicas: n } } }));
+
+  test('lowering the prod replica override flags the prod Deployment', () => {
+    const report = diffConfig(replicas('prod', 3));
+    expect(flags(report)).toEqual(['fewer-prod-replicas Deployment/inventory-api (kubernetes/prod/deployment-inventory-api.yaml)']);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.replicas 4 → 3 in production environment prod']);
+  });
+
+  test('more prod replicas, or fewer outside prod, do not flag', () => {
+    expect(diffConfig(replicas('prod', 5)).risks).toEqual([]);
+    const stage = diffConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'stage' ? { ...e, replicas: { replicas: 1 } } : e)) }));
+    expect(stage.changes.length).toBeGreaterThan(0);
+    expect(stage.risks).toEqual([]);
+  });
+
+  test('a lower HPA minReplicas in prod (simulated: HPAs are not synthesized yet)', () => {
+    const hpa = (min: number) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: meta('diff-fixture'),
+      spec: { minReplicas: min, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+    });
+    const path = 'kubernetes/prod/horizontalpodautoscaler-diff-fixture.yaml';
+    const tree = copyTree(base);
+    writeFile(tree, path, toYaml(hpa(3)));
+    expect(flags(diffWithObjects(tree, [{ path, scope: 'prod', object: hpa(2) }]))).toEqual([`fewer-prod-replicas HorizontalPodAutoscaler/diff-fixture (${path})`]);
+    expect(diffWithObjects(tree, [{ path, scope: 'prod', object: hpa(4) }]).risks).toEqual([]);
+  });
+});
+
+describe('weaker-disruption-budget (simulated: PodDisruptionBudgets are not synthesized yet)', () => {
+  const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('diff-fixture'), spec });
+  const path = (env: string) => `kubernetes/${env}/poddisruptionbudget-diff-fixture.yaml`;
+
+  test('a removed prod PDB flags; a removed dev PDB does not', () => {
+    const tree = copyTree(base);
+    writeFile(tree, path('prod'), toYaml(pdb({ minAvailable: 2 })));
+    writeFile(tree, path('dev'), toYaml(pdb({ minAvailable: 1 })));
+    const report = diffDir(samplePlatform(), tree);
+    expect(flags(report)).toEqual([`weaker-disruption-budget PodDisruptionBudget/diff-fixture (${path('prod')})`]);
+  });
+
+  test.each([
+    [{ minAvailable: 2 }, { minAvailable: 1 }, 'minAvailable 2 → 1'],
+    [{ maxUnavailable: 1 }, { maxUnavailable: 2 }, 'maxUnavailable 1 → 2'],
+    [{ maxUnavailable: '10%' }, { maxUnavailable: '25%' }, 'maxUnavailable "10%" → "25%"'],
+    [{ minAvailable: 2 }, { maxUnavailable: 1 }, 'minAvailable 2 removed; maxUnavailable 1 added'],
+  ])('%j → %j is weaker: %s', (was, now, reason) => {
+    const tree = copyTree(base);
+    writeFile(tree, path('prod'), toYaml(pdb(was)));
+    const report = diffWithObjects(tree, [{ path: path('prod'), scope: 'prod', object: pdb(now) }]);
+    expect(reasons(report, 'weaker-disruption-budget')).toEqual([`${reason} in production environment prod`]);
+  });
+
+  test('a stronger PDB does not flag', () => {
+    const tree = copyTree(base);
+    writeFile(tree, path('prod'), toYaml(pdb({ minAvailable: 1 })));
+    expect(diffWithObjects(tree, [{ path: path('prod'), scope: 'prod', object: pdb({ minAvailable: 2 }) }]).risks).toEqual([]);
+  });
+});
+
+describe('widens-access (simulated: NetworkPolicies and RBAC objects are not synthesized yet)', () => {
+  const policy = (spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('diff-fixture'), spec });
+  const path = 'kubernetes/prod/networkpolicy-diff-fixture.yaml';
+  const allowFrom = (peer: unknown) => policy({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [peer], ports: [{ port: 8080 }] }] });
+
+  test('a wider ipBlock in a NetworkPolicy flags', () => {
+    const tree = copyTree(base);
+    writeFile(tree, path, toYaml(allowFrom({ ipBlock: { cidr: '10.1.0.0/16' } })));
+    const report = diffWithObjects(tree, [{ path, scope: 'prod', object: allowFrom({ ipBlock: { cidr: '10.0.0.0/8' } }) }]);
+    expect(flags(report)).toEqual([`widens-access NetworkPolicy/diff-fixture (${path})`]);
+    expect(reasons(report, 'widens-access')).toEqual(['widens access: ingress from ipBlock 10.0.0.0/8 (wider than 10.1.0.0/16) on port 8080/TCP']);
+  });
+
+  test('a narrower ipBlock does not flag', () => {
+    const tree = copyTree(base);
+    writeFile(tree, path, toYaml(allowFrom({ ipBlock: { cidr: '10.0.0.0/8' } })));
+    expect(diffWithObjects(tree, [{ path, scope: 'prod', object: allowFrom({ ipBlock: { cidr: '10.1.0.0/16' } }) }]).risks).toEqual([]);
+  });
+
+  test('a removed default-deny policy flags', () => {
+    const tree = copyTree(base);
+    writeFile(tree, path, toYaml(policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] })));
+    expect(reasons(diffDir(samplePlatform(), tree), 'widens-access')).toEqual(['widens access: removes a policy that denies ingress and egress traffic']);
+  });
+
+  test('a Role gaining a verb and a RoleBinding gaining a subject flag', () => {
+    const role = (verbs: string[]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('diff-fixture'),
+      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs }],
+    });
+    const binding = (users: string[]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('diff-fixture'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'diff-fixture' },
+      subjects: users.map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+    });
+    const tree = copyTree(base);
+    writeFile(tree, 'kubernetes/prod/role-diff-fixture.yaml', toYaml(role(['get', 'list'])));
+    writeFile(tree, 'kubernetes/prod/rolebinding-diff-fixture.yaml', toYaml(binding(['shop-devs'])));
+    const report = diffWithObjects(tree, [
+      { path: 'kubernetes/prod/role-diff-fixture.yaml', scope: 'prod', object: role(['get', 'list', 'delete']) },
+      { path: 'kubernetes/prod/rolebinding-diff-fixture.yaml', scope: 'prod', object: binding(['shop-devs', 'contractors']) },
+    ]);
+    expect(reasons(report, 'widens-access')).toEqual([
+      'widens access: grants delete apps/deployments',
+      'widens access: gives Role diff-fixture to Group contractors',
+    ]);
+  });
+});
+
+describe('automated-prod-sync', () => {
+  test('turning on automated sync for prod flags its Application', () => {
+    const report = diffConfig((c) => ({
+      ...c,
+      environments: c.environments.map((e) => (e.name === 'prod' ? { ...e, sync: SyncPolicy.automated({ prune: true, selfHeal: true }) } : e)),
+    }));
+    expect(flags(report)).toEqual(['automated-prod-sync Application/app-prod (kubernetes/argocd/application-app-prod.yaml)']);
+  });
+
+  test('automated sync elsewhere does not flag', () => {
+    const tree = copyTree(base);
+    editFile(tree, 'kubernetes/argocd/application-app-stage.yaml', (t) => t.replace(/ {4}automated:\n(?: {6}.*\n)+/, ''));
+    const report = diffDir(samplePlatform(), tree);
+    expect(report.changes.map((c) => c.name)).toEqual(['Application/app-stage']);
+    expect(report.risks).toEqual([]);
+  });
+});
+
+describe('image-tag-backwards', () => {
+  const prodTag = (tag: string) => (c: PlatformConfig): PlatformConfig => ({
+    ...c,
+    releases: parseReleases({ environments: { ...c.releases.environments, prod: { tag } } }),
+  });
+
+  test('rolling prod back to an older release flags every prod workload', () => {
+    const report = diffConfig(prodTag('v1.3.0'));
+    const rolled = flags(report, 'image-tag-backwards');
+    expect(rolled).toContain('image-tag-backwards Deployment/inventory-api (kubernetes/prod/deployment-inventory-api.yaml)');
+    expect(rolled).toHaveLength(report.changes.filter((c) => c.kind === 'Deployment').length);
+    expect(reasons(report, 'image-tag-backwards')[0]).toBe(
+      'container app: europe-west1-docker.pkg.dev/shop-platform/shop/admin tag v1.3.1 → v1.3.0 goes backwards',
+    );
+  });
+
+  test('a newer release does not flag', () => {
+    expect(diffConfig(prodTag('v1.3.2')).risks).toEqual([]);
+  });
+});
+
+describe('secret-carries-data (simulated: Secrets are not synthesized)', () => {
+  const secret = (data?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: meta('diff-fixture'), type: 'Opaque', ...(data ? { stringData: data } : {}) });
+  const path = 'kubernetes/prod/secret-diff-fixture.yaml';
+
+  test('an added Secret with stringData flags; one without data does not', () => {
+    expect(flags(diffWithObjects(base, [{ path, scope: 'prod', object: secret({ PASSWORD: 'hunter2' }) }]))).toEqual([
+      `secret-carries-data Secret/diff-fixture (${path})`,
+    ]);
+    expect(diffWithObjects(base, [{ path, scope: 'prod', object: secret() }]).risks).toEqual([]);
+  });
+});
+
+test('the old side of a simulated file is read from disk as the synth wrote it', () => {
+  // Guards the fixtures above: the sample tree holds the synth's own bytes.
+  expect(readFile(base, 'kubernetes/prod/deployment-web.yaml')).toBe(
+    synthPlatform(samplePlatform()).files.find((f) => f.path === 'kubernetes/prod/deployment-web.yaml')?.content,
+  );
+});

@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { samplePlatform } from '../../apps/platform';
+import { diffPlatform } from '../../cli/diff-command';
+import { layoutRoots } from '../../lib/diff/layout-scope';
+import { dirSource, gitRefSource, TreeSourceError } from '../../lib/diff/tree-source';
+import { git } from '../helpers';
+import { commitAll, copyTree, editFile, readFile, removeTempDirs, scratchDir, synthesizedTree, writeFile } from './fixtures';
+
+let base: string;
+beforeAll(() => {
+  base = synthesizedTree();
+});
+afterAll(removeTempDirs);
+
+const sorted = (paths: readonly string[]): string[] => [...paths].sort();
+
+describe('dirSource', () => {
+  test('lists files under the layout roots only, never .git', () => {
+    const tree = copyTree(base);
+    writeFile(tree, 'README.md', 'x\n');
+    writeFile(tree, 'kubernetes/.git/config', 'x\n');
+    const listed = dirSource(tree).list(layoutRoots());
+    expect(listed).toContain('terraform/cluster-prod/main.tf.json');
+    expect(listed).toContain('kubernetes/prod/deployment-web.yaml');
+    expect(listed.filter((p) => !p.startsWith('terraform/') && !p.startsWith('kubernetes/'))).toEqual([]);
+    expect(listed.filter((p) => p.includes('.git/'))).toEqual([]);
+  });
+
+  test('a missing directory is a one-line error with the fix', () => {
+    expect(() => dirSource('/nonexistent/dist')).toThrow(
+      new TreeSourceError('--against /nonexistent/dist does not exist; fix: run npm run synth first or pass --against DIR'),
+    );
+  });
+});
+
+describe('gitRefSource, on real repositories', () => {
+  test('lists, recognises and reads the files of a commit, older commits included', () => {
+    const repo = copyTree(base);
+    writeFile(repo, 'kubernetes/dev/configmap-umlaut.yaml', 'data:\n  GREETING: grüß dich\n');
+    const first = commitAll(repo, 'synth');
+    editFile(repo, 'kubernetes/dev/deployment-web.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    commitAll(repo, 'scale');
+
+    const head = gitRefSource(repo, 'main');
+    expect(sorted(head.list(layoutRoots()))).toEqual(sorted(dirSource(repo).list(layoutRoots())));
+    const web = readFile(repo, 'kubernetes/dev/deployment-web.yaml');
+    expect(head.holds('kubernetes/dev/deployment-web.yaml', web)).toBe(true);
+    expect(head.holds('kubernetes/dev/deployment-web.yaml', `${web}\n`)).toBe(false);
+
+    const old = gitRefSource(repo, first.slice(0, 12));
+    old.list(layoutRoots());
+    const read = old.read(['kubernetes/dev/configmap-umlaut.yaml', 'kubernetes/dev/deployment-web.yaml']);
+    expect(read.get('kubernetes/dev/configmap-umlaut.yaml')).toBe('data:\n  GREETING: grüß dich\n');
+    expect(read.get('kubernetes/dev/deployment-web.yaml')).toBe(web.replace('replicas: 2', 'replicas: 1'));
+  });
+
+  test('the diff against a ref sees what that commit holds, not the work tree', () => {
+    const repo = copyTree(base);
+    commitAll(repo, 'synth');
+    editFile(repo, 'kubernetes/prod/deployment-web.yaml', (t) => t.replace('replicas: 3', 'replicas: 9'));
+    commitAll(repo, 'someone scaled prod by hand');
+    writeFile(repo, 'kubernetes/prod/deployment-admin.yaml', 'uncommitted\n');
+
+    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD~1')).changes).toEqual([]);
+    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD')).changes.map((c) => `${c.change} ${c.name}`)).toEqual([
+      'changed Deployment/web',
+    ]);
+  });
+
+  test('the output root may be a subdirectory of the repository', () => {
+    const repo = scratchDir();
+    const tree = `${repo}/platform/shop`;
+    fs.cpSync(base, tree, { recursive: true });
+    writeFile(repo, 'kubernetes/other-team/deployment-x.yaml', 'kind: Deployment\n');
+    commitAll(repo, 'monorepo');
+    expect(diffPlatform(samplePlatform(), gitRefSource(tree, 'HEAD')).changes).toEqual([]);
+  });
+
+  test('repositories with SHA-256 object names work too', () => {
+    const repo = copyTree(base);
+    git(repo, 'init', '-q', '--object-format=sha256', '-b', 'main');
+    commitAll(repo, 'synth');
+    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'main')).changes).toEqual([]);
+  });
+
+  test('a missing checkout, a directory that is no repository and an unknown ref are one-line errors', () => {
+    const plain = scratchDir();
+    expect(() => gitRefSource('/nonexistent/gitops', 'main')).toThrow(/^--gitops \/nonexistent\/gitops does not exist; fix: /);
+    expect(() => gitRefSource(plain, 'main')).toThrow(`--gitops ${plain} is not a git repository; fix: pass the path of a GitOps checkout`);
+    const repo = scratchDir();
+    commitAll(repo, 'empty');
+    expect(() => gitRefSource(repo, 'no-such-branch')).toThrow(
+      `--against-ref no-such-branch is not a commit in ${repo}; fix: run git -C ${repo} fetch, or pass an existing branch, tag or commit`,
+    );
+  });
+});
