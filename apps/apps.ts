@@ -3,11 +3,12 @@ import { AppConfig } from '../lib/model/config';
 /** An HTTP API backed by PostgreSQL and Redis. */
 export const inventoryApi: AppConfig = {
   name: 'inventory-api',
+  team: 'inventory',
   ports: [
     { name: 'http', port: 8080 },
     { name: 'metrics', port: 9090 },
   ],
-  exposure: { type: 'internal', port: 'http' },
+  exposure: { type: 'cluster', port: 'http' },
   needs: {
     database: { version: 'POSTGRES_16', migrateCommand: ['/app/inventory-api', 'migrate', 'up'] },
     cache: { memoryGb: 1 },
@@ -22,6 +23,7 @@ export const inventoryApi: AppConfig = {
 /** The public storefront. */
 export const web: AppConfig = {
   name: 'web',
+  team: 'storefront',
   ports: [
     { name: 'http', port: 8080 },
     { name: 'metrics', port: 9090 },
@@ -29,11 +31,14 @@ export const web: AppConfig = {
   exposure: { type: 'public', host: 'www', port: 'http' },
   needs: { dependsOn: ['inventory-api'] },
   config: { INVENTORY_API_URL: 'http://inventory-api:8080' },
+  secrets: [{ env: 'SESSION_SECRET', key: 'web-session-secret' }],
+  alerts: { errorRatio: 0.01, latencySeconds: 0.5 },
 };
 
 /** A background consumer with no ingress. */
 export const worker: AppConfig = {
   name: 'worker',
+  team: 'inventory',
   ports: [{ name: 'metrics', port: 9090 }],
   needs: { dependsOn: ['inventory-api'] },
   args: ['consume', '--queue', 'orders'],
@@ -43,12 +48,14 @@ export const worker: AppConfig = {
 /** The back office, reachable only over the VPN. */
 export const admin: AppConfig = {
   name: 'admin',
+  team: 'backoffice',
   ports: [
     { name: 'http', port: 8080 },
     { name: 'metrics', port: 9090 },
   ],
   exposure: { type: 'internal', host: 'admin', port: 'http' },
   needs: { dependsOn: ['inventory-api'] },
+  secrets: [{ env: 'OIDC_CLIENT_SECRET', key: 'admin-oidc-client-secret' }],
 };
 
 export const apps: readonly AppConfig[] = [inventoryApi, web, worker, admin];

@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { DatabaseSettings, EnvironmentConfig } from '../lib/model/config';
 import { SyncPolicy } from '../lib/model/sync-policy';
 import { profiles } from './profiles';
@@ -28,8 +30,10 @@ export const environments: readonly EnvironmentConfig[] = [
     region: 'europe-west1',
     cluster: 'nonprod',
     namespace: 'shop-dev',
-    replicas: { replicas: 1 },
+    replicas: { replicas: 1, maxReplicas: 2 },
     resources: profiles.minimal,
+    quota: { cpuRequests: Cpu.units(2), cpuLimits: Cpu.units(4), memoryRequests: Size.gibibytes(4), memoryLimits: Size.gibibytes(8), pods: 40 },
+    teamAccess: 'edit',
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'dev.shop.example.com',
     database: disposableDatabase,
@@ -41,8 +45,10 @@ export const environments: readonly EnvironmentConfig[] = [
     region: 'europe-west1',
     cluster: 'nonprod',
     namespace: 'shop-stage',
-    replicas: { replicas: 2 },
+    replicas: { replicas: 2, maxReplicas: 4 },
     resources: profiles.standard,
+    quota: { cpuRequests: Cpu.units(4), cpuLimits: Cpu.units(8), memoryRequests: Size.gibibytes(8), memoryLimits: Size.gibibytes(16), pods: 60 },
+    teamAccess: 'edit',
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'stage.shop.example.com',
     database: disposableDatabase,
@@ -70,8 +76,10 @@ export const environments: readonly EnvironmentConfig[] = [
     region: 'europe-west1',
     cluster: 'prod',
     namespace: 'shop-prod',
-    replicas: { replicas: 3, minReplicas: 3 },
+    replicas: { replicas: 3, minReplicas: 3, maxReplicas: 10 },
     resources: profiles.high,
+    quota: { cpuRequests: Cpu.units(16), cpuLimits: Cpu.units(48), memoryRequests: Size.gibibytes(32), memoryLimits: Size.gibibytes(64), pods: 200 },
+    teamAccess: 'view',
     sync: SyncPolicy.manual(),
     baseDomain: 'shop.example.com',
     database: productionDatabase,

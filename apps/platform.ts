@@ -16,6 +16,19 @@ export const platformConfig: PlatformConfig = {
   environments,
   apps,
   releases: parseReleases(releases),
+  teams: [
+    { name: 'inventory', group: 'inventory@shop.example.com' },
+    { name: 'storefront', group: 'storefront@shop.example.com' },
+    { name: 'backoffice', group: 'backoffice@shop.example.com' },
+  ],
+  addons: {
+    alerting: {
+      paging: 'pagerduty',
+      pagingKeySecret: 'alerting-pagerduty-routing-key',
+      slackWebhookSecret: 'alerting-slack-webhook-url',
+      slackChannel: '#shop-alerts',
+    },
+  },
 };
 
 /** The validated sample platform. */

@@ -2,7 +2,7 @@ import { platformStacks } from '../infra/platform-stacks';
 import { renderChart } from '../lib/engine/kubernetes';
 import { layout, OutputFile, SHARED_SCOPES } from '../lib/engine/output';
 import { synthStack } from '../lib/engine/terraform';
-import { argocdCharts, environmentCharts } from '../lib/k8s/platform-charts';
+import { argocdCharts, clusterCharts, clusterScope, environmentCharts } from '../lib/k8s/platform-charts';
 import { Environment, Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
 
@@ -27,9 +27,13 @@ export function synthPlatform(platform: Platform, envs: readonly string[] = [], 
   const files: OutputFile[] = [];
   const scopes: string[] = [];
   if (planes.includes('kubernetes')) {
-    const charts = [...argocdCharts(platform, selected), ...selected.flatMap((env) => environmentCharts(platform, env))];
+    const charts = [
+      ...argocdCharts(platform, selected),
+      ...clusterCharts(platform),
+      ...selected.flatMap((env) => environmentCharts(platform, env)),
+    ];
     for (const { chart, dir, scope } of charts) files.push(...renderChart(chart, dir, scope));
-    scopes.push(...selected.map((e) => e.name), SHARED_SCOPES.argocd);
+    scopes.push(...selected.map((e) => e.name), SHARED_SCOPES.argocd, ...platform.clusters.map((c) => clusterScope(c.name)));
   }
   if (planes.includes('terraform')) {
     for (const { name, stack } of platformStacks(platform)) {

@@ -45,6 +45,7 @@ export class ClusterStack extends PlatformStack {
       servicesCidr: cluster.network.servicesCidr,
       vpnCidrs: cluster.network.vpnCidrs,
       privateServicesCidr: cluster.network.privateServicesCidr,
+      proxyOnlyCidr: cluster.network.proxyOnlyCidr,
     });
     const gke = new GkeCluster(this, 'Cluster', {
       name: cluster.name,
@@ -68,11 +69,16 @@ export class ClusterStack extends PlatformStack {
 
     const outputs = this.appResources(props, network, gke);
 
+    // External Secrets reads Secret Manager as this account; the cluster chart annotates its KSA.
+    const secretStore = new WorkloadServiceAccount(this, 'SecretStore', { identity: cluster.secretStoreIdentity, cluster: gke });
+    secretStore.grantProjectRole(secretStore, 'SecretAccessor', 'roles/secretmanager.secretAccessor');
+
     new TerraformOutput(this, 'cluster_name', { value: gke.cluster.name, description: 'The GKE cluster' });
     new TerraformOutput(this, 'cluster_location', { value: gke.cluster.location, description: 'The region of the GKE cluster' });
     new TerraformOutput(this, 'network', { value: network.vpc.selfLink, description: 'The cluster\'s VPC' });
     new TerraformOutput(this, 'workload_pool', { value: gke.workloadPool, description: 'The Workload Identity pool' });
     new TerraformOutput(this, 'node_service_account', { value: nodes, description: 'The nodes\' service account' });
+    new TerraformOutput(this, 'secret_store_service_account', { value: secretStore.account.email, description: 'The account External Secrets reads Secret Manager as' });
     new TerraformOutput(this, 'static_ip_addresses', { value: outputs.staticIps, description: 'Address of each public app\'s reserved IP, by name' });
     new TerraformOutput(this, 'database_connection_names', { value: outputs.databases, description: 'Cloud SQL connection name of each instance' });
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });

@@ -17,6 +17,7 @@ export const SHARED_SCOPES = { terraform: 'terraform', argocd: 'argocd' } as con
 export const layout = {
   terraformStack: (stack: string): string => `terraform/${stack}/main.tf.json`,
   environmentDir: (env: string): string => `kubernetes/${env}`,
+  clusterDir: (cluster: string): string => `kubernetes/clusters/${cluster}`,
   argocdDir: (): string => 'kubernetes/argocd',
   bootstrapDir: (): string => 'kubernetes/bootstrap',
   index: (): string => 'platform-index.json',

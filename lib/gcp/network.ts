@@ -29,6 +29,12 @@ export interface NetworkProps {
    * @see https://cloud.google.com/vpc/docs/private-services-access
    */
   readonly privateServicesCidr?: string;
+  /**
+   * The proxy-only subnet for the region's internal Application Load Balancers (`gce-internal` Ingresses).
+   * @default - none
+   * @see https://cloud.google.com/load-balancing/docs/proxy-only-subnets
+   */
+  readonly proxyOnlyCidr?: string;
 }
 
 /** Where a firewall rule lets traffic in. */
@@ -52,6 +58,8 @@ export class Network extends Construct {
 
   public readonly vpc: ComputeNetwork;
   public readonly subnet: ComputeSubnetwork;
+  /** The proxy-only subnet of internal load balancers, when the network has one. */
+  public readonly proxySubnet?: ComputeSubnetwork;
   public readonly router: ComputeRouter;
   public readonly nat: ComputeRouterNat;
   /** The peering to Google's service producers, when the network has private service access. */
@@ -59,6 +67,7 @@ export class Network extends Construct {
   /** The VPC's id, read once: every read of a resource attribute makes a new token. */
   public readonly id: string;
   public readonly vpnCidrs: readonly string[];
+  private readonly proxyOnlyCidr?: string;
   private readonly name: string;
   private peeredNetworkId?: string;
 
@@ -72,6 +81,17 @@ export class Network extends Construct {
       routingMode: 'REGIONAL',
     });
     this.id = this.vpc.id;
+    this.proxyOnlyCidr = props.proxyOnlyCidr;
+    if (props.proxyOnlyCidr !== undefined) {
+      this.proxySubnet = new ComputeSubnetwork(this, 'Proxies', {
+        name: `${props.name}-proxies`,
+        network: this.id,
+        region: props.region,
+        ipCidrRange: props.proxyOnlyCidr,
+        purpose: 'REGIONAL_MANAGED_PROXY',
+        role: 'ACTIVE',
+      });
+    }
     this.subnet = new ComputeSubnetwork(this, 'Nodes', {
       name: `${props.name}-nodes`,
       network: this.id,
@@ -139,9 +159,14 @@ export class Network extends Construct {
       'Google load balancers and health checks to the serving ports');
   }
 
-  /** Lets the VPN reach `target` on the ports of the apps it serves internally. */
+  /**
+   * Lets the VPN, and the internal load balancers' proxies it reaches internal apps through, call
+   * `target` on the ports of the apps it serves internally.
+   */
   public allowVpn(target: IngressTarget): ComputeFirewall {
-    return this.allowIngress('AllowVpn', 'allow-vpn', this.vpnCidrs, target, 'The VPN to the ports of internal apps');
+    const proxies = this.proxyOnlyCidr === undefined ? [] : [this.proxyOnlyCidr];
+    return this.allowIngress('AllowVpn', 'allow-vpn', [...this.vpnCidrs, ...proxies], target,
+      'The VPN and internal load balancer proxies to the ports of internal apps');
   }
 
   private allowIngress(id: string, suffix: string, sources: readonly string[], target: IngressTarget, description: string): ComputeFirewall {

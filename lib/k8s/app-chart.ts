@@ -1,36 +1,159 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { naming } from '../model/naming';
-import { AppInstance } from '../model/platform';
-import { AppWorkload } from './app-workload';
+import { AppInstance, Platform } from '../model/platform';
+import { AppNetworkPolicy, CidrPeer } from './baseline/app-network-policy';
+import { InternalIngress, PublicIngress } from './exposure/app-ingress';
+import { Certificate } from './exposure/certificate';
+import { AppLabels, appLabels } from './labels';
+import { AppAlerts } from './monitoring/app-alerts';
+import { AppOverviewDashboard } from './monitoring/app-overview-dashboard';
+import { AppPodMonitor } from './monitoring/app-pod-monitor';
+import { AppServiceMonitor } from './monitoring/app-service-monitor';
+import { AppExternalSecret } from './secrets/app-external-secret';
+import { GcpSecretStore } from './secrets/gcp-secret-store';
+import { applySyncWaves } from './sync-wave';
+import { WebService } from './workloads/web-service';
+import { Worker } from './workloads/worker';
+
+/** Google's load balancer proxies and health checkers. @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges */
+export const GOOGLE_FRONT_END_CIDRS = ['35.191.0.0/16', '130.211.0.0/22'] as const;
+/** The GKE metadata server, which hands Workload Identity tokens to pods. */
+const METADATA_SERVER: readonly CidrPeer[] = [
+  { cidr: '169.254.169.252/32', ports: [988] },
+  { cidr: '169.254.169.254/32', ports: [80] },
+];
+const POSTGRES_PORT = 5432;
 
 /** Props of {@link AppChart}. */
 export interface AppChartProps {
   /** The app as it runs in one environment. */
   readonly instance: AppInstance;
-  /** The platform name, for the `part-of` label. */
-  readonly platform: string;
+  /** The platform: its add-ons and the apps that call this one. */
+  readonly platform: Platform;
 }
 
-/** Every object of one app in one environment. */
+/**
+ * Every object of one app in one environment: its workload, config and secrets, network policy,
+ * ingress and certificate, monitors, alerts and dashboard, each with its ArgoCD sync wave.
+ */
 export class AppChart extends Chart {
-  public readonly workload: AppWorkload;
+  public readonly workload: Worker;
 
   constructor(scope: Construct, id: string, props: AppChartProps) {
-    const { instance } = props;
-    super(scope, id, { namespace: instance.env.namespace, disableResourceNameHashes: true });
-    this.workload = new AppWorkload(this, 'Workload', {
-      name: instance.name,
-      labels: { app: instance.app.name, instance: instance.name, partOf: props.platform, version: instance.image.tag },
+    const { instance, platform } = props;
+    const { app, env } = instance;
+    super(scope, id, { namespace: env.namespace, disableResourceNameHashes: true });
+    const addons = platform.addons;
+    const k8s = app.kubernetes;
+    const labels: AppLabels = { app: app.name, instance: instance.name, partOf: platform.name, version: instance.image.tag };
+    const name = instance.name;
+
+    const secrets =
+      k8s.secrets.length > 0
+        ? new AppExternalSecret(this, 'Secrets', {
+            name: naming.secret(name),
+            labels,
+            store: GcpSecretStore.fromStoreName(addons.secretStore),
+            targetSecretName: naming.secret(name),
+            secrets: k8s.secrets.map((s) => ({ envName: s.env, remoteKey: s.key, version: s.version })),
+          })
+        : undefined;
+
+    const workloadProps = {
+      name,
+      labels,
       image: instance.image.toString(),
       replicas: instance.replicas,
       resources: instance.resources,
-      ports: instance.app.ports,
-      args: instance.app.args,
+      ports: app.ports,
+      probes: k8s.probes,
+      args: app.args,
       config: instance.config,
-      configMapName: naming.configMap(instance.name),
+      configMapName: naming.configMap(name),
+      secretName: secrets?.secretName,
+      migration: app.needs.database ? { command: app.needs.database.migrateCommand } : undefined,
+      autoscaling: { maxReplicas: instance.maxReplicas },
       // The same identity object Terraform binds, so the two planes name one account.
       serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
+    };
+    const exposure = app.exposure;
+    const service = exposure.type === 'none' ? undefined : new WebService(this, 'Workload', workloadProps);
+    this.workload = service ?? new Worker(this, 'Workload', workloadProps);
+
+    const servingPort = exposure.type === 'none' ? undefined : app.ports.find((p) => p.name === exposure.port)?.port;
+    const cluster = env.clusterConfig;
+    const portOf = (appName: string): number[] => {
+      const target = platform.apps.find((a) => a.name === appName);
+      const e = target?.exposure;
+      const port = e && e.type !== 'none' ? target?.ports.find((p) => p.name === e.port)?.port : undefined;
+      return port === undefined ? [] : [port];
+    };
+    const fromCidrs: CidrPeer[] = [];
+    if (servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
+      const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_CIDRS] : GOOGLE_FRONT_END_CIDRS;
+      fromCidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
+    }
+    const dataPorts = [...(instance.gcp.database ? [POSTGRES_PORT] : []), ...(instance.gcp.cache ? [instance.gcp.cache.port] : [])];
+    const privateServices = cluster.network.privateServicesCidr;
+    const metricsPort = k8s.metricsPort ? app.ports.find((p) => p.name === k8s.metricsPort)?.port : undefined;
+    new AppNetworkPolicy(this, 'NetworkPolicy', {
+      name,
+      podSelector: { 'app.kubernetes.io/instance': name },
+      fromApps:
+        servingPort === undefined
+          ? []
+          : platform.apps.filter((a) => (a.needs.dependsOn ?? []).includes(app.name)).map((a) => ({ app: a.name, ports: [servingPort] })),
+      fromCidrs,
+      fromNamespaces: metricsPort === undefined ? [] : [{ namespace: addons.monitoringNamespace, ports: [metricsPort] }],
+      toApps: (app.needs.dependsOn ?? []).map((dep) => ({ app: dep, ports: portOf(dep) })),
+      toCidrs: [
+        ...(dataPorts.length > 0 && privateServices ? [{ cidr: privateServices, ports: dataPorts }] : []),
+        ...(instance.gcp.identity ? METADATA_SERVER : []),
+      ],
     });
+
+    if (service && instance.host && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
+      const certificate = new Certificate(this, 'Certificate', {
+        name: naming.tls(name),
+        labels: appLabels(labels),
+        clusterIssuer: addons.clusterIssuer,
+        dnsNames: [instance.host],
+        secretName: naming.tls(name),
+      });
+      const ingressProps = {
+        name,
+        labels: appLabels(labels),
+        host: instance.host,
+        service: service.service,
+        port: servingPort,
+        tlsSecretName: certificate.secretName,
+      };
+      if (exposure.type === 'public') {
+        const staticIp = instance.gcp.staticIp;
+        if (!staticIp) throw new Error(`${name}: a public app has no reserved static IP in the model`);
+        new PublicIngress(this, 'Ingress', { ...ingressProps, staticIpName: staticIp.name });
+      } else {
+        new InternalIngress(this, 'Ingress', ingressProps);
+      }
+    }
+
+    const monitored = { name, labels, discoveryLabels: addons.monitoringLabels };
+    if (k8s.metricsPort) {
+      if (service) new AppServiceMonitor(this, 'Monitor', { ...monitored, port: k8s.metricsPort });
+      else new AppPodMonitor(this, 'Monitor', { ...monitored, port: k8s.metricsPort });
+    }
+    if (service || app.needs.database) {
+      new AppAlerts(this, 'Alerts', {
+        ...monitored,
+        httpAlerts: service !== undefined,
+        errorRatio: k8s.alerts.errorRatio,
+        latencyThreshold: Duration.millis(Math.round(k8s.alerts.latencySeconds * 1000)),
+        migration: app.needs.database ? { containerName: 'migrate' } : undefined,
+      });
+    }
+    if (service) new AppOverviewDashboard(this, 'Dashboard', { name: naming.dashboard(name), labels });
+
+    applySyncWaves(this);
   }
 }

@@ -15,12 +15,19 @@ export function selectorLabels(l: AppLabels): Record<string, string> {
   return { 'app.kubernetes.io/name': l.app, 'app.kubernetes.io/instance': l.instance };
 }
 
-/** Every label an app's objects carry. */
+/**
+ * Every label an app's objects carry. The version is left out: it would change every object of the
+ * app at each release, and reviewers would have to find the image change among them.
+ */
 export function appLabels(l: AppLabels): Record<string, string> {
   return {
     ...selectorLabels(l),
     'app.kubernetes.io/part-of': l.partOf,
-    'app.kubernetes.io/version': l.version,
     'app.kubernetes.io/managed-by': 'platform-synth',
   };
+}
+
+/** The labels of an app's pods: its labels and the version they run. */
+export function podLabels(l: AppLabels): Record<string, string> {
+  return { ...appLabels(l), 'app.kubernetes.io/version': l.version };
 }

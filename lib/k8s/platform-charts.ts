@@ -7,7 +7,8 @@ import { SyncPolicy } from '../model/sync-policy';
 import { AppChart } from './app-chart';
 import { ArgoProject } from './argocd/app-project';
 import { ArgoApplication } from './argocd/application';
-import { NamespaceChart } from './namespace-chart';
+import { ClusterChart } from './cluster-chart';
+import { EnvironmentChart } from './environment-chart';
 
 /** A chart and where its objects go. */
 export interface ChartOutput {
@@ -31,20 +32,28 @@ export function environmentCharts(platform: Platform, env: Environment): ChartOu
   const dir = layout.environmentDir(env.name);
   const charts: ChartOutput[] = [];
   if (env.managesNamespace) {
-    const chart = isolated(
-      (app) =>
-        new NamespaceChart(app, `${env.name}-namespace`, {
-          namespace: env.namespace,
-          labels: { 'app.kubernetes.io/part-of': platform.name },
-        }),
-    );
+    const chart = isolated((app) => new EnvironmentChart(app, `${env.name}-namespace`, { platform, env }));
     charts.push({ chart, dir, scope: env.name });
   }
   for (const instance of platform.instances(env)) {
-    const chart = isolated((app) => new AppChart(app, `${env.name}-${instance.app.name}`, { instance, platform: platform.name }));
+    const chart = isolated((app) => new AppChart(app, `${env.name}-${instance.app.name}`, { instance, platform }));
     charts.push({ chart, dir, scope: env.name });
   }
   return charts;
+}
+
+/** The objects each cluster has once, in `kubernetes/clusters/<cluster>/`, scope `cluster-<cluster>`. */
+export function clusterCharts(platform: Platform): ChartOutput[] {
+  return platform.clusters.map((cluster) => ({
+    chart: isolated((app) => new ClusterChart(app, `cluster-${cluster.name}`, { platform, cluster })),
+    dir: layout.clusterDir(cluster.name),
+    scope: clusterScope(cluster.name),
+  }));
+}
+
+/** The scope of a cluster's shared objects. */
+export function clusterScope(cluster: string): string {
+  return naming.clusterApplication(cluster);
 }
 
 /** The platform's AppProject, the root app-of-apps and one Application per selected environment. */
@@ -56,6 +65,10 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
     const destinations = uniqueDestinations([
       { server: inCluster, namespace: argo.argoNamespace },
       ...platform.environments.map((e) => ({ server: e.clusterConfig.argoServer, namespace: e.namespace })),
+      ...platform.clusters.flatMap((c) => [
+        { server: c.argoServer, namespace: platform.addons.monitoringNamespace },
+        { server: c.argoServer, namespace: platform.addons.externalSecretsNamespace },
+      ]),
     ]);
     new ArgoProject(chart, 'Project', {
       name: platform.name,
@@ -63,6 +76,10 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       description: `Every environment of the ${platform.name} platform`,
       sourceRepos: [argo.repoUrl],
       destinations,
+      clusterResources: [
+        { group: '', kind: 'Namespace' },
+        { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
+      ],
     });
     return chart;
   });
@@ -91,6 +108,25 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       return c;
     });
     outputs.push({ chart, dir: layout.argocdDir(), scope: env.name });
+  }
+  for (const cluster of platform.clusters) {
+    const chart = isolated((app) => {
+      const c = new Chart(app, `argocd-cluster-${cluster.name}`, { disableResourceNameHashes: true });
+      new ArgoApplication(c, 'Application', {
+        name: naming.clusterApplication(cluster.name),
+        namespace: argo.argoNamespace,
+        project: platform.name,
+        repoUrl: argo.repoUrl,
+        revision: argo.revision,
+        path: layout.clusterDir(cluster.name),
+        destination: { server: cluster.argoServer, namespace: platform.addons.monitoringNamespace },
+        // A cluster's shared objects sync on their own only if every environment on it does.
+        syncPolicy: (cluster.environments.every((e) => e.sync.isAutomated) ? SyncPolicy.automated() : SyncPolicy.manual()).toArgo(),
+        labels: { 'app.kubernetes.io/part-of': platform.name, cluster: cluster.name },
+      });
+      return c;
+    });
+    outputs.push({ chart, dir: layout.argocdDir(), scope: clusterScope(cluster.name) });
   }
   return outputs;
 }

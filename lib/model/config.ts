@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { GcpRegion } from './gcp-region';
 import { ReleasesConfig } from './releases';
 import { ResourceProfile } from './resources';
@@ -5,8 +7,13 @@ import { SyncPolicy } from './sync-policy';
 
 /** Replica counts an environment gives each app unless the app overrides them. */
 export interface ReplicaProfile {
-  /** Replicas each app runs. */
+  /** Replicas each app runs, and the autoscaler's minimum. */
   readonly replicas: number;
+  /**
+   * The most replicas the autoscaler may run. Equal to `replicas`, there is no autoscaler.
+   * @default - the same as `replicas`
+   */
+  readonly maxReplicas?: number;
   /**
    * The fewest replicas an app may ask for in this environment.
    * @default - the same as `replicas`
@@ -35,6 +42,13 @@ export interface ClusterNetworkConfig {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks
    */
   readonly vpnCidrs: readonly string[];
+  /**
+   * The proxy-only subnet of the region's internal Application Load Balancers, a /23 or larger.
+   * Internal apps' ingresses run on it, and their pods accept traffic from it.
+   * @default - none: internal apps cannot run on this cluster
+   * @see https://cloud.google.com/load-balancing/docs/proxy-only-subnets
+   */
+  readonly proxyOnlyCidr?: string;
 }
 
 /** An autoscaled GKE node pool. */
@@ -162,6 +176,27 @@ export interface EnvironmentConfig {
    * @default - the defaults of {@link CacheSettings}
    */
   readonly cache?: CacheSettings;
+  /**
+   * What all pods of the namespace together may request and use. Required of the environment that
+   * manages its namespace; the quota covers every environment sharing it.
+   * @default - none, for an environment that shares another's namespace
+   */
+  readonly quota?: NamespaceQuotaConfig;
+  /**
+   * What the apps' teams may do in the namespace: `edit` in dev, `view` in production. Required of
+   * the environment that manages its namespace.
+   * @default - none, for an environment that shares another's namespace
+   */
+  readonly teamAccess?: 'edit' | 'view';
+}
+
+/** A namespace's ResourceQuota. */
+export interface NamespaceQuotaConfig {
+  readonly cpuRequests: Cpu;
+  readonly cpuLimits: Cpu;
+  readonly memoryRequests: Size;
+  readonly memoryLimits: Size;
+  readonly pods: number;
 }
 
 /** A named container port. */
@@ -173,9 +208,51 @@ export interface PortConfig {
 
 /** Who can reach an app from outside the cluster. */
 export type ExposureConfig =
+  /** On the internet at `<host>.<baseDomain>`, on a reserved static IP, with TLS. */
   | { readonly type: 'public'; /** The host label under the environment's base domain. */ readonly host: string; readonly port: string }
-  | { readonly type: 'internal'; /** Optional internal host label, reachable over the VPN. */ readonly host?: string; readonly port: string }
+  /** Only over the VPN, at `<host>.internal.<baseDomain>`, through the internal load balancer. */
+  | { readonly type: 'internal'; /** A host label; the app's name when unset. */ readonly host?: string; readonly port: string }
+  /** Only inside the cluster, to the apps that declare it in `needs.dependsOn`. */
+  | { readonly type: 'cluster'; readonly port: string }
+  /** Nobody calls it: a background worker. */
   | { readonly type: 'none' };
+
+/** The HTTP endpoints the kubelet probes. */
+export interface ProbeConfig {
+  /**
+   * The port name.
+   * @default - the exposed port, else the first port
+   */
+  readonly port?: string;
+  /** @default '/healthz' */
+  readonly livenessPath?: string;
+  /** @default '/readyz' */
+  readonly readinessPath?: string;
+}
+
+/** An environment variable filled from Google Secret Manager by External Secrets. */
+export interface SecretRef {
+  /** The environment variable, such as `STRIPE_API_KEY`. */
+  readonly env: string;
+  /** The secret's name in Secret Manager. */
+  readonly key: string;
+  /** @default 'latest' */
+  readonly version?: string;
+}
+
+/** Thresholds of an app's alerts. */
+export interface AlertThresholds {
+  /**
+   * The share of requests that may fail (5xx) before the error alert fires.
+   * @default 0.05
+   */
+  readonly errorRatio?: number;
+  /**
+   * The p99 latency above which the latency alert fires, in seconds.
+   * @default 1
+   */
+  readonly latencySeconds?: number;
+}
 
 /** A PostgreSQL database the app owns. */
 export interface DatabaseNeed {
@@ -207,6 +284,7 @@ export interface AppNeeds {
 /** Per-environment settings an app changes. */
 export interface AppOverride {
   readonly replicas?: number;
+  readonly maxReplicas?: number;
   readonly resources?: ResourceProfile;
   readonly config?: Readonly<Record<string, string>>;
 }
@@ -215,6 +293,14 @@ export interface AppOverride {
 export interface AppConfig {
   /** A DNS label: the name of every object the app owns. */
   readonly name: string;
+  /** The team that owns the app: one of the platform's `teams`. */
+  readonly team: string;
+  /** @default - the defaults of {@link ProbeConfig} */
+  readonly probes?: ProbeConfig;
+  /** @default - no secrets */
+  readonly secrets?: readonly SecretRef[];
+  /** @default - the defaults of {@link AlertThresholds} */
+  readonly alerts?: AlertThresholds;
   /**
    * The image name inside the platform's Artifact Registry repository.
    * @default - the app's name
@@ -312,4 +398,46 @@ export interface PlatformConfig {
   readonly environments: readonly EnvironmentConfig[];
   readonly apps: readonly AppConfig[];
   readonly releases: ReleasesConfig;
+  /** The teams that own apps, with the groups their people are in. */
+  readonly teams: readonly TeamConfig[];
+  /** The cluster add-ons the manifests use: monitoring, certificates, secrets, alerting. */
+  readonly addons: ClusterAddonsConfig;
+}
+
+/** A team and its identity-provider group. */
+export interface TeamConfig {
+  /** A DNS label. */
+  readonly name: string;
+  /** The group RoleBindings name, such as `inventory@example.com`. */
+  readonly group: string;
+}
+
+/** Where alerts go. Keys and URLs stay in Secret Manager; the manifests only name them. */
+export interface AlertingConfig {
+  /** Who is paged for critical alerts. */
+  readonly paging: 'pagerduty' | 'opsgenie';
+  /** The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key. */
+  readonly pagingKeySecret: string;
+  /** The Secret Manager secret holding the Slack webhook URL. */
+  readonly slackWebhookSecret: string;
+  /** The Slack channel warnings go to, such as `#shop-alerts`. */
+  readonly slackChannel: string;
+}
+
+/** The cluster add-ons the manifests rely on, and how to reach them. */
+export interface ClusterAddonsConfig {
+  /** @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /**
+   * Labels Prometheus selects monitors and rules by.
+   * @default { release: 'kube-prometheus-stack' }
+   */
+  readonly monitoringLabels?: Readonly<Record<string, string>>;
+  /** @default 'letsencrypt' */
+  readonly clusterIssuer?: string;
+  /** @default 'gcp-secret-manager' */
+  readonly secretStore?: string;
+  /** @default 'external-secrets' */
+  readonly externalSecretsNamespace?: string;
+  readonly alerting: AlertingConfig;
 }

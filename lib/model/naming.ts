@@ -11,6 +11,22 @@ export const naming = {
   configMap(workload: string): string {
     return `${workload}-config`;
   },
+  /** The Secret External Secrets fills for an app. */
+  secret(workload: string): string {
+    return `${workload}-secrets`;
+  },
+  /** The Secret holding an app's TLS certificate, and the Certificate that fills it. */
+  tls(workload: string): string {
+    return `${workload}-tls`;
+  },
+  /** The ConfigMap carrying an app's Grafana dashboard. */
+  dashboard(workload: string): string {
+    return `${workload}-dashboard`;
+  },
+  /** The ArgoCD Application of a cluster's shared objects. */
+  clusterApplication(cluster: string): string {
+    return `cluster-${cluster}`;
+  },
   /** The ArgoCD Application of an environment. */
   application(env: string): string {
     return `app-${env}`;

@@ -14,10 +14,13 @@ import {
   PortConfig,
   RegistryConfig,
   StateConfig,
+  TeamConfig,
 } from './config';
 import { GCP_REGIONS } from './gcp-region';
 import { AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
+import { WorkloadIdentity } from './workload-identity';
+import { Addons, AppKubernetesSettings, checkQuota, checkTeams, resolveAddons, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
 import { AppRelease } from './releases';
 import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
@@ -29,6 +32,11 @@ export interface Cluster extends ClusterConfig {
   readonly argoServer: string;
   readonly nodePool: Required<NodePoolConfig>;
   readonly environments: readonly Environment[];
+  /**
+   * The identity External Secrets reads Secret Manager as: a Kubernetes service account in the
+   * operator's namespace, bound to a Google service account in the cluster's project.
+   */
+  readonly secretStoreIdentity: WorkloadIdentity;
 }
 
 /** An environment with its defaults applied. */
@@ -36,6 +44,7 @@ export interface Environment extends EnvironmentConfig {
   readonly managesNamespace: boolean;
   readonly nameSuffix: string;
   readonly minReplicas: number;
+  readonly maxReplicas: number;
   readonly clusterConfig: Cluster;
   /** Position in the promotion order, from 0. */
   readonly order: number;
@@ -50,6 +59,8 @@ export interface App {
   readonly needs: AppNeeds;
   readonly args?: readonly string[];
   readonly config: Readonly<Record<string, string>>;
+  /** Team, probes, secrets and alert thresholds. */
+  readonly kubernetes: AppKubernetesSettings;
 }
 
 /** Everything one app needs to render in one environment. */
@@ -59,6 +70,8 @@ export interface AppInstance {
   /** The name of the app's objects in this environment. */
   readonly name: string;
   readonly replicas: number;
+  /** The autoscaler's maximum; equal to `replicas` when the app does not scale. */
+  readonly maxReplicas: number;
   readonly resources: ResourceProfile;
   readonly image: ImageRef;
   /** The public or internal host name, when the app is exposed. */
@@ -79,6 +92,8 @@ export class Platform {
   /** In promotion order. */
   public readonly environments: readonly Environment[];
   public readonly apps: readonly App[];
+  public readonly teams: readonly TeamConfig[];
+  public readonly addons: Addons;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -93,10 +108,13 @@ export class Platform {
     this.registry = config.registry;
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
 
-    const clusters = resolveClusters(config.clusters, checks);
+    this.addons = resolveAddons(config.addons, checks);
+    const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
-    this.apps = resolveApps(config.apps, this.environments, checks);
+    checkTeams(config.teams, checks);
+    this.teams = config.teams;
+    this.apps = resolveApps(config.apps, this.environments, config.teams, checks);
 
     const repository = ImageRef.repositoryPath(this.registry);
     const byEnv = new Map<string, AppInstance[]>();
@@ -148,7 +166,7 @@ export function definePlatform(config: PlatformConfig): Platform {
   return new Platform(config);
 }
 
-function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Cluster[] {
+function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string): Cluster[] {
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
@@ -167,6 +185,7 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Clu
       ['servicesCidr', network.servicesCidr],
       ['controlPlaneCidr', network.controlPlaneCidr],
       ['privateServicesCidr', network.privateServicesCidr],
+      ['proxyOnlyCidr', network.proxyOnlyCidr],
     ];
     for (const [key, text] of entries) {
       if (text === undefined) continue;
@@ -195,6 +214,7 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Clu
       argoServer: c.argoServer ?? 'https://kubernetes.default.svc',
       nodePool: { machineType: 'e2-standard-4', diskSizeGb: 100, ...pool },
       environments: [],
+      secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
     };
   });
   // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.
@@ -241,7 +261,22 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
     checks.require(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(e.baseDomain), 'baseDomain', e.baseDomain,
       'is not a DNS domain', 'use a lower-case domain such as dev.example.com');
     checkDataSettings(checks, e.database, e.cache);
-    return { ...e, managesNamespace: e.managesNamespace ?? true, nameSuffix, minReplicas, clusterConfig: cluster, order };
+    const maxReplicas = e.replicas.maxReplicas ?? e.replicas.replicas;
+    checks.intInRange('replicas.maxReplicas', maxReplicas, e.replicas.replicas, 1000,
+      `set maxReplicas to at least replicas (${e.replicas.replicas})`);
+    const managesNamespace = e.managesNamespace ?? true;
+    if (managesNamespace) {
+      checks.require(e.quota !== undefined, 'quota', e.quota, 'is missing: the environment owns its namespace',
+        'give the namespace a quota: { cpuRequests, cpuLimits, memoryRequests, memoryLimits, pods }');
+      checks.require(e.teamAccess !== undefined, 'teamAccess', e.teamAccess, 'is missing: the environment owns its namespace',
+        'set teamAccess to "edit" or "view"');
+      if (e.quota) checkQuota(e.quota, checks);
+    } else {
+      checks.require(e.quota === undefined && e.teamAccess === undefined, e.quota === undefined ? 'teamAccess' : 'quota',
+        e.quota === undefined ? e.teamAccess : 'set', 'is set, but the environment shares another\'s namespace',
+        'set it on the environment that manages the namespace');
+    }
+    return { ...e, managesNamespace, nameSuffix, minReplicas, maxReplicas, clusterConfig: cluster, order };
   });
   // Each namespace has exactly one owner, and environments that share it never share object names.
   for (const env of envs) {
@@ -260,7 +295,7 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
   return envs;
 }
 
-function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[], root: Checks): App[] {
+function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[], teams: readonly TeamConfig[], root: Checks): App[] {
   root.unique('apps[].name', configs.map((a) => a.name));
   const names = configs.map((a) => a.name);
   const longestSuffix = Math.max(0, ...envs.map((e) => e.nameSuffix.length));
@@ -286,12 +321,25 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
       checks.dnsLabel('exposure.host', exposure.host);
     }
     if (exposure.type === 'internal' && exposure.host !== undefined) {
+      checks.require(!exposure.host.includes('.'), 'exposure.host', exposure.host,
+        'asks for a full host name: an internal app only gets a host under internal.<baseDomain>, never a public one',
+        `give a host label such as "${exposure.host.split('.')[0]}", or make the app public`);
       checks.dnsLabel('exposure.host', exposure.host);
     }
     const needs = a.needs ?? {};
     (needs.dependsOn ?? []).forEach((dep, i) => {
       checks.oneOf(`needs.dependsOn[${i}]`, dep, names.filter((n) => n !== a.name));
+      const target = configs.find((c) => c.name === dep);
+      checks.require((target?.exposure?.type ?? 'none') !== 'none', `needs.dependsOn[${i}]`, dep,
+        'names an app nobody can call (its exposure is "none")', `give "${dep}" an exposure of type "cluster" or remove the dependency`);
     });
+    if (exposure.type === 'internal') {
+      for (const env of envs) {
+        checks.within({ env: env.name }).require(env.clusterConfig.network.proxyOnlyCidr !== undefined, 'exposure.type', exposure.type,
+          `needs an internal load balancer, and cluster "${env.cluster}" has no proxy-only subnet`,
+          `set clusters.${env.cluster}.network.proxyOnlyCidr (a /23), or expose the app another way`);
+      }
+    }
     if (needs.database) {
       checks.require(needs.database.migrateCommand.length > 0, 'needs.database.migrateCommand', needs.database.migrateCommand,
         'is empty', 'give the command that migrates the schema, such as ["./manage", "migrate"]');
@@ -308,6 +356,10 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
           `set replicas to at least ${env.minReplicas}, the minimum of environment "${envName}"`);
       }
       if (override.resources) checkResources(envChecks, `overrides.${envName}.resources`, override.resources);
+      if (override.maxReplicas !== undefined) {
+        envChecks.intInRange(`overrides.${envName}.maxReplicas`, override.maxReplicas, override.replicas ?? env.replicas.replicas, 1000,
+          `set maxReplicas to at least the replicas (${override.replicas ?? env.replicas.replicas})`);
+      }
     }
     for (const key of Object.keys(a.config ?? {})) {
       checks.require(/^[A-Z_][A-Z0-9_]*$/.test(key), 'config', key, 'is not an environment variable name',
@@ -316,6 +368,7 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
     return {
       name: a.name,
       image: a.image ?? a.name,
+      kubernetes: resolveAppKubernetes(a, ports, exposure, teams, checks),
       ports,
       exposure,
       needs,
@@ -419,6 +472,7 @@ function resolveInstance(
     env,
     name,
     replicas: override.replicas ?? env.replicas.replicas,
+    maxReplicas: Math.max(override.maxReplicas ?? env.maxReplicas, override.replicas ?? env.replicas.replicas),
     resources: override.resources ?? env.resources,
     image: new ImageRef(repository, app.image, release.tag, release.digest),
     host,

@@ -192,7 +192,8 @@ describe('Terraform stacks', () => {
 
     test('open the serving port to health checks and the internal apps\' port to the VPN, and nothing else', () => {
       const firewalls = Object.values(parsed('cluster-nonprod').resource.google_compute_firewall);
-      expect(firewalls.map((f) => f.source_ranges)).toEqual([['35.191.0.0/16', '130.211.0.0/22'], ['10.100.0.0/16']]);
+      // Internal apps are reached over the VPN through the internal load balancer's proxy-only subnet.
+      expect(firewalls.map((f) => f.source_ranges)).toEqual([['35.191.0.0/16', '130.211.0.0/22'], ['10.100.0.0/16', '10.15.0.0/23']]);
       expect(text('cluster-nonprod')).toHaveResourceWithProperties(ComputeFirewall, {
         name: 'nonprod-allow-vpn',
         allow: [{ protocol: 'tcp', ports: ['8080'] }],
@@ -262,6 +263,7 @@ describe('Terraform stacks', () => {
         'network',
         'node_service_account',
         'redis_hosts',
+        'secret_store_service_account',
         'static_ip_addresses',
         'workload_pool',
       ]);

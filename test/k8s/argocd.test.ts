@@ -22,8 +22,22 @@ describe('ArgoCD objects', () => {
   const applications = objects.filter((o) => o.object.kind === 'Application');
   const app = (name: string) => applications.find((a) => a.object.metadata.name === name)?.object;
 
-  test('one Application per environment, plus the root app-of-apps', () => {
-    expect(applications.map((a) => a.object.metadata.name).sort()).toEqual(['app-canary', 'app-dev', 'app-prod', 'app-stage', 'shop-root']);
+  test('one Application per environment and per cluster, plus the root app-of-apps', () => {
+    expect(applications.map((a) => a.object.metadata.name).sort()).toEqual([
+      'app-canary',
+      'app-dev',
+      'app-prod',
+      'app-stage',
+      'cluster-nonprod',
+      'cluster-prod',
+      'shop-root',
+    ]);
+  });
+
+  test('a cluster Application syncs on its own only when every environment on the cluster does', () => {
+    expect(app('cluster-nonprod')?.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(app('cluster-prod')?.spec.syncPolicy.automated).toBeUndefined();
+    expect(app('cluster-prod')?.spec.source.path).toBe('kubernetes/clusters/prod');
   });
 
   test('every Application path exists in the output and holds manifests', () => {
@@ -59,7 +73,7 @@ describe('ArgoCD objects', () => {
     const root = app('shop-root');
     expect(root?.spec.source.path).toBe('kubernetes/argocd');
     const inRoot = objects.filter((o) => o.path.startsWith('kubernetes/argocd/')).map((o) => o.object.kind);
-    expect(inRoot.filter((k) => k === 'Application')).toHaveLength(4);
+    expect(inRoot.filter((k) => k === 'Application')).toHaveLength(6);
     expect(inRoot).toContain('AppProject');
   });
 

@@ -35,7 +35,7 @@ describe('every synthesized object against its upstream schema', () => {
 
   test('the sample platform has objects in every environment', () => {
     const dirs = new Set(manifests.map((m) => m.path.split('/')[1]));
-    expect([...dirs].sort()).toEqual(['argocd', 'bootstrap', 'canary', 'dev', 'prod', 'stage']);
+    expect([...dirs].sort()).toEqual(['argocd', 'bootstrap', 'canary', 'clusters', 'dev', 'prod', 'stage']);
   });
 
   test('every kind of the output has a registered schema', () => {

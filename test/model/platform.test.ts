@@ -24,7 +24,7 @@ function mapNetwork(name: string, change: (n: ClusterConfig['network']) => Clust
 
 /** An app with a database and nothing else. */
 function databaseApp(name: string): AppConfig {
-  return { name, needs: { database: { migrateCommand: ['migrate'] } } };
+  return { name, team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { database: { migrateCommand: ['migrate'] } } };
 }
 
 function rejection(config: PlatformConfig): ConfigError {
@@ -159,7 +159,7 @@ describe('definePlatform', () => {
       /env "prod", field "replicas\.minReplicas": value 5 .*fix: set minReplicas from 1 to replicas \(3\)/],
     ['a malformed base domain', mapEnv('dev', (e) => ({ ...e, baseDomain: 'Dev Shop' })),
       /env "dev", field "baseDomain": value "Dev Shop" is not a DNS domain/],
-    ['a shared namespace with no owner', mapEnv('prod', (e) => ({ ...e, managesNamespace: false })),
+    ['a shared namespace with no owner', mapEnv('prod', (e) => ({ ...e, managesNamespace: false, quota: undefined, teamAccess: undefined })),
       /env "canary", field "managesNamespace": value false leaves namespace "shop-prod" on cluster "prod" with 0 owners/],
     ['two environments sharing names in one namespace', mapEnv('canary', (e) => ({ ...e, nameSuffix: undefined })),
       /env "canary", field "nameSuffix": value "" equals that of "prod", which shares namespace "shop-prod"/],
@@ -193,7 +193,7 @@ describe('definePlatform', () => {
       /^config error: app "inventory-api", env "dev", field "clusters\.nonprod\.network\.privateServicesCidr": value \(unset\) gives cluster "nonprod" no private service access, but the app declares a database and runs there in env "dev"; fix: set clusters\.nonprod\.network\.privateServicesCidr to a free range/],
     ['a cache in an environment with no private service access', {
       ...mapNetwork('nonprod', (n) => ({ ...n, privateServicesCidr: undefined })),
-      apps: [{ name: 'sessions', needs: { cache: {} } }],
+      apps: [{ name: 'sessions', team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { cache: {} } }],
     }, /app "sessions", env "dev", field "clusters\.nonprod\.network\.privateServicesCidr": .* declares a cache/],
     ['a VPN range that overlaps a cluster range', mapNetwork('prod', (n) => ({ ...n, vpnCidrs: ['10.12.8.0/24'] })),
       /field "clusters\.prod\.network\.vpnCidrs\[0\]": value "10\.12\.8\.0\/24" overlaps clusters\.nonprod\.network\.podsCidr \(10\.12\.0\.0\/16\); fix: give the VPN a range no cluster uses/],
@@ -211,7 +211,7 @@ describe('definePlatform', () => {
       /env "dev", field "cache\.tier": value "PREMIUM" is not known; fix: use one of BASIC, STANDARD_HA/],
     ['an app name too long for its Google service account', { ...base, apps: [...base.apps, databaseApp('very-long-reporting-service')] },
       /app "very-long-reporting-service", env "dev", field "name": value "very-long-reporting-service" makes the Google service account name "very-long-reporting-service-dev" longer than 30 characters in env "dev"; fix: shorten the app name to at most 26 characters/],
-    ['an app name too long for its Memorystore instance', { ...base, apps: [...base.apps, { name: 'session-cache-for-the-shopping-basket', needs: { cache: {} } }] },
+    ['an app name too long for its Memorystore instance', { ...base, apps: [...base.apps, { name: 'session-cache-for-the-shopping-basket', team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { cache: {} } }] },
       /app "session-cache-for-the-shopping-basket", env "dev", field "name": .* Memorystore instance name .* longer than 40 characters .*fix: shorten the app name to at most 36 characters/],
     ['two apps whose Google Cloud resources would share a name', {
       ...mapEnv('stage', (e) => ({ ...e, name: 'qa-dev' })),
@@ -220,6 +220,22 @@ describe('definePlatform', () => {
     }, /app "api", env "qa-dev", field "name": value "api" gives its Google Cloud resources the name "api-qa-dev", which app "api-qa" uses in env "dev"; fix: rename one of the two apps/],
     ['an environment with no release', { ...base, releases: { environments: { dev: { tag: 'v1.0.0' } } } },
       /env "stage", field "apps\/releases\.json:environments\.stage": value \(unset\) has no release .*fix: add "stage": \{ "tag": "v0\.1\.0" \}/],
+    ['an internal app asking for a public host', mapApp('admin', (a) => ({ ...a, exposure: { type: 'internal', host: 'admin.shop.example.com', port: 'http' } })),
+      /app "admin", field "exposure\.host": value "admin\.shop\.example\.com" asks for a full host name: an internal app only gets a host under internal\.<baseDomain>, never a public one; fix: give a host label such as "admin"/],
+    ['a secret reference with no key', mapApp('web', (a) => ({ ...a, secrets: [{ env: 'SESSION_SECRET', key: '' }] })),
+      /app "web", field "secrets\[0\]\.key": value "" is missing: secret SESSION_SECRET names no Secret Manager secret; fix: set key to the name of the secret in Secret Manager/],
+    ['an app owned by an unknown team', mapApp('web', (a) => ({ ...a, team: 'payments' })),
+      /app "web", field "team": value "payments" is not known; fix: use one of inventory, storefront, backoffice/],
+    ['probes on a port the app does not declare', mapApp('worker', (a) => ({ ...a, probes: { port: 'http' } })),
+      /app "worker", field "probes\.port": value "http" is not known; fix: use one of metrics/],
+    ['a dependency on an app nobody can call', mapApp('web', (a) => ({ ...a, needs: { dependsOn: ['worker'] } })),
+      /app "web", field "needs\.dependsOn\[0\]": value "worker" names an app nobody can call/],
+    ['an internal app on a cluster without a proxy-only subnet', mapNetwork('nonprod', (n) => ({ ...n, proxyOnlyCidr: undefined })),
+      /app "admin", env "dev", field "exposure\.type": value "internal" needs an internal load balancer, and cluster "nonprod" has no proxy-only subnet; fix: set clusters\.nonprod\.network\.proxyOnlyCidr/],
+    ['an environment that owns its namespace without a quota', mapEnv('dev', (e) => ({ ...e, quota: undefined })),
+      /env "dev", field "quota": value \(unset\) is missing: the environment owns its namespace; fix: give the namespace a quota/],
+    ['an autoscaling maximum below the replicas', mapEnv('stage', (e) => ({ ...e, replicas: { replicas: 2, maxReplicas: 1 } })),
+      /env "stage", field "replicas\.maxReplicas": value 1 .*fix: set maxReplicas to at least replicas \(2\)/],
   ];
 
   test.each(cases)('rejects %s with a one-line message naming the fix', (_name, config, message) => {

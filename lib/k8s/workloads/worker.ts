@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ResourceProfile } from '../../model/resources';
-import { AppLabels, appLabels, selectorLabels } from '../labels';
+import { AppLabels, appLabels, podLabels, selectorLabels } from '../labels';
 
 /** A named container port. */
 export interface WorkloadPort {
@@ -160,7 +160,7 @@ export class Worker extends Construct {
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: this.metadata(props.name),
       select: false,
-      podMetadata: { labels: appLabels(props.labels) },
+      podMetadata: { labels: podLabels(props.labels) },
       // An autoscaled Deployment leaves `replicas` to the autoscaler.
       replicas: this.scales(props) ? undefined : props.replicas,
       serviceAccount: this.serviceAccount,

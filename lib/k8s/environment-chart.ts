@@ -1,0 +1,69 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Environment, Platform } from '../model/platform';
+import { NamespaceBaseline } from './baseline/namespace-baseline';
+import { AccessLevel, TeamAccess } from './baseline/team-access';
+import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';
+import { AppExternalSecret } from './secrets/app-external-secret';
+import { GcpSecretStore } from './secrets/gcp-secret-store';
+import { applySyncWaves } from './sync-wave';
+
+/** Props of {@link EnvironmentChart}. */
+export interface EnvironmentChartProps {
+  readonly platform: Platform;
+  /** An environment that manages its namespace. */
+  readonly env: Environment;
+}
+
+const RECEIVERS_SECRET = 'alert-receivers';
+const PAGING_KEY = 'PAGING_KEY';
+const SLACK_KEY = 'SLACK_WEBHOOK_URL';
+
+/**
+ * What an environment's namespace holds before any app: the namespace baseline (Pod Security,
+ * quota, limits, default-deny network policy), each team's access, and where its alerts go.
+ */
+export class EnvironmentChart extends Chart {
+  constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    const { platform, env } = props;
+    super(scope, id, { namespace: env.namespace, disableResourceNameHashes: true });
+    if (!env.quota || !env.teamAccess) {
+      throw new Error(`env ${env.name}: an environment that manages its namespace needs quota and teamAccess`);
+    }
+    const labels = { 'app.kubernetes.io/part-of': platform.name };
+    new NamespaceBaseline(this, 'Baseline', {
+      namespace: env.namespace,
+      labels,
+      quota: env.quota,
+      defaultResources: env.resources,
+    });
+    const access = env.teamAccess === 'edit' ? AccessLevel.EDIT : AccessLevel.VIEW;
+    const owners = new Set(platform.apps.map((a) => a.kubernetes.team));
+    for (const team of platform.teams.filter((t) => owners.has(t.name))) {
+      new TeamAccess(this, `Team-${team.name}`, { team: team.name, group: team.group, access });
+    }
+
+    const alerting = platform.addons.alerting;
+    new AppExternalSecret(this, 'AlertReceivers', {
+      name: RECEIVERS_SECRET,
+      store: GcpSecretStore.fromStoreName(platform.addons.secretStore),
+      targetSecretName: RECEIVERS_SECRET,
+      secrets: [
+        { envName: PAGING_KEY, remoteKey: alerting.pagingKeySecret },
+        { envName: SLACK_KEY, remoteKey: alerting.slackWebhookSecret },
+      ],
+    });
+    const secret = kplus.Secret.fromSecretName(this, 'Receivers', RECEIVERS_SECRET);
+    new AlertRouting(this, 'AlertRouting', {
+      name: 'alert-routing',
+      labels: { ...labels, ...platform.addons.monitoringLabels },
+      paging:
+        alerting.paging === 'pagerduty'
+          ? PagingReceiver.pagerDuty({ routingKey: { secret, key: PAGING_KEY } })
+          : PagingReceiver.opsGenie({ apiKey: { secret, key: PAGING_KEY } }),
+      slack: { webhookUrl: { secret, key: SLACK_KEY }, channel: alerting.slackChannel },
+    });
+    applySyncWaves(this);
+  }
+}

@@ -1,0 +1,102 @@
+import { Checks } from './checks';
+import { AlertingConfig, AppConfig, ClusterAddonsConfig, ExposureConfig, NamespaceQuotaConfig, PortConfig, TeamConfig } from './config';
+
+/** The add-ons the manifests rely on, with defaults applied. */
+export interface Addons {
+  readonly monitoringNamespace: string;
+  readonly monitoringLabels: Readonly<Record<string, string>>;
+  readonly clusterIssuer: string;
+  readonly secretStore: string;
+  readonly externalSecretsNamespace: string;
+  readonly alerting: AlertingConfig;
+}
+
+/** Probes with defaults applied. */
+export interface ResolvedProbes {
+  readonly port: string;
+  readonly livenessPath: string;
+  readonly readinessPath: string;
+}
+
+/** The Kubernetes-side settings of an app, with defaults applied. */
+export interface AppKubernetesSettings {
+  readonly team: string;
+  readonly probes: ResolvedProbes;
+  readonly secrets: readonly { readonly env: string; readonly key: string; readonly version?: string }[];
+  readonly alerts: { readonly errorRatio: number; readonly latencySeconds: number };
+  /** The port Prometheus scrapes, when the app declares one named `metrics`. */
+  readonly metricsPort?: string;
+}
+
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+
+export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addons {
+  const addons = {
+    monitoringNamespace: config.monitoringNamespace ?? 'monitoring',
+    monitoringLabels: config.monitoringLabels ?? { release: 'kube-prometheus-stack' },
+    clusterIssuer: config.clusterIssuer ?? 'letsencrypt',
+    secretStore: config.secretStore ?? 'gcp-secret-manager',
+    externalSecretsNamespace: config.externalSecretsNamespace ?? 'external-secrets',
+    alerting: config.alerting,
+  };
+  checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
+  checks.dnsLabel('addons.externalSecretsNamespace', addons.externalSecretsNamespace);
+  checks.oneOf('addons.alerting.paging', addons.alerting.paging, ['pagerduty', 'opsgenie']);
+  checks.require(/^#[a-z0-9_-]+$/.test(addons.alerting.slackChannel), 'addons.alerting.slackChannel', addons.alerting.slackChannel,
+    'is not a Slack channel', 'write it as #channel-name');
+  return addons;
+}
+
+export function checkTeams(teams: readonly TeamConfig[], checks: Checks): void {
+  checks.require(teams.length > 0, 'teams', [], 'is empty', 'declare the teams that own apps, each with its group');
+  checks.unique('teams[].name', teams.map((t) => t.name));
+  teams.forEach((t, i) => {
+    checks.dnsLabel(`teams[${i}].name`, t.name, 50);
+    checks.require(t.group.trim() !== '', `teams[${i}].group`, t.group, 'is empty', 'name the group the team\'s people are in');
+  });
+}
+
+/** A namespace quota must allow something, or no pod could ever start. */
+export function checkQuota(quota: NamespaceQuotaConfig, checks: Checks): void {
+  checks.intInRange('quota.pods', quota.pods, 1, 10000);
+  checks.require(quota.memoryLimits.toMebibytes() >= quota.memoryRequests.toMebibytes(), 'quota.memoryLimits',
+    `${quota.memoryLimits.toMebibytes()}Mi`, `is below quota.memoryRequests (${quota.memoryRequests.toMebibytes()}Mi)`,
+    'raise memoryLimits to at least memoryRequests');
+}
+
+/** The Kubernetes-side settings of one app; `checks` is scoped to the app. */
+export function resolveAppKubernetes(
+  app: AppConfig,
+  ports: readonly PortConfig[],
+  exposure: ExposureConfig,
+  teams: readonly TeamConfig[],
+  checks: Checks,
+): AppKubernetesSettings {
+  checks.oneOf('team', app.team, teams.map((t) => t.name));
+  const portNames = ports.map((p) => p.name);
+  checks.require(ports.length > 0, 'ports', [], 'is empty: the kubelet needs a port to probe',
+    'declare at least one port, such as { name: "metrics", port: 9090 }');
+  const defaultPort = exposure.type === 'none' ? portNames[0] : exposure.port;
+  const probes = {
+    port: app.probes?.port ?? defaultPort,
+    livenessPath: app.probes?.livenessPath ?? '/healthz',
+    readinessPath: app.probes?.readinessPath ?? '/readyz',
+  };
+  checks.oneOf('probes.port', probes.port, portNames);
+  for (const [field, path] of [['probes.livenessPath', probes.livenessPath], ['probes.readinessPath', probes.readinessPath]] as const) {
+    checks.require(path.startsWith('/'), field, path, 'is not an absolute path', 'start it with "/", such as /healthz');
+  }
+  const secrets = app.secrets ?? [];
+  checks.unique('secrets[].env', secrets.map((s) => s.env));
+  secrets.forEach((s, i) => {
+    checks.require(ENV_VAR.test(s.env), `secrets[${i}].env`, s.env, 'is not an environment variable name',
+      'use upper-case letters, digits and "_", such as STRIPE_API_KEY');
+    checks.require(typeof s.key === 'string' && s.key.trim() !== '', `secrets[${i}].key`, s.key,
+      `is missing: secret ${s.env} names no Secret Manager secret`, 'set key to the name of the secret in Secret Manager');
+  });
+  const alerts = { errorRatio: app.alerts?.errorRatio ?? 0.05, latencySeconds: app.alerts?.latencySeconds ?? 1 };
+  checks.require(alerts.errorRatio > 0 && alerts.errorRatio < 1, 'alerts.errorRatio', alerts.errorRatio, 'is not between 0 and 1',
+    'give the share of failing requests, such as 0.05');
+  checks.require(alerts.latencySeconds > 0, 'alerts.latencySeconds', alerts.latencySeconds, 'is not positive', 'give seconds, such as 0.5');
+  return { team: app.team, probes, secrets, alerts, metricsPort: portNames.includes('metrics') ? 'metrics' : undefined };
+}
