@@ -14,4 +14,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // Many tests wait on child processes and git, so two workers keep both cores busy.
+  maxWorkers: 2,
 };

@@ -6,7 +6,7 @@ import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { Plane, PLANES } from './platform-output';
 import { sourceCommit } from './source-commit';
-import { formatSummary, runSynth } from './synth-command';
+import { formatReleasesSource, formatSummary, loadRootPlatform, runSynth } from './synth-command';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
 
@@ -36,14 +36,21 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--plane <plane>', `only one plane: ${PLANES.join(' or ')}`)
     .option('--dry-run', 'report what would change without writing', false)
     .action(async (opts: { out: string; env: string[]; dryRun: boolean; plane?: string }) => {
+      const planes = parsePlane(opts.plane);
+      // The output root's own releases.json, else the seed apps/releases.json.
+      const root = loadRootPlatform(opts.out);
       const result = runSynth({
-        platform: samplePlatform(),
+        platform: root.platform,
+        // The same platform as data: the Terraform plane is synthesized on a worker thread.
+        source: { kind: 'sample', releases: root.releases.config },
+        releases: root.releases.config,
         outDir: opts.out,
         envs: opts.env,
         sourceCommit: sourceCommit(PROJECT_DIR),
         dryRun: opts.dryRun,
-        planes: parsePlane(opts.plane),
+        planes,
       });
+      for (const line of formatReleasesSource(root, opts.out)) process.stdout.write(`${line}\n`);
       for (const line of formatSummary(result, opts.out)) process.stdout.write(`${line}\n`);
       exitCode = 0;
     });

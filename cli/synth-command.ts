@@ -1,6 +1,26 @@
-import { writeOutput, WriteResult } from '../lib/engine/writer';
-import { Platform } from '../lib/model/platform';
+import * as path from 'node:path';
+import { platformConfig } from '../apps/platform';
+import { writeOutput, WriteOptions, WriteResult } from '../lib/engine/writer';
+import {
+  canaryPolicy,
+  CanaryPolicy,
+  LoadedReleases,
+  readReleases,
+  readReleasesFile,
+  reconcileReleases,
+  RELEASES_FILE,
+  RELEASES_SCOPE,
+  releaseRecords,
+  releasesFile,
+} from '../lib/gitops/release-state';
+import { PlatformConfig } from '../lib/model/config';
+import { definePlatform, Platform } from '../lib/model/platform';
+import { checkReleases, ReleasesConfig } from '../lib/model/releases';
 import { Plane, PLANES, synthPlatform } from './platform-output';
+import { PlatformSource } from './platform-source';
+
+/** The seed of an output root with no releases file. */
+export const SEED_RELEASES = path.resolve(__dirname, '..', 'apps', 'releases.json');
 
 export interface SynthCommandOptions {
   readonly platform: Platform;
@@ -10,18 +30,70 @@ export interface SynthCommandOptions {
   readonly dryRun?: boolean;
   /** @default - both planes */
   readonly planes?: readonly Plane[];
+  /**
+   * The platform as data, so the Terraform plane can be synthesized on a worker thread.
+   * @default - both planes on this thread
+   */
+  readonly source?: PlatformSource;
+  /**
+   * The releases the platform was built from: written to the output root as `releases.json`,
+   * and recorded as provenance in the index.
+   * @default - no releases file is written
+   */
+  readonly releases?: ReleasesConfig;
 }
 
 /** Synthesizes, then writes only what changed. Nothing is written unless the whole synth succeeded. */
 export function runSynth(options: SynthCommandOptions): WriteResult {
-  const output = synthPlatform(options.platform, options.envs, options.planes ?? PLANES);
-  return writeOutput({
-    outDir: options.outDir,
-    files: output.files,
-    scopes: output.scopes,
-    sourceCommit: options.sourceCommit,
-    dryRun: options.dryRun,
-  });
+  return writeOutput(synthWrite(options));
+}
+
+/** Everything a synth writes, in memory: the files, their scopes and the index's provenance. */
+export function synthWrite(options: SynthCommandOptions): WriteOptions {
+  const output = synthPlatform(options.platform, options.envs, options.planes ?? PLANES, { source: options.source });
+  const base = { outDir: options.outDir, sourceCommit: options.sourceCommit, dryRun: options.dryRun };
+  if (options.releases === undefined) return { ...base, files: output.files, scopes: output.scopes };
+  return {
+    ...base,
+    files: [...output.files, releasesFile(options.platform, options.releases)],
+    scopes: [...output.scopes, RELEASES_SCOPE],
+    releases: releaseRecords(options.platform, options.releases),
+    // The releases file is read from the root, so the tool may rewrite it even before it is indexed.
+    adopt: [RELEASES_FILE],
+  };
+}
+
+/** The platform as an output root holds it: the config, with the releases of the root or the seed. */
+export interface RootPlatform {
+  readonly platform: Platform;
+  /** The releases file read, fitted to the config. */
+  readonly releases: LoadedReleases;
+  readonly canary: CanaryPolicy;
+  /** What fitting the file to the config changed. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Builds the platform from `config` and the releases file of `outDir`, else the seed. The file is
+ * fitted to the config (see reconcileReleases), then checked against it.
+ */
+export function loadRootPlatform(outDir: string, config: PlatformConfig = platformConfig, seed = SEED_RELEASES): RootPlatform {
+  const loaded = readReleases(outDir, seed);
+  const envs = config.environments.map((e) => e.name);
+  const apps = config.apps.map((a) => a.name);
+  const seedConfig = loaded.seeded ? undefined : readReleasesFile(seed, 'apps/releases.json');
+  const { config: fitted, notes } = reconcileReleases(loaded.config, seedConfig, envs, apps);
+  const releases = { ...loaded, config: fitted };
+  const canary = canaryPolicy(config.environments);
+  checkReleases(fitted, releases.file, envs, apps, canary.env);
+  return { platform: definePlatform({ ...config, releases: fitted }), releases, canary, notes };
+}
+
+/** Which releases file a run used, and what fitting it to the config changed. */
+export function formatReleasesSource(root: RootPlatform, outDir: string): string[] {
+  const { releases } = root;
+  const head = releases.seeded ? `releases: ${releases.file} (seed: ${outDir} has no ${RELEASES_FILE})` : `releases: ${releases.file}`;
+  return [head, ...root.notes.map((n) => `releases: ${n}`)];
 }
 
 /** One line per scope: `dev  3 added, 1 changed, 0 removed, 24 unchanged`. */

@@ -21,6 +21,7 @@ const outDir = path.join(root, '.build');
 const name = path.relative(root, source).replace(/\.ts$/, '').replace(/[\\/]/g, '_');
 const target = path.join(outDir, `${name}.js`);
 const stampFile = path.join(outDir, `${name}.inputs.json`);
+const WORKERS = ['cli/terraform-worker.ts'];
 // The same list as jest.resolver.js.
 const ESM_ONLY = /^(kubernetes-models|@kubernetes-models\/[^/]+|is-cidr|cidr-regex)(\/|$)/;
 
@@ -44,7 +45,8 @@ function stamp(file) {
 function upToDate() {
   try {
     const inputs = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
-    return fs.existsSync(target) && Object.entries(inputs).every(([file, was]) => stamp(file) === was);
+    const workers = WORKERS.map((file) => path.join(outDir, path.basename(file).replace(/\.ts$/, '.js')));
+    return [target, ...workers].every((file) => fs.existsSync(file)) && Object.entries(inputs).every(([file, was]) => stamp(file) === was);
   } catch {
     return false;
   }
@@ -55,6 +57,27 @@ async function bundle() {
   const esbuild = require('esbuild');
   fs.mkdirSync(outDir, { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
+  // The worker thread's script is bundled beside every entry point: the Terraform plane's
+  // (cli/platform-output.ts).
+  const workerBuilds = WORKERS.map(async (file) => {
+    const out = path.join(outDir, path.basename(file).replace(/\.ts$/, '.js'));
+    const temp = `${out}.${process.pid}.tmp`;
+    const built = await esbuild.build({
+      entryPoints: [path.join(root, file)],
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      plugins: [externalPackages],
+      conditions: ['import'],
+      outfile: temp,
+      metafile: true,
+      logLevel: 'error',
+    });
+    fs.renameSync(temp, out);
+    return built;
+  });
   const result = await esbuild.build({
     entryPoints: [source],
     absWorkingDir: root,
@@ -69,8 +92,9 @@ async function bundle() {
     metafile: true,
     logLevel: 'error',
   });
+  const workerResults = await Promise.all(workerBuilds);
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs).sort()) inputs[file] = stamp(file);
+  for (const file of [result, ...workerResults].flatMap((r) => Object.keys(r.metafile.inputs)).sort()) inputs[file] = stamp(file);
   // Concurrent runs each write their own temp files; the renames are atomic.
   fs.writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify(inputs));
   fs.renameSync(temp, target);

@@ -1,7 +1,7 @@
 import { OutputFile, SHARED_SCOPES } from '../engine/output';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
-import { environmentDirs, layoutRoots, scopeOf, stackOf } from './layout-scope';
+import { clusterDirs, environmentDirs, layoutRoots, scopeOf, stackOf } from './layout-scope';
 import { DiffReport, ObjectChange } from './report';
 import { KubernetesPair, riskFlags, TerraformPair } from './risk-flags';
 import { diffTerraform } from './terraform-diff';
@@ -38,10 +38,11 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
   const wanted = new Map(output.files.map((f) => [f.path, f]));
   const listed = against.list(layoutRoots());
   const owners = new Set([...options.environments, ...environmentDirs(listed)]);
+  const clusters = clusterDirs(listed);
   // The against-tree's files in the compared scopes, with their scope.
   const previous = new Map<string, string>();
   for (const p of listed) {
-    const scope = wanted.get(p)?.scope ?? scopeOf(p, owners);
+    const scope = wanted.get(p)?.scope ?? scopeOf(p, owners, clusters);
     if (scope !== undefined && selected.has(scope)) previous.set(p, scope);
   }
 

@@ -103,3 +103,25 @@ export function tagRollbacks(before: unknown, after: unknown): TagRollback[] {
   }
   return out;
 }
+
+/**
+ * One reason for all the rollbacks of one object, so a pod template whose app and init container
+ * share an image reads as one line: `containers app and migrate: repo tag v1.3.1 → v1.3.0 goes
+ * backwards`. Containers that moved the same repository between the same tags share a clause.
+ */
+export function rollbackReason(rollbacks: readonly TagRollback[]): string {
+  const clauses = new Map<string, { containers: string[]; rollback: TagRollback }>();
+  for (const r of rollbacks) {
+    const key = JSON.stringify([r.repository, r.from, r.to]);
+    const clause = clauses.get(key);
+    if (clause === undefined) clauses.set(key, { containers: [r.container], rollback: r });
+    else clause.containers.push(r.container);
+  }
+  return [...clauses.values()]
+    .map(({ containers, rollback: r }) => {
+      const last = containers[containers.length - 1];
+      const names = containers.length === 1 ? `container ${last}` : `containers ${containers.slice(0, -1).join(', ')} and ${last}`;
+      return `${names}: ${r.repository} tag ${r.from} → ${r.to} goes backwards`;
+    })
+    .join('; ');
+}

@@ -1,5 +1,5 @@
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
-import { tagRollbacks } from './image-tags';
+import { rollbackReason, tagRollbacks } from './image-tags';
 import { at, deepEqual, isRecord, JsonRecord, showValue } from './json-value';
 import { ObjectChange, RiskFlag, RiskRule } from './report';
 
@@ -58,7 +58,15 @@ const ACCESS_CHECKS: Readonly<Record<string, (before?: JsonRecord, after?: JsonR
   ClusterRoleBinding: bindingWidening,
 };
 
-type KubernetesRule = (pair: KubernetesPair, context: RiskContext) => RiskFlag[];
+/** What a rule may look up besides its own pair: the other differing objects. */
+interface RuleContext extends RiskContext {
+  /** The differing object `Kind/name` of a scope. */
+  readonly object: (scope: string, name: string) => KubernetesPair | undefined;
+  /** The differing HorizontalPodAutoscaler of a scope that targets (or targeted) the workload `Kind/name`. */
+  readonly autoscalerOf: (scope: string, workload: string) => KubernetesPair | undefined;
+}
+
+type KubernetesRule = (pair: KubernetesPair, context: RuleContext) => RiskFlag[];
 type TerraformRule = (pair: TerraformPair) => RiskFlag[];
 
 function flag(rule: RiskRule, change: ObjectChange, reason: string): RiskFlag {
@@ -92,15 +100,7 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return change.change === 'removed' && lost !== undefined ? [flag('deletes-stateful', change, `deletes ${lost}`)] : [];
   },
 
-  ({ change, before, after }, { production }) => {
-    if (!production.has(change.scope) || before === undefined || after === undefined) return [];
-    // An autoscaler's floor defaults to 1; a workload's count is compared only when both sides set it.
-    const field = change.kind === 'HorizontalPodAutoscaler' ? 'spec.minReplicas' : 'spec.replicas';
-    const fallback = change.kind === 'HorizontalPodAutoscaler' ? 1 : undefined;
-    const [was, now] = [at(before, field) ?? fallback, at(after, field) ?? fallback];
-    if (typeof was !== 'number' || typeof now !== 'number' || now >= was) return [];
-    return [flag('fewer-prod-replicas', change, `${field} ${was} → ${now} in production environment ${change.scope}`)];
-  },
+  fewerReplicas,
 
   ({ change, before, after }, { production }) => {
     if (!production.has(change.scope) || change.kind !== 'PodDisruptionBudget' || before === undefined) return [];
@@ -120,10 +120,11 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return turnedOn ? [flag('automated-prod-sync', change, `turns on automated sync for production environment ${change.scope}`)] : [];
   },
 
-  ({ change, before, after }) =>
-    tagRollbacks(before, after).map((r) =>
-      flag('image-tag-backwards', change, `container ${r.container}: ${r.repository} tag ${r.from} → ${r.to} goes backwards`),
-    ),
+  ({ change, before, after }) => {
+    // One flag per object, naming every container that went back (an init container often shares the image).
+    const rollbacks = tagRollbacks(before, after);
+    return rollbacks.length === 0 ? [] : [flag('image-tag-backwards', change, rollbackReason(rollbacks))];
+  },
 
   ({ change, after }) => {
     if (change.kind !== 'Secret' || after === undefined) return [];
@@ -132,6 +133,46 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return [flag('secret-carries-data', change, `carries ${fields.join(' and ')} in Git; fix: use an ExternalSecret`)];
   },
 ];
+
+const HPA = 'HorizontalPodAutoscaler';
+
+/** The workload `Kind/name` an autoscaler scales. */
+function scaleTarget(hpa: JsonRecord): string {
+  return `${String(at(hpa, 'spec.scaleTargetRef.kind'))}/${String(at(hpa, 'spec.scaleTargetRef.name'))}`;
+}
+
+/** An autoscaler's floor: `spec.minReplicas`, 1 when absent. */
+const minReplicas = (hpa: JsonRecord): unknown => at(hpa, 'spec.minReplicas') ?? 1;
+
+/**
+ * `fewer-prod-replicas`: the fewest pods a prod workload runs. With an autoscaler that is its
+ * `minReplicas` (absent: 1), without one the workload's `spec.replicas`, compared only when both
+ * sides set it. Adding or removing an autoscaler moves the floor from one object to the other; the
+ * flag then goes on the object that carries the new floor.
+ */
+function fewerReplicas({ change, before, after }: KubernetesPair, { production, object, autoscalerOf }: RuleContext): RiskFlag[] {
+  if (!production.has(change.scope) || after === undefined) return [];
+  const fewer = (was: unknown, now: unknown, reason: (was: number, now: number) => string): RiskFlag[] =>
+    typeof was === 'number' && typeof now === 'number' && now < was
+      ? [flag('fewer-prod-replicas', change, `${reason(was, now)} in production environment ${change.scope}`)]
+      : [];
+  if (change.kind === HPA) {
+    if (before !== undefined) return fewer(minReplicas(before), minReplicas(after), (was, now) => `spec.minReplicas ${was} → ${now}`);
+    // A new autoscaler takes over from the count its workload set.
+    const target = scaleTarget(after);
+    const replaced = at(object(change.scope, target)?.before, 'spec.replicas');
+    return fewer(replaced, minReplicas(after), (was, now) => `spec.minReplicas ${now} replaces spec.replicas ${was} of ${target}`);
+  }
+  if (before === undefined) return [];
+  const count = at(before, 'spec.replicas');
+  if (count !== undefined) return fewer(count, at(after, 'spec.replicas'), (was, now) => `spec.replicas ${was} → ${now}`);
+  // No count before: an autoscaler that went away held the floor.
+  const removed = autoscalerOf(change.scope, change.name);
+  if (removed?.before === undefined || removed.after !== undefined) return [];
+  const name = removed.change.name;
+  const reason = (floor: number, now: number): string => `spec.replicas ${now} replaces spec.minReplicas ${floor} of the removed ${name}`;
+  return fewer(minReplicas(removed.before), at(after, 'spec.replicas'), reason);
+}
 
 /** How a PodDisruptionBudget lets more pods go at once. */
 function budgetWeakening(before: JsonRecord, after: JsonRecord): string[] {
@@ -166,8 +207,20 @@ function lessThan(a: unknown, b: unknown): boolean {
 
 /** Every risk flag of a set of differing objects, in the order the objects come. */
 export function riskFlags(kubernetes: readonly KubernetesPair[], terraform: readonly TerraformPair[], context: RiskContext): RiskFlag[] {
+  const key = (scope: string, name: string): string => JSON.stringify([scope, name]);
+  const objects = new Map(kubernetes.map((p) => [key(p.change.scope, p.change.name), p]));
+  const autoscalers = new Map<string, KubernetesPair>();
+  for (const p of kubernetes) {
+    const hpa = p.change.kind === HPA ? (p.before ?? p.after) : undefined;
+    if (hpa !== undefined) autoscalers.set(key(p.change.scope, scaleTarget(hpa)), p);
+  }
+  const ruleContext: RuleContext = {
+    ...context,
+    object: (scope, name) => objects.get(key(scope, name)),
+    autoscalerOf: (scope, workload) => autoscalers.get(key(scope, workload)),
+  };
   return [
-    ...kubernetes.flatMap((pair) => kubernetesRules.flatMap((rule) => rule(pair, context))),
+    ...kubernetes.flatMap((pair) => kubernetesRules.flatMap((rule) => rule(pair, ruleContext))),
     ...terraform.flatMap((pair) => terraformRules.flatMap((rule) => rule(pair))),
   ];
 }

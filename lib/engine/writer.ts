@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from './hash';
-import { IndexEntry, ManifestIndex, parseIndex } from './manifest-index';
+import { IndexEntry, ManifestIndex, parseIndex, ReleaseRecord } from './manifest-index';
 import { layout, OutputFile } from './output';
 import { compareCodePoints, stableJson } from './stable-json';
 
@@ -25,6 +25,17 @@ export interface WriteOptions {
   readonly sourceCommit: string;
   /** Compute the summary without touching the disk. */
   readonly dryRun?: boolean;
+  /**
+   * Provenance recorded in the index.
+   * @default - the previous index's
+   */
+  readonly releases?: readonly ReleaseRecord[];
+  /**
+   * Paths the tool may overwrite although the index does not list them: inputs it read from the
+   * root, such as `releases.json`.
+   * @default - none
+   */
+  readonly adopt?: readonly string[];
 }
 
 export interface WriteResult {
@@ -60,7 +71,7 @@ export function writeOutput(options: WriteOptions): WriteResult {
       const existing = readIfExists(path.join(root, file.path));
       if (existing === undefined) return 'added';
       if (existing === file.content) return 'unchanged';
-      if (!owned.has(file.path)) {
+      if (!owned.has(file.path) && !(options.adopt ?? []).includes(file.path)) {
         throw new Error(
           `refusing to overwrite ${path.join(options.outDir, file.path)}: the tool did not write it (it is not in ${indexPath}); fix: move or delete that file, then synth again`,
         );
@@ -77,7 +88,8 @@ export function writeOutput(options: WriteOptions): WriteResult {
   const kept = [...owned.values()].filter((e) => !scopes.has(e.scope));
   const entries = [...kept, ...options.files.map((f) => ({ path: f.path, scope: f.scope, sha256: sha256(f.content) }))];
   entries.sort((a, b) => compareCodePoints(a.path, b.path));
-  const index: ManifestIndex = { generator: 'platform-synth', sourceCommit: options.sourceCommit, files: entries };
+  const releases = options.releases ?? previous?.releases;
+  const index: ManifestIndex = { generator: 'platform-synth', sourceCommit: options.sourceCommit, files: entries, releases: releases && [...releases] };
   const indexText = stableJson(index);
   const indexChanged = readIfExists(path.join(root, indexPath)) !== indexText;
 
@@ -113,6 +125,8 @@ function readIndex(root: string, indexPath: string): ManifestIndex | undefined {
 
 // Synchronous I/O: measured faster here than the promise API for thousands of small files.
 function readIfExists(file: string): string | undefined {
+  // Most files of a fresh synth do not exist yet; an exception for each costs more than the check.
+  if (!fs.existsSync(file)) return undefined;
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {

@@ -3,16 +3,47 @@ import { ConfigError } from './config-error';
 
 /** Strict semver with a leading `v`: what release tags look like. */
 export const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A full image digest. */
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A hash of an app's config, as {@link configVersion} in lib/gitops makes it. */
+export const CONFIG_VERSION = /^[0-9a-f]{16}$/;
+/** An ISO 8601 time with a zone, as `git log --format=%cI` prints it. */
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Where a release in an environment came from: written by `release` and `promote`, never by hand. */
+const provenance = z.strictObject({
+  /** `release`: set from a tag of the source repository. `promote`: copied from another environment. */
+  action: z.enum(['release', 'promote']),
+  /** The environment a promotion copied the release from. */
+  from: z.string().optional(),
+  /** The release tag. */
+  tag: z.string().regex(RELEASE_TAG),
+  /** When the release tag was made, from git. */
+  tagTime: z.string().regex(ISO_TIME).optional(),
+  /** The commit of the platform repository the release was cut from. */
+  releaseCommit: z.string().min(1).optional(),
+  /** The commit of the platform repository this release or promotion ran from. */
+  sourceCommit: z.string().min(1),
+  /** Why a promotion skipped environments (`--force --reason`). */
+  reason: z.string().min(1).optional(),
+  /** The environments a forced promotion skipped. */
+  skipped: z.array(z.string()).optional(),
+});
 
 const appRelease = z.strictObject({
   tag: z.string().regex(RELEASE_TAG).optional(),
-  digest: z.string().regex(DIGEST).optional(),
+  digest: z.string().regex(IMAGE_DIGEST).optional(),
+  /** The app's config this release was validated with. */
+  configVersion: z.string().regex(CONFIG_VERSION).optional(),
+  provenance: provenance.optional(),
 });
 
 const envRelease = z.strictObject({
   /** The release every app of the environment runs unless it names its own. */
   tag: z.string().regex(RELEASE_TAG),
+  /** Percent of traffic the canary environment takes; only the canary environment has one. */
+  canaryWeight: z.number().int().min(0).max(100).optional(),
+  provenance: provenance.optional(),
   apps: z.record(z.string(), appRelease).optional(),
 });
 
@@ -20,8 +51,11 @@ const releasesSchema = z.strictObject({
   environments: z.record(z.string(), envRelease),
 });
 
-/** The release each environment runs: the file `apps/releases.json`. */
+/** The release each environment runs: `releases.json` of the output root, seeded from `apps/releases.json`. */
 export type ReleasesConfig = z.infer<typeof releasesSchema>;
+export type EnvReleaseConfig = z.infer<typeof envRelease>;
+export type AppReleaseConfig = z.infer<typeof appRelease>;
+export type ReleaseProvenance = z.infer<typeof provenance>;
 
 /** One app's image release in one environment. */
 export interface AppRelease {
@@ -29,12 +63,35 @@ export interface AppRelease {
   readonly digest?: string;
 }
 
+/** One app's release in one environment, with the environment's defaults applied. */
+export interface EffectiveRelease extends AppRelease {
+  readonly configVersion?: string;
+  readonly provenance?: ReleaseProvenance;
+}
+
+/** The release `app` runs in `env`: its own entry over the environment's. */
+export function effectiveRelease(env: EnvReleaseConfig, app: string): EffectiveRelease {
+  const own = env.apps?.[app] ?? {};
+  return {
+    tag: own.tag ?? env.tag,
+    digest: own.digest,
+    configVersion: own.configVersion,
+    provenance: own.provenance ?? env.provenance,
+  };
+}
+
+/** Canary weights `promote --step` moves through, in percent. */
+export const DEFAULT_CANARY_STEPS: readonly number[] = [10, 25, 50, 75, 100];
+
 const FIXES: Record<string, string> = {
   tag: 'use a strict semver tag with a leading v, such as v1.2.3',
   digest: 'use a full image digest, such as sha256:<64 hex digits>, or remove it',
+  configVersion: 'remove it; release and promote write it',
+  canaryWeight: 'use an integer from 0 to 100',
+  tagTime: 'use an ISO 8601 time such as 2024-05-01T12:00:00Z, or remove it',
 };
 
-/** Parses and checks the releases file; the error names the environment, app and field. */
+/** Parses and checks a releases file; the error names the file, environment, app and field. */
 export function parseReleases(data: unknown, source = 'apps/releases.json'): ReleasesConfig {
   const result = releasesSchema.safeParse(data);
   if (result.success) return result.data;
@@ -51,6 +108,85 @@ export function parseReleases(data: unknown, source = 'apps/releases.json'): Rel
     problem: `is invalid (${issue.message})`,
     fix: FIXES[field] ?? `correct ${field} in ${source}`,
   });
+}
+
+/**
+ * Checks a releases file against the platform's environments and apps: every environment has a
+ * release, every app named is known, and only `canaryEnv` carries a canary weight.
+ */
+export function checkReleases(
+  releases: ReleasesConfig,
+  source: string,
+  environments: readonly string[],
+  apps: readonly string[],
+  canaryEnv: string | undefined,
+): void {
+  const fail = (env: string, app: string | undefined, field: string, value: unknown, problem: string, fix: string): never => {
+    throw new ConfigError({ env, app, field: `${source}:${field}`, value, problem, fix });
+  };
+  for (const env of environments) {
+    if (releases.environments[env] === undefined) {
+      fail(env, undefined, `environments.${env}`, undefined, `has no release for environment "${env}"`,
+        `add "${env}": { "tag": "v0.1.0" } to ${source}`);
+    }
+  }
+  for (const [env, release] of Object.entries(releases.environments)) {
+    if (!environments.includes(env)) {
+      fail(env, undefined, 'environments', env, 'is not an environment of the platform', `remove it, or use one of ${environments.join(', ')}`);
+    }
+    for (const app of Object.keys(release.apps ?? {})) {
+      if (!apps.includes(app)) fail(env, app, `environments.${env}.apps`, app, 'is not an app of the platform', `remove it, or use one of ${apps.join(', ')}`);
+    }
+    if (release.canaryWeight !== undefined && env !== canaryEnv) {
+      fail(env, undefined, `environments.${env}.canaryWeight`, release.canaryWeight, 'is set on an environment that is no canary',
+        canaryEnv === undefined ? 'remove it: the platform has no canary environment' : `remove it; only "${canaryEnv}" has a canary weight`);
+    }
+  }
+}
+
+/**
+ * The releases file as the tool writes it: environments in promotion order, apps in config order,
+ * fields in a fixed order, two-space indents and a final newline.
+ */
+export function formatReleases(releases: ReleasesConfig, environments: readonly string[], apps: readonly string[]): string {
+  const envNames = orderBy(Object.keys(releases.environments), environments);
+  const out: Record<string, unknown> = {};
+  for (const name of envNames) {
+    const env = releases.environments[name];
+    const appNames = orderBy(Object.keys(env.apps ?? {}), apps);
+    out[name] = {
+      tag: env.tag,
+      canaryWeight: env.canaryWeight,
+      provenance: formatProvenance(env.provenance),
+      apps: appNames.length === 0 ? undefined : Object.fromEntries(appNames.map((a) => [a, formatApp(env.apps?.[a] ?? {})])),
+    };
+  }
+  return `${JSON.stringify({ environments: out }, null, 2)}\n`;
+}
+
+function formatApp(app: AppReleaseConfig): Record<string, unknown> {
+  return { tag: app.tag, digest: app.digest, configVersion: app.configVersion, provenance: formatProvenance(app.provenance) };
+}
+
+function formatProvenance(p: ReleaseProvenance | undefined): Record<string, unknown> | undefined {
+  if (p === undefined) return undefined;
+  return {
+    action: p.action,
+    from: p.from,
+    tag: p.tag,
+    tagTime: p.tagTime,
+    releaseCommit: p.releaseCommit,
+    sourceCommit: p.sourceCommit,
+    reason: p.reason,
+    skipped: p.skipped,
+  };
+}
+
+/** Known names in the given order, then unknown ones sorted by code point. */
+function orderBy(names: readonly string[], order: readonly string[]): string[] {
+  const known = order.filter((n) => names.includes(n));
+  const rest = names.filter((n) => !order.includes(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...known, ...rest];
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -12,10 +12,13 @@ beforeAll(() => {
 }, 60_000);
 afterAll(removeTempDirs);
 
-/** Scales prod's web Deployment in a tree, so the fresh synth differs from it by one line. */
+/** prod's web autoscaler, which holds its replica floor. */
+const webAutoscaler = 'kubernetes/prod/horizontalpodautoscaler-web.yaml';
+
+/** Raises prod web's replica floor in a tree, so the fresh synth differs from it by one line. */
 const scaledTree = (): string => {
   const tree = copyTree(base);
-  editFile(tree, 'kubernetes/prod/deployment-web.yaml', (t) => t.replace('replicas: 3', 'replicas: 5'));
+  editFile(tree, webAutoscaler, (t) => t.replace('minReplicas: 3', 'minReplicas: 5'));
   return tree;
 };
 
@@ -30,8 +33,8 @@ describe('exit codes', () => {
   test('1 when it differs, with the change on stdout', () => {
     const result = runCli(['diff', '--against', scaledTree()]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('-  replicas: 5\n');
-    expect(result.stdout).toContain('+  replicas: 3\n');
+    expect(result.stdout).toContain('-  minReplicas: 5\n');
+    expect(result.stdout).toContain('+  minReplicas: 3\n');
     // Not a terminal: no colour.
     expect(result.stdout).not.toContain('\u001b[');
   });
@@ -59,13 +62,13 @@ describe('--against-ref, on a real GitOps repository', () => {
     const repo = copyTree(base);
     fs.writeFileSync(path.join(repo, 'README.md'), '# shop-gitops\n');
     commitAll(repo, 'synth');
-    editFile(repo, 'kubernetes/prod/deployment-web.yaml', (t) => t.replace('replicas: 3', 'replicas: 5'));
+    editFile(repo, webAutoscaler, (t) => t.replace('minReplicas: 3', 'minReplicas: 5'));
     commitAll(repo, 'hand edit');
 
     expect(runCli(['diff', '--against-ref', 'main~1', '--gitops', repo]).status).toBe(0);
     const changed = runCli(['diff', '--against-ref', 'main', '--gitops', repo, '--format', 'markdown']);
     expect(changed.status).toBe(1);
-    expect(changed.stdout).toContain('| prod | Deployment | 0 | 1 | 0 |');
+    expect(changed.stdout).toContain('| prod | HorizontalPodAutoscaler | 0 | 1 | 0 |');
     expect(changed.stdout).toContain(`Compared with \`main in ${repo}\``);
     const missing = runCli(['diff', '--against-ref', 'v9.9.9', '--gitops', repo]);
     expect(missing.status).toBe(2);
@@ -91,7 +94,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
   test('text is coloured, unless NO_COLOR is set', () => {
     const tree = scaledTree();
-    expect(onTerminal(tree, {})).toContain('\u001b[32m+  replicas: 3\u001b[0m');
+    expect(onTerminal(tree, {})).toContain('\u001b[32m+  minReplicas: 3\u001b[0m');
     expect(onTerminal(tree, { NO_COLOR: '1' })).not.toContain('\u001b[');
   });
 });

@@ -20,15 +20,20 @@ test('a fresh synth against itself has no changes and counts every file as uncha
 });
 
 test('a one-line config change is exactly one changed object with its YAML diff', () => {
+  // The prod replicas of an autoscaled app live in its HorizontalPodAutoscaler: the floor, and the
+  // most pods a scale-down may remove at once.
   const platform = withConfig((c) => withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { replicas: 3 } } })));
   const report = diffDir(platform, base);
-  expect(summary(report)).toEqual(['prod changed Deployment/inventory-api']);
+  expect(summary(report)).toEqual(['prod changed HorizontalPodAutoscaler/inventory-api']);
   const [change] = report.changes;
-  expect(change.path).toBe('kubernetes/prod/deployment-inventory-api.yaml');
-  expect(change.patch).toContain('--- a/kubernetes/prod/deployment-inventory-api.yaml\n+++ b/kubernetes/prod/deployment-inventory-api.yaml\n');
-  expect(change.patch).toContain('\n-  replicas: 4\n+  replicas: 3\n');
-  // Three lines of context on each side of the one changed line.
-  expect(change.patch?.split('\n').filter((l) => l.startsWith(' '))).toHaveLength(6);
+  const path = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+  expect(change.path).toBe(path);
+  expect(change.patch).toContain(`--- a/${path}\n+++ b/${path}\n`);
+  const lines = change.patch?.split('\n') ?? [];
+  expect(lines.filter((l) => /^[-+] /.test(l))).toEqual(['-          value: 4', '+          value: 3', '-  minReplicas: 4', '+  minReplicas: 3']);
+  // Two hunks, three lines of context on each side of each changed line.
+  expect(lines.filter((l) => l.startsWith('@@ '))).toHaveLength(2);
+  expect(lines.filter((l) => l.startsWith(' '))).toHaveLength(12);
 });
 
 test('files outside the layout, the manifest index and other teams directories are ignored', () => {
@@ -45,24 +50,49 @@ test('files outside the layout, the manifest index and other teams directories a
 test('a file under the layout that the synth no longer produces is removed', () => {
   const tree = copyTree(base);
   writeFile(tree, 'kubernetes/dev/configmap-retired-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: retired-config\n');
+  writeFile(tree, 'kubernetes/clusters/prod/configmap-retired-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: retired-config\n');
   writeFile(tree, 'terraform/cluster-old/main.tf.json', JSON.stringify({ resource: { google_compute_network: { network: { name: 'old' } } } }));
   const report = diffDir(samplePlatform(), tree);
-  expect(summary(report)).toEqual(['dev removed ConfigMap/retired-config', 'terraform/cluster-old removed google_compute_network.network']);
+  expect(summary(report)).toEqual([
+    'dev removed ConfigMap/retired-config',
+    'cluster-prod removed ConfigMap/retired-config',
+    'terraform/cluster-old removed google_compute_network.network',
+  ]);
+});
+
+test("a cluster's shared objects and its Application are its own section", () => {
+  const tree = copyTree(base);
+  editFile(tree, 'kubernetes/clusters/nonprod/prometheusrule-disk-usage.yaml', (t) => t.replace('for: 10m', 'for: 5m'));
+  editFile(tree, 'kubernetes/argocd/application-cluster-nonprod.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
+  const report = diffDir(samplePlatform(), tree);
+  expect(summary(report)).toEqual(['cluster-nonprod changed Application/cluster-nonprod', 'cluster-nonprod changed PrometheusRule/disk-usage']);
+  expect(report.groups).toEqual([
+    ...['dev', 'stage', 'canary', 'prod', 'argocd', 'cluster-nonprod', 'cluster-prod'],
+    ...['terraform/bootstrap', 'terraform/cluster-nonprod', 'terraform/cluster-prod'],
+  ]);
+});
+
+test('the directory of a cluster the platform no longer has is left alone, as synth leaves it', () => {
+  const tree = copyTree(base);
+  writeFile(tree, 'kubernetes/clusters/old/configmap-x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+  writeFile(tree, 'kubernetes/argocd/application-cluster-old.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cluster-old\n');
+  expect(diffDir(samplePlatform(), tree).changes).toEqual([]);
 });
 
 test('--env limits the comparison to those environments and the shared scopes', () => {
   const tree = copyTree(base);
-  editFile(tree, 'kubernetes/stage/deployment-web.yaml', (t) => t.replace('replicas: 2', 'replicas: 5'));
+  editFile(tree, 'kubernetes/stage/horizontalpodautoscaler-web.yaml', (t) => t.replace('minReplicas: 2', 'minReplicas: 5'));
   editFile(tree, 'kubernetes/argocd/application-app-stage.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
   writeFile(tree, 'kubernetes/stage/configmap-stale-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale-config\n');
-  editFile(tree, 'kubernetes/dev/deployment-web.yaml', (t) => t.replace('replicas: 1', 'replicas: 7'));
+  editFile(tree, 'kubernetes/dev/horizontalpodautoscaler-web.yaml', (t) => t.replace('minReplicas: 1', 'minReplicas: 7'));
   const report = diffDir(samplePlatform(), tree, ['dev']);
-  expect(summary(report)).toEqual(['dev changed Deployment/web']);
-  expect(report.groups).toEqual(['dev', 'argocd', 'terraform/bootstrap', 'terraform/cluster-nonprod', 'terraform/cluster-prod']);
+  expect(summary(report)).toEqual(['dev changed HorizontalPodAutoscaler/web']);
+  // The clusters' shared objects, like the Terraform stacks, are compared whatever --env says.
+  expect(report.groups).toEqual(['dev', 'argocd', 'cluster-nonprod', 'cluster-prod', 'terraform/bootstrap', 'terraform/cluster-nonprod', 'terraform/cluster-prod']);
   expect(summary(diffDir(samplePlatform(), tree, ['stage']))).toEqual([
     'stage changed Application/app-stage',
     'stage removed ConfigMap/stale-config',
-    'stage changed Deployment/web',
+    'stage changed HorizontalPodAutoscaler/web',
   ]);
 });
 

@@ -1,4 +1,4 @@
-import { compareSemver, containerImages, parseImage, tagRollbacks } from '../../lib/diff/image-tags';
+import { compareSemver, containerImages, parseImage, rollbackReason, tagRollbacks } from '../../lib/diff/image-tags';
 
 test('parseImage splits the tag, not a registry port, and drops the digest', () => {
   expect(parseImage('europe-west1-docker.pkg.dev/p/r/web:v1.2.3')).toEqual({ repository: 'europe-west1-docker.pkg.dev/p/r/web', tag: 'v1.2.3' });
@@ -35,4 +35,23 @@ test('tagRollbacks compares each container with itself, within one repository', 
     { container: 'app', repository: 'r/a', from: 'v1.2.0', to: 'v1.1.9' },
   ]);
   expect(tagRollbacks(pod({ app: 'r/a:v1.2.0' }), pod({ app: 'r/b:v1.0.0' }))).toEqual([]);
+});
+
+test('rollbackReason gives one line per object: containers that moved alike share a clause', () => {
+  const pod = (tags: Record<string, string>) => ({
+    spec: {
+      containers: [{ name: 'app', image: `r/a:${tags.app}` }, { name: 'proxy', image: `r/p:${tags.proxy}` }],
+      initContainers: [{ name: 'migrate', image: `r/a:${tags.migrate}` }],
+    },
+  });
+  const before = pod({ app: 'v1.2.0', proxy: 'v3.0.0', migrate: 'v1.2.0' });
+  expect(rollbackReason(tagRollbacks(before, pod({ app: 'v1.1.9', proxy: 'v3.0.0', migrate: 'v1.2.0' })))).toBe(
+    'container app: r/a tag v1.2.0 → v1.1.9 goes backwards',
+  );
+  expect(rollbackReason(tagRollbacks(before, pod({ app: 'v1.1.9', proxy: 'v3.0.0', migrate: 'v1.1.9' })))).toBe(
+    'containers app and migrate: r/a tag v1.2.0 → v1.1.9 goes backwards',
+  );
+  expect(rollbackReason(tagRollbacks(before, pod({ app: 'v1.1.9', proxy: 'v2.9.0', migrate: 'v1.1.9' })))).toBe(
+    'containers app and migrate: r/a tag v1.2.0 → v1.1.9 goes backwards; container proxy: r/p tag v3.0.0 → v2.9.0 goes backwards',
+  );
 });

@@ -12,9 +12,15 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
-/** The one-line change of the acceptance test: inventory-api's prod replicas, 4 → 3. */
+/**
+ * The one-line change of the acceptance test: inventory-api's prod replicas, 4 → 3. The app
+ * autoscales, so it changes one object, its HorizontalPodAutoscaler, in two lines.
+ */
 const fewerProdReplicas = (c: PlatformConfig): PlatformConfig =>
   withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { replicas: 3 } } }));
+
+const hpa = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+const hpaEdits = ['-          value: 4', '+          value: 3', '-  minReplicas: 4', '+  minReplicas: 3'];
 
 const moveProdRegion = (c: PlatformConfig): PlatformConfig => ({
   ...c,
@@ -22,8 +28,17 @@ const moveProdRegion = (c: PlatformConfig): PlatformConfig => ({
   environments: c.environments.map((e) => (e.cluster === 'prod' ? { ...e, region: 'europe-west4' } : e)),
 });
 
-/** Lines of a rendered diff that add or remove something, file headers left out. */
-const edits = (text: string): string[] => text.split('\n').filter((l) => /^\s*[-+]/.test(l) && !/^\s*(---|\+\+\+) [ab]\//.test(l));
+/**
+ * Lines of a rendered diff that add or remove something, file headers left out. `indent` is what
+ * the renderer puts before each patch line, so a YAML list item in a context line (`   - name`)
+ * is not taken for a removal.
+ */
+const edits = (text: string, indent = ''): string[] =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(indent))
+    .map((l) => l.slice(indent.length))
+    .filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) [ab]\//.test(l));
 
 describe('markdown', () => {
   test('a one-line change: summary table, its risk, then one collapsed section with exactly that change', () => {
@@ -36,19 +51,19 @@ describe('markdown', () => {
       '',
       '| Section | Kind | Added | Changed | Removed |',
       '| --- | --- | ---: | ---: | ---: |',
-      '| prod | Deployment | 0 | 1 | 0 |',
+      '| prod | HorizontalPodAutoscaler | 0 | 1 | 0 |',
       '',
     ]);
     expect(lines.slice(8, 11)).toEqual([
       '#### Risks (1)',
       '',
-      '- :warning: **fewer-prod-replicas** `prod` `kubernetes/prod/deployment-inventory-api.yaml` `Deployment/inventory-api`: spec.replicas 4 → 3 in production environment prod',
+      `- :warning: **fewer-prod-replicas** \`prod\` \`${hpa}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
     ]);
     const details = lines.slice(11).join('\n');
     expect(details.match(/<details>/g)).toHaveLength(1);
-    expect(details).toContain('<details><summary><b>prod</b>: 1 changed</summary>\n\n```diff\n--- a/kubernetes/prod/deployment-inventory-api.yaml\n+++ b/kubernetes/prod/deployment-inventory-api.yaml\n@@ ');
+    expect(details).toContain(`<details><summary><b>prod</b>: 1 changed</summary>\n\n\`\`\`diff\n--- a/${hpa}\n+++ b/${hpa}\n@@ `);
     expect(details.endsWith('```\n\n</details>\n')).toBe(true);
-    expect(edits(details)).toEqual(['-  replicas: 4', '+  replicas: 3']);
+    expect(edits(details)).toEqual(hpaEdits);
   });
 
   test('Terraform attributes render as -/+ lines under the address', () => {
@@ -88,15 +103,15 @@ describe('text', () => {
     expect(lines.slice(1, 9)).toEqual([
       '',
       'Summary',
-      '  section  kind        added  changed  removed',
-      '  prod     Deployment      0        1        0',
+      '  section  kind                     added  changed  removed',
+      '  prod     HorizontalPodAutoscaler      0        1        0',
       '',
       'Risks (1)',
-      '  ! [fewer-prod-replicas] prod kubernetes/prod/deployment-inventory-api.yaml Deployment/inventory-api: spec.replicas 4 → 3 in production environment prod',
+      `  ! [fewer-prod-replicas] prod ${hpa} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
       '',
     ]);
-    expect(lines.slice(9, 11)).toEqual(['prod: 1 changed', '  ~ Deployment/inventory-api  kubernetes/prod/deployment-inventory-api.yaml']);
-    expect(edits(lines.slice(11).join('\n')).map((l) => l.trim())).toEqual(['-  replicas: 4', '+  replicas: 3']);
+    expect(lines.slice(9, 11)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${hpa}`]);
+    expect(edits(lines.slice(11).join('\n'), '      ')).toEqual(hpaEdits);
     expect(text).not.toContain('\u001b[');
   });
 
@@ -107,8 +122,8 @@ describe('text', () => {
 
   test('colour marks additions green and removals red', () => {
     const text = renderText(diffDir(withConfig(fewerProdReplicas), base), { color: true });
-    expect(text).toContain('\u001b[31m-  replicas: 4\u001b[0m');
-    expect(text).toContain('\u001b[32m+  replicas: 3\u001b[0m');
+    expect(text).toContain('\u001b[31m-  minReplicas: 4\u001b[0m');
+    expect(text).toContain('\u001b[32m+  minReplicas: 3\u001b[0m');
   });
 
   test('colour only on a terminal, and never with NO_COLOR', () => {

@@ -9,7 +9,7 @@ import { PlatformConfig } from '../../lib/model/config';
 import { parseReleases } from '../../lib/model/releases';
 import { SyncPolicy } from '../../lib/model/sync-policy';
 import { withConfig } from '../helpers';
-import { copyTree, diffDir, editFile, readFile, removeTempDirs, synthesizedTree, withApp, writeFile } from './fixtures';
+import { copyTree, diffDir, editFile, readFile, removeTempDirs, scratchDir, synthesizedTree, withApp, writeFile } from './fixtures';
 
 let base: string;
 beforeAll(() => {
@@ -26,8 +26,9 @@ const reasons = (report: DiffReport, rule: RiskRule): string[] => report.risks.f
 const diffConfig = (change: (c: PlatformConfig) => PlatformConfig): DiffReport => diffDir(withConfig(change), base);
 
 /**
- * For kinds the synth does not produce yet: the sample synth plus `extra` objects as the new side,
- * `oldTree` as the old side, through the same comparison the command runs.
+ * For objects the synth does not produce (other kinds, or other specs than the synth writes): the
+ * sample synth plus `extra` objects as the new side, `oldTree` as the old side, through the same
+ * comparison the command runs.
  */
 function diffWithObjects(oldTree: string, extra: readonly { path: string; object: unknown; scope: string }[]): DiffReport {
   const platform = samplePlatform();
@@ -128,10 +129,14 @@ describe('fewer-prod-replicas', () => {
   const replicas = (env: string, n: number) => (c: PlatformConfig) =>
     withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, [env]: { ...a.overrides?.[env], replicas: n } } }));
 
-  test('lowering the prod replica override flags the prod Deployment', () => {
+  test('lowering the prod replica override flags the prod autoscaler, whose minReplicas is the floor', () => {
     const report = diffConfig(replicas('prod', 3));
-    expect(flags(report)).toEqual(['fewer-prod-replicas Deployment/inventory-api (kubernetes/prod/deployment-inventory-api.yaml)']);
-    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.replicas 4 → 3 in production environment prod']);
+    // The autoscaled Deployment sets no count of its own, so the autoscaler is the one changed object.
+    expect(report.changes.map((c) => c.name)).toEqual(['HorizontalPodAutoscaler/inventory-api']);
+    expect(flags(report)).toEqual([
+      'fewer-prod-replicas HorizontalPodAutoscaler/inventory-api (kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml)',
+    ]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.minReplicas 4 → 3 in production environment prod']);
   });
 
   test('more prod replicas, or fewer outside prod, do not flag', () => {
@@ -141,26 +146,84 @@ describe('fewer-prod-replicas', () => {
     expect(stage.risks).toEqual([]);
   });
 
-  test('a lower HPA minReplicas in prod (simulated: HPAs are not synthesized yet)', () => {
-    const hpa = (min: number) => ({
+  /** inventory-api in prod at a fixed count: `maxReplicas` equal to `replicas` means no autoscaler. */
+  const fixed = (n: number) => (c: PlatformConfig) =>
+    withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { ...a.overrides?.prod, replicas: n, maxReplicas: n } } }));
+  const deployment = 'kubernetes/prod/deployment-inventory-api.yaml';
+  const autoscaler = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+
+  test('a prod Deployment without an autoscaler flags on a lower spec.replicas', () => {
+    const tree = synthesizedTree(withConfig(fixed(4)));
+    expect(readFile(tree, deployment)).toContain('\n  replicas: 4\n');
+    const report = diffDir(withConfig(fixed(3)), tree);
+    expect(flags(report)).toEqual([`fewer-prod-replicas Deployment/inventory-api (${deployment})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.replicas 4 → 3 in production environment prod']);
+  });
+
+  test('dropping the prod autoscaler for a lower fixed count flags the Deployment that now carries it', () => {
+    const report = diffConfig(fixed(3));
+    expect(report.changes.map((c) => `${c.change} ${c.name}`)).toEqual(['changed Deployment/inventory-api', 'removed HorizontalPodAutoscaler/inventory-api']);
+    expect(flags(report)).toEqual([`fewer-prod-replicas Deployment/inventory-api (${deployment})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual([
+      'spec.replicas 3 replaces spec.minReplicas 4 of the removed HorizontalPodAutoscaler/inventory-api in production environment prod',
+    ]);
+    // The same count without the autoscaler is no fewer.
+    expect(diffConfig(fixed(4)).risks).toEqual([]);
+  });
+
+  test('an autoscaler whose floor is below the fixed count it replaces flags', () => {
+    const tree = synthesizedTree(withConfig(fixed(5)));
+    const report = diffDir(samplePlatform(), tree);
+    expect(flags(report)).toEqual([`fewer-prod-replicas HorizontalPodAutoscaler/inventory-api (${autoscaler})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.minReplicas 4 replaces spec.replicas 5 of Deployment/inventory-api in production environment prod']);
+    expect(diffDir(samplePlatform(), synthesizedTree(withConfig(fixed(4)))).risks).toEqual([]);
+  });
+
+  test('a lower or absent minReplicas of an autoscaler the synth does not write', () => {
+    const hpa = (min?: number) => ({
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: meta('diff-fixture'),
-      spec: { minReplicas: min, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+      spec: {
+        ...(min === undefined ? {} : { minReplicas: min }),
+        maxReplicas: 10,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      },
     });
     const path = 'kubernetes/prod/horizontalpodautoscaler-diff-fixture.yaml';
     const tree = copyTree(base);
     writeFile(tree, path, toYaml(hpa(3)));
     expect(flags(diffWithObjects(tree, [{ path, scope: 'prod', object: hpa(2) }]))).toEqual([`fewer-prod-replicas HorizontalPodAutoscaler/diff-fixture (${path})`]);
+    const absent = diffWithObjects(tree, [{ path, scope: 'prod', object: hpa() }]);
+    expect(reasons(absent, 'fewer-prod-replicas')).toEqual(['spec.minReplicas 3 → 1 in production environment prod']);
     expect(diffWithObjects(tree, [{ path, scope: 'prod', object: hpa(4) }]).risks).toEqual([]);
   });
 });
 
-describe('weaker-disruption-budget (simulated: PodDisruptionBudgets are not synthesized yet)', () => {
+describe('weaker-disruption-budget', () => {
   const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('diff-fixture'), spec });
   const path = (env: string) => `kubernetes/${env}/poddisruptionbudget-diff-fixture.yaml`;
 
-  test('a removed prod PDB flags; a removed dev PDB does not', () => {
+  test('one replica in stage and prod removes their budgets; only the prod ones flag', () => {
+    // The synth gives a budget only to workloads with two replicas or more; inventory-api keeps 4 in prod.
+    const report = diffConfig((c) => ({
+      ...c,
+      environments: c.environments.map((e) => (e.name === 'stage' || e.name === 'prod' ? { ...e, replicas: { replicas: 1 } } : e)),
+    }));
+    const removed = report.changes.filter((c) => c.kind === 'PodDisruptionBudget').map((c) => `${c.group} ${c.change} ${c.name}`);
+    expect(removed).toHaveLength(7);
+    expect(removed.filter((c) => c.startsWith('prod '))).toEqual([
+      'prod removed PodDisruptionBudget/admin',
+      'prod removed PodDisruptionBudget/web',
+      'prod removed PodDisruptionBudget/worker',
+    ]);
+    expect(flags(report, 'weaker-disruption-budget')).toEqual(
+      ['admin', 'web', 'worker'].map((app) => `weaker-disruption-budget PodDisruptionBudget/${app} (kubernetes/prod/poddisruptionbudget-${app}.yaml)`),
+    );
+    expect(new Set(reasons(report, 'weaker-disruption-budget'))).toEqual(new Set(['removes the disruption budget in production environment prod']));
+  });
+
+  test('a removed prod PDB flags; a removed dev PDB does not (budgets the synth does not write)', () => {
     const tree = copyTree(base);
     writeFile(tree, path('prod'), toYaml(pdb({ minAvailable: 2 })));
     writeFile(tree, path('dev'), toYaml(pdb({ minAvailable: 1 })));
@@ -187,7 +250,33 @@ describe('weaker-disruption-budget (simulated: PodDisruptionBudgets are not synt
   });
 });
 
-describe('widens-access (simulated: NetworkPolicies and RBAC objects are not synthesized yet)', () => {
+describe('widens-access', () => {
+  test('a new dependency opens the NetworkPolicies of both apps, in every environment', () => {
+    const report = diffConfig((c) => withApp(c, 'worker', (a) => ({ ...a, needs: { ...a.needs, dependsOn: [...(a.needs?.dependsOn ?? []), 'web'] } })));
+    const prod = report.risks.filter((r) => r.group === 'prod');
+    expect(prod.map((r) => `${r.rule} ${r.object}: ${r.reason}`)).toEqual([
+      'widens-access NetworkPolicy/web: widens access: ingress from {"podSelector":{"matchLabels":{"app.kubernetes.io/name":"worker"}}} (new peer) on port 8080/TCP',
+      'widens-access NetworkPolicy/worker: widens access: egress to {"podSelector":{"matchLabels":{"app.kubernetes.io/name":"web"}}} (new peer) on port 8080/TCP',
+    ]);
+    expect(flags(report, 'widens-access')).toHaveLength(report.changes.length);
+    expect(report.changes.every((c) => c.kind === 'NetworkPolicy')).toBe(true);
+    expect(new Set(report.changes.map((c) => c.group))).toEqual(new Set(['dev', 'stage', 'canary', 'prod']));
+  });
+
+  test('edit access for the teams in prod widens their Roles', () => {
+    const report = diffConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'prod' ? { ...e, teamAccess: 'edit' } : e)) }));
+    expect(flags(report)).toEqual(
+      ['backoffice', 'inventory', 'storefront'].map((team) => `widens-access Role/team-${team} (kubernetes/prod/role-team-${team}.yaml)`),
+    );
+    expect(reasons(report, 'widens-access')[0]).toMatch(/^widens access: grants create apps\/deployments, update apps\/deployments, patch apps\/deployments and \d+ more$/);
+    // Back to view access narrows them again.
+    const edit = synthesizedTree(withConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'prod' ? { ...e, teamAccess: 'edit' } : e)) })));
+    const narrowed = diffDir(samplePlatform(), edit);
+    expect(narrowed.changes.map((c) => c.name)).toEqual(['Role/team-backoffice', 'Role/team-inventory', 'Role/team-storefront']);
+    expect(narrowed.risks).toEqual([]);
+  });
+
+  // Policies and bindings unlike the synth's, for the rule's finer cases.
   const policy = (spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('diff-fixture'), spec });
   const path = 'kubernetes/prod/networkpolicy-diff-fixture.yaml';
   const allowFrom = (peer: unknown) => policy({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [peer], ports: [{ port: 8080 }] }] });
@@ -264,14 +353,21 @@ describe('image-tag-backwards', () => {
     releases: parseReleases({ environments: { ...c.releases.environments, prod: { tag } } }),
   });
 
-  test('rolling prod back to an older release flags every prod workload', () => {
+  test('rolling prod back to an older release flags every prod workload once, naming each container', () => {
     const report = diffConfig(prodTag('v1.3.0'));
-    const rolled = flags(report, 'image-tag-backwards');
-    expect(rolled).toContain('image-tag-backwards Deployment/inventory-api (kubernetes/prod/deployment-inventory-api.yaml)');
-    expect(rolled).toHaveLength(report.changes.filter((c) => c.kind === 'Deployment').length);
-    expect(reasons(report, 'image-tag-backwards')[0]).toBe(
-      'container app: europe-west1-docker.pkg.dev/shop-platform/shop/admin tag v1.3.1 → v1.3.0 goes backwards',
+    const deployments = report.changes.filter((c) => c.kind === 'Deployment');
+    expect(deployments.map((c) => `${c.group} ${c.name}`)).toEqual(['admin', 'inventory-api', 'web', 'worker'].map((app) => `prod Deployment/${app}`));
+    // One flag per Deployment, though inventory-api's migrate init container runs the same image.
+    expect(flags(report, 'image-tag-backwards')).toEqual(
+      deployments.map((c) => `image-tag-backwards ${c.name} (${c.path})`),
     );
+    const image = (app: string) => `europe-west1-docker.pkg.dev/shop-platform/shop/${app}`;
+    expect(reasons(report, 'image-tag-backwards')).toEqual([
+      `container app: ${image('admin')} tag v1.3.1 → v1.3.0 goes backwards`,
+      `containers app and migrate: ${image('inventory-api')} tag v1.3.1 → v1.3.0 goes backwards`,
+      `container app: ${image('web')} tag v1.3.1 → v1.3.0 goes backwards`,
+      `container app: ${image('worker')} tag v1.3.1 → v1.3.0 goes backwards`,
+    ]);
   });
 
   test('a newer release does not flag', () => {
@@ -279,19 +375,25 @@ describe('image-tag-backwards', () => {
   });
 });
 
-describe('secret-carries-data (simulated: Secrets are not synthesized)', () => {
+describe('secret-carries-data', () => {
   const secret = (data?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: meta('diff-fixture'), type: 'Opaque', ...(data ? { stringData: data } : {}) });
   const path = 'kubernetes/prod/secret-diff-fixture.yaml';
 
-  test('an added Secret with stringData flags; one without data does not', () => {
+  test('an added Secret with stringData flags; one without data does not (simulated: the synth writes no Secrets)', () => {
     expect(flags(diffWithObjects(base, [{ path, scope: 'prod', object: secret({ PASSWORD: 'hunter2' }) }]))).toEqual([
       `secret-carries-data Secret/diff-fixture (${path})`,
     ]);
     expect(diffWithObjects(base, [{ path, scope: 'prod', object: secret() }]).risks).toEqual([]);
   });
+
+  test('the ExternalSecrets the synth writes do not flag, even all added at once', () => {
+    const report = diffDir(samplePlatform(), scratchDir());
+    expect(report.changes.filter((c) => c.kind === 'ExternalSecret').length).toBeGreaterThan(0);
+    expect(flags(report, 'secret-carries-data')).toEqual([]);
+  });
 });
 
-test('the old side of a simulated file is read from disk as the synth wrote it', () => {
+test('the old side of a fixture is read from disk as the synth wrote it', () => {
   // Guards the fixtures above: the sample tree holds the synth's own bytes.
   expect(readFile(base, 'kubernetes/prod/deployment-web.yaml')).toBe(
     synthPlatform(samplePlatform()).files.find((f) => f.path === 'kubernetes/prod/deployment-web.yaml')?.content,

@@ -22,6 +22,7 @@ describe('dirSource', () => {
     const listed = dirSource(tree).list(layoutRoots());
     expect(listed).toContain('terraform/cluster-prod/main.tf.json');
     expect(listed).toContain('kubernetes/prod/deployment-web.yaml');
+    expect(listed).toContain('kubernetes/clusters/prod/prometheusrule-disk-usage.yaml');
     expect(listed.filter((p) => !p.startsWith('terraform/') && !p.startsWith('kubernetes/'))).toEqual([]);
     expect(listed.filter((p) => p.includes('.git/'))).toEqual([]);
   });
@@ -38,32 +39,33 @@ describe('gitRefSource, on real repositories', () => {
     const repo = copyTree(base);
     writeFile(repo, 'kubernetes/dev/configmap-umlaut.yaml', 'data:\n  GREETING: grüß dich\n');
     const first = commitAll(repo, 'synth');
-    editFile(repo, 'kubernetes/dev/deployment-web.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    const scaled = 'kubernetes/dev/horizontalpodautoscaler-web.yaml';
+    editFile(repo, scaled, (t) => t.replace('minReplicas: 1', 'minReplicas: 2'));
     commitAll(repo, 'scale');
 
     const head = gitRefSource(repo, 'main');
     expect(sorted(head.list(layoutRoots()))).toEqual(sorted(dirSource(repo).list(layoutRoots())));
-    const web = readFile(repo, 'kubernetes/dev/deployment-web.yaml');
-    expect(head.holds('kubernetes/dev/deployment-web.yaml', web)).toBe(true);
-    expect(head.holds('kubernetes/dev/deployment-web.yaml', `${web}\n`)).toBe(false);
+    const web = readFile(repo, scaled);
+    expect(head.holds(scaled, web)).toBe(true);
+    expect(head.holds(scaled, `${web}\n`)).toBe(false);
 
     const old = gitRefSource(repo, first.slice(0, 12));
     old.list(layoutRoots());
-    const read = old.read(['kubernetes/dev/configmap-umlaut.yaml', 'kubernetes/dev/deployment-web.yaml']);
+    const read = old.read(['kubernetes/dev/configmap-umlaut.yaml', scaled]);
     expect(read.get('kubernetes/dev/configmap-umlaut.yaml')).toBe('data:\n  GREETING: grüß dich\n');
-    expect(read.get('kubernetes/dev/deployment-web.yaml')).toBe(web.replace('replicas: 2', 'replicas: 1'));
+    expect(read.get(scaled)).toBe(web.replace('minReplicas: 2', 'minReplicas: 1'));
   });
 
   test('the diff against a ref sees what that commit holds, not the work tree', () => {
     const repo = copyTree(base);
     commitAll(repo, 'synth');
-    editFile(repo, 'kubernetes/prod/deployment-web.yaml', (t) => t.replace('replicas: 3', 'replicas: 9'));
+    editFile(repo, 'kubernetes/prod/horizontalpodautoscaler-web.yaml', (t) => t.replace('minReplicas: 3', 'minReplicas: 9'));
     commitAll(repo, 'someone scaled prod by hand');
     writeFile(repo, 'kubernetes/prod/deployment-admin.yaml', 'uncommitted\n');
 
     expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD~1')).changes).toEqual([]);
     expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD')).changes.map((c) => `${c.change} ${c.name}`)).toEqual([
-      'changed Deployment/web',
+      'changed HorizontalPodAutoscaler/web',
     ]);
   });
 

@@ -1,0 +1,21 @@
+import { platformConfig } from '../apps/platform';
+import { definePlatform, Platform } from '../lib/model/platform';
+import { ReleasesConfig } from '../lib/model/releases';
+import { syntheticPlatform } from './synthetic-platform';
+
+/**
+ * How to build a platform, as plain data: a worker thread cannot receive the Platform itself (it
+ * holds class instances), so it receives this and builds the same platform again.
+ */
+export type PlatformSource =
+  | { readonly kind: 'sample'; /** @default - apps/releases.json */ readonly releases?: ReleasesConfig }
+  | { readonly kind: 'synthetic'; readonly apps: number };
+
+export function buildPlatform(source: PlatformSource): Platform {
+  switch (source.kind) {
+    case 'sample':
+      return definePlatform({ ...platformConfig, releases: source.releases ?? platformConfig.releases });
+    case 'synthetic':
+      return syntheticPlatform(source.apps);
+  }
+}

@@ -1,0 +1,78 @@
+import { platformConfig } from '../apps/platform';
+import { applyPromotion } from '../lib/gitops/release-state';
+import { effectiveRelease } from '../lib/model/releases';
+import { UsageError } from './errors';
+import { GitOpsRunOptions, GitOpsRunResult, requireGitops, synthAndCommit } from './release-command';
+
+export interface PromoteCommandOptions extends GitOpsRunOptions {
+  readonly from?: string;
+  /** @default - the environment after `from` */
+  readonly to?: string;
+  readonly app?: string;
+  /** Allow skipping environments; needs `reason`. */
+  readonly force?: boolean;
+  readonly reason?: string;
+  /** Move the canary to its next weight. */
+  readonly step?: boolean;
+}
+
+/**
+ * `promote --from A --to B`: copies the release A runs into B, in promotion order, through the same
+ * safe synth and commit as a release.
+ */
+export function runPromote(options: PromoteCommandOptions): GitOpsRunResult {
+  const config = options.config ?? platformConfig;
+  const envs = config.environments.map((e) => e.name);
+  const known = (flag: string, name: string): number => {
+    const at = envs.indexOf(name);
+    if (at < 0) throw new UsageError(`unknown environment "${name}" in ${flag}; fix: use one of ${envs.join(', ')}`);
+    return at;
+  };
+  if (options.from === undefined) throw new UsageError('promote needs the environment to promote from; fix: add --from ENV, such as --from stage');
+  const fromAt = known('--from', options.from);
+  if (options.to === undefined && fromAt === envs.length - 1) {
+    throw new UsageError(`--from ${options.from} is the last environment, so there is nothing after it; fix: promote from an earlier one`);
+  }
+  const to = options.to ?? envs[fromAt + 1];
+  const toAt = known('--to', to);
+  if (toAt <= fromAt) {
+    const after = envs.slice(fromAt + 1);
+    const fix = after.length > 0 ? `use --to ${after.join(' or ')}` : `${options.from} is the last environment; promote from an earlier one`;
+    throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} goes back; fix: ${fix}`);
+  }
+  const reason = options.reason?.trim();
+  if (options.force && (reason === undefined || reason === '')) {
+    throw new UsageError('--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"');
+  }
+  if (!options.force && reason !== undefined) throw new UsageError('--reason is only read with --force; fix: add --force, or drop --reason');
+  const skipped = envs.slice(fromAt + 1, toAt);
+  if (skipped.length > 0 && !options.force) {
+    throw new UsageError(
+      `promoting ${options.from} to ${to} skips ${skipped.join(', ')}; fix: promote one environment at a time (--from ${options.from} --to ${envs[fromAt + 1]}), or pass --force --reason TEXT`,
+    );
+  }
+  const gitops = requireGitops(options.gitops, 'promote');
+  const from = options.from;
+  return synthAndCommit({ ...options, gitops }, (root) => {
+    const source = root.releases.config.environments[from];
+    const tag = options.app === undefined ? source.tag : effectiveRelease(source, options.app).tag;
+    const transition = applyPromotion(
+      root.platform,
+      root.releases.config,
+      { from, to, app: options.app, step: options.step ?? false, sourceCommit: options.sourceCommit, reason, skipped },
+      root.canary,
+    );
+    const which = options.app === undefined ? '' : ` (${options.app})`;
+    const weight = transition.canaryWeight;
+    return {
+      transition,
+      unchanged: `${to} already runs the release of ${from}${which} (${tag}): nothing to commit`,
+      subject: options.step && weight !== undefined ? `step ${to} to ${weight.to}% (${tag})` : `promote ${tag} from ${from} to ${to}${which}`,
+      details: [
+        `Tag: ${tag}`,
+        `Apps: ${options.app ?? 'all'}`,
+        ...(options.force ? [`Forced: skips ${skipped.join(', ') || 'no environment'}; reason: ${reason}`] : []),
+      ],
+    };
+  });
+}

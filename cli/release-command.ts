@@ -1,0 +1,175 @@
+import * as path from 'node:path';
+import { platformConfig } from '../apps/platform';
+import { OutputFile } from '../lib/engine/output';
+import { writeOutput } from '../lib/engine/writer';
+import { GitOpsCheckout } from '../lib/gitops/checkout';
+import { applyRelease, releaseTagTime, Transition } from '../lib/gitops/release-state';
+import { PlatformConfig } from '../lib/model/config';
+import { definePlatform } from '../lib/model/platform';
+import { IMAGE_DIGEST, RELEASE_TAG, ReleasesConfig } from '../lib/model/releases';
+import { validateOutput, Violation } from '../lib/validate/output';
+import { UsageError } from './errors';
+import { formatReleasesSource, formatSummary, loadRootPlatform, RootPlatform, SEED_RELEASES, synthWrite } from './synth-command';
+
+/** The platform repository: where release tags are read. */
+export const PROJECT_DIR = path.resolve(__dirname, '..');
+
+/** What a release or promotion printed, and its exit code. */
+export interface GitOpsRunResult {
+  /** 0: committed, or nothing to do. 1: the output failed validation; nothing was written. */
+  readonly exitCode: 0 | 1;
+  readonly stdout: readonly string[];
+  readonly stderr: readonly string[];
+  /** The new commit in the GitOps repository, if any. */
+  readonly commit?: string;
+}
+
+/** Where and from what a release or promotion runs. */
+export interface GitOpsRunOptions {
+  /** The GitOps checkout: the output root. */
+  readonly gitops?: string;
+  readonly push?: boolean;
+  readonly sourceCommit: string;
+  /** @default - the sample platform's config */
+  readonly config?: PlatformConfig;
+  /** @default - apps/releases.json */
+  readonly seed?: string;
+  /** Checks the output before anything is written. @default validateOutput */
+  readonly validate?: (files: readonly OutputFile[]) => Violation[];
+}
+
+/** A decided change of the release state, and how to describe it. */
+export interface PlannedChange {
+  readonly transition: Transition;
+  /** Printed when the state is already as asked. */
+  readonly unchanged: string;
+  /** The first line of the commit message. */
+  readonly subject: string;
+  /** Lines of the commit message after the subject. */
+  readonly details: readonly string[];
+}
+
+export interface ReleaseCommandOptions extends GitOpsRunOptions {
+  readonly tag: string;
+  /** @default - the first environment in promotion order */
+  readonly env?: string;
+  readonly app?: string;
+  readonly digest?: string;
+  /** The platform repository the tag is read from. @default PROJECT_DIR */
+  readonly sourceDir?: string;
+}
+
+/** `release vX.Y.Z`: sets the first environment's release, synthesizes, validates and commits. */
+export function runRelease(options: ReleaseCommandOptions): GitOpsRunResult {
+  const tag = checkTag(options.tag);
+  const config = options.config ?? platformConfig;
+  const envNames = config.environments.map((e) => e.name);
+  const env = options.env ?? envNames[0];
+  if (!envNames.includes(env)) throw new UsageError(`unknown environment "${env}" in --env; fix: use one of ${envNames.join(', ')}`);
+  if (options.digest !== undefined) {
+    if (options.app === undefined) throw new UsageError(`--digest ${options.digest} names one image; fix: add --app NAME`);
+    if (!IMAGE_DIGEST.test(options.digest)) throw new UsageError(`--digest "${options.digest}" is not an image digest; fix: pass sha256:<64 hex digits>`);
+  }
+  const gitops = requireGitops(options.gitops, 'release');
+  const apps = options.app === undefined ? 'all' : options.app;
+  return synthAndCommit({ ...options, gitops }, (root) => {
+    const tagTime = releaseTagTime(options.sourceDir ?? PROJECT_DIR, tag);
+    return {
+      transition: applyRelease(
+        root.platform,
+        root.releases.config,
+        { env, app: options.app, tag, digest: options.digest, tagTime, sourceCommit: options.sourceCommit },
+        root.canary,
+      ),
+      unchanged: `${tag} is already released to ${env}${options.app === undefined ? '' : ` for ${options.app}`}: nothing to commit`,
+      subject: `release ${tag} to ${env}${options.app === undefined ? '' : ` (${options.app})`}`,
+      details: [`Tag: ${tag}, made ${tagTime}`, `Apps: ${apps}`, ...(options.digest === undefined ? [] : [`Digest: ${options.digest}`])],
+    };
+  });
+}
+
+/** The tag, when it is strict semver with a leading v. */
+export function checkTag(tag: string): string {
+  if (RELEASE_TAG.test(tag)) return tag;
+  const fix = RELEASE_TAG.test(`v${tag}`) ? `use v${tag}` : 'tag the release as vMAJOR.MINOR.PATCH, such as v1.2.3';
+  throw new UsageError(`release tag "${tag}" is not strict semver with a leading v; fix: ${fix}`);
+}
+
+export function requireGitops(gitops: string | undefined, command: string): string {
+  if (gitops === undefined || gitops === '') throw new UsageError(`${command} needs the GitOps checkout to commit to; fix: add --gitops DIR`);
+  return gitops;
+}
+
+/**
+ * The safe path every release and promotion takes. Holding the checkout's lock, it refuses a dirty
+ * checkout, reads the releases file of the checkout, decides the next state, synthesizes every
+ * scope in memory, validates, and commits (and pushes) through {@link GitOpsCheckout.commit},
+ * which restores the checkout on any failure.
+ */
+export function synthAndCommit(options: GitOpsRunOptions & { readonly gitops: string }, plan: (root: RootPlatform) => PlannedChange): GitOpsRunResult {
+  const config = options.config ?? platformConfig;
+  const checkout = GitOpsCheckout.open(options.gitops);
+  checkout.assertIdentity();
+  return checkout.locked(() => {
+    checkout.assertClean();
+    const head = checkout.head();
+    const push = options.push ? checkout.pushTarget() : undefined;
+    const root = loadRootPlatform(options.gitops, config, options.seed ?? SEED_RELEASES);
+    const stdout = formatReleasesSource(root, options.gitops);
+    const planned = plan(root);
+    if (!planned.transition.changed) return { exitCode: 0, stdout: [...stdout, planned.unchanged], stderr: planned.transition.warnings.map((w) => `warning: ${w}`) };
+
+    const next = planned.transition.releases;
+    const platform = definePlatform({ ...config, releases: next });
+    const write = synthWrite({ platform, outDir: checkout.root, envs: [], sourceCommit: options.sourceCommit, releases: next });
+    const warnings = planned.transition.warnings.map((w) => `warning: ${w}`);
+    const violations = (options.validate ?? validateOutput)(write.files);
+    if (violations.length > 0) {
+      return {
+        exitCode: 1,
+        stdout,
+        stderr: [
+          ...warnings,
+          ...violations.map((v) => `${v.file}: ${v.object}: ${v.rule}: ${v.message}; fix: ${v.fix}`),
+          `error: ${planned.subject}: the output has ${violations.length} violation(s); nothing was written to ${options.gitops}`,
+        ],
+      };
+    }
+    const preview = writeOutput({ ...write, dryRun: true });
+    const envNames = platform.environments.map((e) => e.name);
+    const changedEnvs = envNames.filter(
+      (env) =>
+        preview.summaries.some((s) => s.scope === env && s.added + s.changed + s.removed > 0) ||
+        stateOf(root.releases.config, env) !== stateOf(next, env),
+    );
+    const otherScopes = preview.summaries.filter((s) => !envNames.includes(s.scope) && s.added + s.changed + s.removed > 0).map((s) => s.scope);
+    const weight = planned.transition.canaryWeight;
+    const message = [
+      planned.subject,
+      '',
+      ...planned.details,
+      ...(weight === undefined ? [] : [`Canary weight: ${weight.from} -> ${weight.to}`]),
+      `Environments changed: ${changedEnvs.join(', ') || 'none'}`,
+      ...(otherScopes.length === 0 ? [] : [`Also changed: ${otherScopes.join(', ')}`]),
+      `Source commit: ${options.sourceCommit}`,
+      '',
+    ].join('\n');
+    const outcome = checkout.commit(head, { paths: preview.touched, apply: () => writeOutput(write), message, push });
+    if (outcome.commit === undefined) return { exitCode: 0, stdout: [...stdout, `${planned.subject}: the checkout already holds this output; nothing to commit`], stderr: warnings };
+    return {
+      exitCode: 0,
+      commit: outcome.commit,
+      stdout: [
+        ...stdout,
+        ...formatSummary(preview, options.gitops),
+        `${planned.subject}: committed ${outcome.commit.slice(0, 12)} in ${options.gitops}`,
+        ...(push === undefined ? [] : [`pushed to ${push.remote} ${push.ref}`]),
+      ],
+      stderr: warnings,
+    };
+  });
+}
+
+function stateOf(releases: ReleasesConfig, env: string): string {
+  return JSON.stringify(releases.environments[env] ?? null);
+}

@@ -1,0 +1,88 @@
+// Entry point of `npm run validate`, `npm run release` and `npm run promote`. A bundle of its own:
+// validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
+import { Command, CommanderError } from 'commander';
+import * as path from 'node:path';
+import { ConfigError } from '../lib/model/config-error';
+import { GitOpsError } from '../lib/gitops/gitops-error';
+import { UsageError } from './errors';
+import { runPromote } from './promote-command';
+import { GitOpsRunResult, runRelease } from './release-command';
+import { sourceCommit } from './source-commit';
+import { runValidate } from './validate-command';
+import { samplePlatform } from '../apps/platform';
+
+const PROJECT_DIR = path.resolve(__dirname, '..');
+
+/** Prints a release's or promotion's lines and returns its exit code. */
+function report(result: GitOpsRunResult): number {
+  for (const line of result.stdout) process.stdout.write(`${line}\n`);
+  for (const line of result.stderr) process.stderr.write(`${line}\n`);
+  return result.exitCode;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('platform')
+    .description('Release and promote the platform through its GitOps repository.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  let exitCode = 0;
+  program
+    .command('validate')
+    .description('validate a synthesized output against the upstream schemas')
+    .option('--dir <dir>', 'an output root or GitOps checkout (default: a fresh synth in memory)')
+    .action((opts: { dir?: string }) => {
+      const result = runValidate({ dir: opts.dir, platform: samplePlatform() });
+      for (const line of result.lines) process.stdout.write(`${line}\n`);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('release')
+    .description('release a tag into the first environment and commit the output to the GitOps checkout')
+    .argument('<tag>', 'the release tag: strict semver with a leading v, such as v1.2.3')
+    .option('--gitops <dir>', 'the GitOps checkout to synthesize into and commit to')
+    .option('--env <name>', 'the environment to release into (default: the first in promotion order)')
+    .option('--app <name>', 'release only this app')
+    .option('--digest <digest>', "the image's digest, sha256:... (with --app)")
+    .option('--push', "push the commit to the checkout's remote", false)
+    .action((tag: string, opts: { gitops?: string; env?: string; app?: string; digest?: string; push: boolean }) => {
+      exitCode = report(runRelease({ ...opts, tag, sourceCommit: sourceCommit(PROJECT_DIR) }));
+    });
+
+  program
+    .command('promote')
+    .description("copy one environment's release into a later one and commit the output to the GitOps checkout")
+    .option('--from <env>', 'the environment whose release moves on')
+    .option('--to <env>', 'the environment it moves to (default: the next one)')
+    .option('--app <name>', 'promote only this app')
+    .option('--gitops <dir>', 'the GitOps checkout to synthesize into and commit to')
+    .option('--force', 'allow skipping environments (needs --reason)', false)
+    .option('--reason <text>', 'why environments are skipped; recorded in the releases file and the commit')
+    .option('--step', 'move the canary to its next weight', false)
+    .option('--push', "push the commit to the checkout's remote", false)
+    .action((opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; push: boolean }) => {
+      exitCode = report(runPromote({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR) }));
+    });
+
+  await program.parseAsync([...argv], { from: 'user' });
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CommanderError) {
+      // Commander has printed its own message; --help ends here with 0.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OutputFile } from '../lib/engine/output';
+import { validateOutput, Violation } from '../lib/validate/output';
+import { Platform } from '../lib/model/platform';
+import { UsageError } from './errors';
+import { synthPlatform } from './platform-output';
+
+/** Options of {@link runValidate}. */
+export interface ValidateOptions {
+  /**
+   * An output root or GitOps checkout to validate as it is on disk.
+   * @default - a fresh synth of `platform`, in memory
+   */
+  readonly dir?: string;
+  readonly platform: Platform;
+}
+
+export interface ValidateResult {
+  readonly lines: readonly string[];
+  readonly violations: readonly Violation[];
+  /** 0 when valid, 1 with violations. */
+  readonly exitCode: number;
+}
+
+/** Validates a synthesized output and reports every violation at once, one line each. */
+export function runValidate(options: ValidateOptions): ValidateResult {
+  const files = options.dir === undefined ? synthPlatform(options.platform).files : readOutputRoot(options.dir);
+  const violations = validateOutput(files);
+  const lines = violations.map((v) => `${v.file}: ${v.object}: [${v.rule}] ${v.message}; fix: ${v.fix}`);
+  const where = options.dir ?? 'a fresh synth';
+  lines.push(`${violations.length === 0 ? 'valid' : 'invalid'}: ${files.length} file(s) of ${where}, ${violations.length} violation(s)`);
+  return { lines, violations, exitCode: violations.length === 0 ? 0 : 1 };
+}
+
+/** The Kubernetes and Terraform files of an output root, as the writer would have written them. */
+export function readOutputRoot(dir: string): OutputFile[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new UsageError(`--dir ${dir} is not a directory; fix: run npm run synth first, or pass the output root or GitOps checkout`);
+  }
+  const files: OutputFile[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (/\.(ya?ml|tf\.json)$/.test(entry.name)) files.push({ path: child, content: fs.readFileSync(path.join(dir, child), 'utf8'), scope: '' });
+    }
+  };
+  for (const top of ['kubernetes', 'terraform']) if (fs.existsSync(path.join(dir, top))) walk(top);
+  if (files.length === 0) {
+    throw new UsageError(`--dir ${dir} holds no kubernetes/ or terraform/ output; fix: run npm run synth -- --out ${dir} first`);
+  }
+  return files;
+}

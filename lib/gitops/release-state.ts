@@ -1,0 +1,340 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256 } from '../engine/hash';
+import { ReleaseRecord } from '../engine/manifest-index';
+import { OutputFile } from '../engine/output';
+import { stableJson } from '../engine/stable-json';
+import { ConfigError } from '../model/config-error';
+import { App, Environment, Platform } from '../model/platform';
+import {
+  AppReleaseConfig,
+  DEFAULT_CANARY_STEPS,
+  effectiveRelease,
+  EnvReleaseConfig,
+  formatReleases,
+  ISO_TIME,
+  parseReleases,
+  ReleaseProvenance,
+  ReleasesConfig,
+} from '../model/releases';
+import { gitReason, runGit } from './git';
+import { GitOpsError } from './gitops-error';
+
+/** The releases file in the output root: the state of every environment. */
+export const RELEASES_FILE = 'releases.json';
+/** The index scope of the releases file; every run selects it. */
+export const RELEASES_SCOPE = 'releases';
+
+/** A releases file as read for a run. */
+export interface LoadedReleases {
+  readonly config: ReleasesConfig;
+  /** The file it came from. */
+  readonly file: string;
+  /** True when the output root had none and the seed was read. */
+  readonly seeded: boolean;
+}
+
+/**
+ * Reads `<outDir>/releases.json`, or the seed when the output root has none, and checks its shape.
+ * `seedLabel` names the seed in messages.
+ */
+export function readReleases(outDir: string, seedFile: string, seedLabel = 'apps/releases.json'): LoadedReleases {
+  const own = path.join(outDir, RELEASES_FILE);
+  const seeded = !fs.existsSync(own);
+  const file = seeded ? seedLabel : own;
+  return { config: readReleasesFile(seeded ? seedFile : own, file), file, seeded };
+}
+
+/** Reads and checks one releases file; `label` names it in messages. */
+export function readReleasesFile(file: string, label = file): ReleasesConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new ConfigError({ field: label, value: undefined, problem: `cannot be read as JSON (${reason})`, fix: `restore it from git (git checkout -- ${path.basename(file)})` });
+  }
+  return parseReleases(data, label);
+}
+
+/**
+ * Fits a releases file to the platform config: an environment the file lacks takes its entry from
+ * the seed, and environments and apps the config no longer has are dropped. Returns what it did.
+ */
+export function reconcileReleases(
+  releases: ReleasesConfig,
+  seed: ReleasesConfig | undefined,
+  environments: readonly string[],
+  apps: readonly string[],
+): { readonly config: ReleasesConfig; readonly notes: readonly string[] } {
+  const notes: string[] = [];
+  const out: Record<string, EnvReleaseConfig> = {};
+  for (const [name, entry] of Object.entries(releases.environments)) {
+    if (!environments.includes(name)) {
+      notes.push(`dropped environment ${name}: the config no longer has it`);
+      continue;
+    }
+    const gone = Object.keys(entry.apps ?? {}).filter((a) => !apps.includes(a));
+    if (gone.length > 0) notes.push(`dropped ${gone.join(', ')} from ${name}: the config no longer has ${gone.length > 1 ? 'them' : 'it'}`);
+    out[name] = gone.length === 0 ? entry : { ...entry, apps: Object.fromEntries(Object.entries(entry.apps ?? {}).filter(([a]) => apps.includes(a))) };
+  }
+  for (const name of environments) {
+    const seeded = seed?.environments[name];
+    if (out[name] === undefined && seeded !== undefined) {
+      out[name] = seeded;
+      notes.push(`seeded environment ${name} from apps/releases.json`);
+    }
+  }
+  return { config: notes.length === 0 ? releases : { ...releases, environments: out }, notes };
+}
+
+/** How the canary environment of a platform moves. */
+export interface CanaryPolicy {
+  /** The canary environment, when the platform has one. */
+  readonly env?: string;
+  /** The production environment: the last in promotion order. */
+  readonly production: string;
+  /** Weights `--step` moves through, ascending, in percent. */
+  readonly steps: readonly number[];
+}
+
+/**
+ * The canary environment: one that runs beside production, in its cluster and namespace. The
+ * platform model declares no canary steps yet, so the default steps apply.
+ */
+export function canaryPolicy(envs: readonly Pick<Environment, 'name' | 'cluster' | 'namespace'>[]): CanaryPolicy {
+  const production = envs[envs.length - 1];
+  const canary = envs.find((e) => e !== production && e.cluster === production.cluster && e.namespace === production.namespace);
+  return { env: canary?.name, production: production.name, steps: DEFAULT_CANARY_STEPS };
+}
+
+/** A short hash of an app's config, the same in every environment: what a release was validated with. */
+export function configVersion(app: App): string {
+  return sha256(stableJson(app)).slice(0, 16);
+}
+
+/** The releases file as an output file of the `releases` scope. */
+export function releasesFile(platform: Platform, releases: ReleasesConfig): OutputFile {
+  const content = formatReleases(releases, platform.environments.map((e) => e.name), platform.apps.map((a) => a.name));
+  return { path: RELEASES_FILE, content, scope: RELEASES_SCOPE };
+}
+
+/** Provenance for the index: what every app runs in every environment and where it came from. */
+export function releaseRecords(platform: Platform, releases: ReleasesConfig): ReleaseRecord[] {
+  const records: ReleaseRecord[] = [];
+  for (const env of platform.environments) {
+    const entry = releases.environments[env.name];
+    if (entry === undefined) continue;
+    for (const instance of platform.instances(env)) {
+      const r = effectiveRelease(entry, instance.app.name);
+      const p = r.provenance;
+      records.push({
+        env: env.name,
+        app: instance.app.name,
+        image: instance.image.toString(),
+        tag: r.tag,
+        digest: r.digest,
+        configVersion: r.configVersion,
+        canaryWeight: entry.canaryWeight,
+        action: p?.action,
+        from: p?.from,
+        tagTime: p?.tagTime,
+        releaseCommit: p?.releaseCommit,
+        sourceCommit: p?.sourceCommit,
+        reason: p?.reason,
+      });
+    }
+  }
+  return records;
+}
+
+/**
+ * When the release tag was made: `PLATFORM_RELEASE_TAG_TIME` when set (CI that builds an exported
+ * tree), else the tag's date in the platform repository (the tagger date of an annotated tag, the
+ * commit date of a lightweight one). The tag must point at the commit checked out there.
+ */
+export function releaseTagTime(sourceDir: string, tag: string, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.PLATFORM_RELEASE_TAG_TIME;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!ISO_TIME.test(fromEnv)) {
+      throw new GitOpsError(`PLATFORM_RELEASE_TAG_TIME "${fromEnv}" is not an ISO 8601 time; fix: set it as git log -1 --format=%cI ${tag} prints it, or unset it`);
+    }
+    return fromEnv;
+  }
+  const date = runGit(sourceDir, ['for-each-ref', '--format=%(creatordate:iso-strict)', `refs/tags/${tag}`]);
+  const time = date.stdout.trim();
+  if (date.status !== 0 || time === '') {
+    throw new GitOpsError(
+      `${tag} is not a tag of the platform repository ${sourceDir}; fix: tag the commit to release (git tag ${tag}), fetch tags (git fetch --tags), or set PLATFORM_RELEASE_TAG_TIME`,
+    );
+  }
+  const tagged = runGit(sourceDir, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).stdout.trim();
+  const head = runGit(sourceDir, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+  if (head.status !== 0) throw new GitOpsError(`cannot read HEAD of ${sourceDir} (${gitReason(head)}); fix: run the release from a checkout of the platform repository`);
+  if (tagged !== head.stdout.trim()) {
+    throw new GitOpsError(
+      `${tag} points at ${tagged.slice(0, 12)} but ${sourceDir} is at ${head.stdout.trim().slice(0, 12)}; fix: git checkout ${tag}, then run the release again`,
+    );
+  }
+  return time;
+}
+
+/** A release from a tag into one environment. */
+export interface ReleaseRequest {
+  readonly env: string;
+  /** The apps to release; every app when undefined. */
+  readonly app?: string;
+  readonly tag: string;
+  /** Only with `app`. */
+  readonly digest?: string;
+  readonly tagTime: string;
+  readonly sourceCommit: string;
+}
+
+/** The state after a change, and whether anything changed. */
+export interface Transition {
+  readonly releases: ReleasesConfig;
+  readonly changed: boolean;
+  /** The canary weight before and after, when it moved. */
+  readonly canaryWeight?: { readonly from: number; readonly to: number };
+  /** Notes for the user: config that changed since the release was validated. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Sets the release of one environment. Idempotent: when every selected app already runs `tag`
+ * (with `digest`), nothing changes. A new release into the canary environment starts it at its
+ * first weight; one into production returns the canary to 0.
+ */
+export function applyRelease(platform: Platform, releases: ReleasesConfig, req: ReleaseRequest, canary: CanaryPolicy): Transition {
+  const env = releases.environments[req.env];
+  const apps = selectedApps(platform, req.app);
+  const current = apps.every((a) => {
+    const r = effectiveRelease(env, a.name);
+    return r.tag === req.tag && (req.digest === undefined || r.digest === req.digest);
+  });
+  if (current) return { releases, changed: false, warnings: [] };
+
+  const provenance: ReleaseProvenance = {
+    action: 'release',
+    tag: req.tag,
+    tagTime: req.tagTime,
+    releaseCommit: req.sourceCommit,
+    sourceCommit: req.sourceCommit,
+  };
+  let next: EnvReleaseConfig;
+  if (req.app === undefined) {
+    next = {
+      tag: req.tag,
+      canaryWeight: env.canaryWeight,
+      provenance,
+      apps: Object.fromEntries(apps.map((a) => [a.name, { configVersion: configVersion(a) }])),
+    };
+  } else {
+    const app = apps[0];
+    const own: AppReleaseConfig = { tag: req.tag, digest: req.digest, configVersion: configVersion(app), provenance };
+    next = { ...env, apps: { ...env.apps, [app.name]: own } };
+  }
+  return withCanary({ ...releases, environments: { ...releases.environments, [req.env]: next } }, releases, req.env, canary, []);
+}
+
+/** A promotion of the release of one environment into a later one. */
+export interface PromoteRequest {
+  readonly from: string;
+  readonly to: string;
+  /** The app to promote; every app when undefined. */
+  readonly app?: string;
+  /** Move the canary to its next weight instead. */
+  readonly step: boolean;
+  readonly sourceCommit: string;
+  /** Set when the promotion skips environments. */
+  readonly reason?: string;
+  readonly skipped?: readonly string[];
+}
+
+/**
+ * Copies the exact release (tag, digest, config version) each selected app runs in `from` into
+ * `to`, with provenance. Into the canary environment it starts the canary at its first weight, or
+ * with `step` moves a canary that already runs that release to its next weight; into production it
+ * returns the canary to 0. Idempotent: promoting a release that is already there changes nothing.
+ */
+export function applyPromotion(platform: Platform, releases: ReleasesConfig, req: PromoteRequest, canary: CanaryPolicy): Transition {
+  const source = releases.environments[req.from];
+  const target = releases.environments[req.to];
+  const apps = selectedApps(platform, req.app);
+  const same = (a: App): boolean => {
+    const s = effectiveRelease(source, a.name);
+    const t = effectiveRelease(target, a.name);
+    return s.tag === t.tag && s.digest === t.digest && s.configVersion === t.configVersion;
+  };
+  const moving = apps.filter((a) => !same(a));
+
+  if (req.step) {
+    if (req.to !== canary.env) {
+      throw new GitOpsError(`--step moves the canary, but --to ${req.to} is not the canary environment; fix: ${canary.env === undefined ? 'drop --step: the platform has no canary environment' : `use --to ${canary.env}, or drop --step`}`);
+    }
+    if (moving.length > 0) {
+      throw new GitOpsError(
+        `--step moves a canary that runs ${req.from}'s release, but ${req.to} runs another release of ${moving.map((a) => a.name).join(', ')}; fix: promote --from ${req.from} --to ${req.to} without --step first`,
+      );
+    }
+    const weight = target.canaryWeight ?? 0;
+    const nextWeight = canary.steps.find((s) => s > weight);
+    if (nextWeight === undefined) {
+      throw new GitOpsError(`the canary ${req.to} is at its last weight (${weight}); fix: promote --from ${req.to} --to ${canary.production}`);
+    }
+    const next = { ...target, canaryWeight: nextWeight };
+    return { releases: { ...releases, environments: { ...releases.environments, [req.to]: next } }, changed: true, canaryWeight: { from: weight, to: nextWeight }, warnings: [] };
+  }
+  if (moving.length === 0) return { releases, changed: false, warnings: [] };
+
+  const promoted = (p: ReleaseProvenance | undefined, tag: string): ReleaseProvenance => ({
+    action: 'promote',
+    from: req.from,
+    tag,
+    tagTime: p?.tagTime,
+    releaseCommit: p?.releaseCommit,
+    sourceCommit: req.sourceCommit,
+    reason: req.reason,
+    skipped: req.skipped && req.skipped.length > 0 ? [...req.skipped] : undefined,
+  });
+  let next: EnvReleaseConfig;
+  if (req.app === undefined) {
+    const apps: Record<string, AppReleaseConfig> = {};
+    for (const [name, own] of Object.entries(source.apps ?? {})) {
+      apps[name] = { ...own, provenance: own.provenance && promoted(own.provenance, own.tag ?? source.tag) };
+    }
+    next = { tag: source.tag, canaryWeight: target.canaryWeight, provenance: promoted(source.provenance, source.tag), apps };
+  } else {
+    const r = effectiveRelease(source, req.app);
+    const own: AppReleaseConfig = { tag: r.tag, digest: r.digest, configVersion: r.configVersion, provenance: promoted(r.provenance, r.tag) };
+    next = { ...target, apps: { ...target.apps, [req.app]: own } };
+  }
+  const warnings = moving
+    .filter((a) => {
+      const validated = effectiveRelease(source, a.name).configVersion;
+      return validated !== undefined && validated !== configVersion(a);
+    })
+    .map((a) => `app "${a.name}": its config changed since the release was validated in ${req.from} (config version ${effectiveRelease(source, a.name).configVersion}, now ${configVersion(a)}); the manifests carry the current config`);
+  return withCanary({ ...releases, environments: { ...releases.environments, [req.to]: next } }, releases, req.to, canary, warnings);
+}
+
+/** The canary consequences of a new release in `env`. */
+function withCanary(next: ReleasesConfig, before: ReleasesConfig, env: string, canary: CanaryPolicy, warnings: readonly string[]): Transition {
+  if (canary.env === undefined) return { releases: next, changed: true, warnings };
+  const from = before.environments[canary.env]?.canaryWeight ?? 0;
+  let to: number | undefined;
+  if (env === canary.env) to = canary.steps[0];
+  else if (env === canary.production) to = 0;
+  if (to === undefined) return { releases: next, changed: true, warnings };
+  const entry = next.environments[canary.env];
+  const releases = { ...next, environments: { ...next.environments, [canary.env]: { ...entry, canaryWeight: to } } };
+  return { releases, changed: true, canaryWeight: from === to ? undefined : { from, to }, warnings };
+}
+
+function selectedApps(platform: Platform, app: string | undefined): App[] {
+  if (app === undefined) return [...platform.apps];
+  const found = platform.apps.find((a) => a.name === app);
+  if (found === undefined) throw new GitOpsError(`unknown app "${app}" in --app; fix: use one of ${platform.apps.map((a) => a.name).join(', ')}`);
+  return [found];
+}

@@ -1,0 +1,204 @@
+import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { git, PROJECT_DIR, readTree, tempDir } from '../helpers';
+
+const made: string[] = [];
+
+/** A temporary directory removed by {@link removeTempDirs}. */
+export function scratchDir(prefix = 'platform-release-'): string {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The time every test release is tagged at. */
+export const TAG_TIME = '2024-05-01T10:00:00Z';
+
+const toolEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  PLATFORM_SOURCE_COMMIT: 'test-commit',
+  PLATFORM_RELEASE_TAG_TIME: TAG_TIME,
+  FORCE_COLOR: '0',
+  ...extra,
+});
+
+/** The entry point of a command, as package.json runs it: release and promote have their own. */
+const entryOf = (command: string | undefined): string => (command === 'release' || command === 'promote' ? 'cli/release-main.ts' : 'cli/main.ts');
+
+/** Runs the platform CLI as `npm run` does, with a fixed source commit and tag time. */
+export function runTool(args: readonly string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), entryOf(args[0]), ...args], {
+    cwd: PROJECT_DIR,
+    encoding: 'utf8',
+    env: toolEnv(env),
+  });
+}
+
+/** What a CLI run printed, and its exit status. */
+export interface ToolRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs independent jobs a few at a time: each CLI run spends most of its time loading modules, so
+ * the suite stays fast when they overlap.
+ */
+export async function inParallel<T>(jobs: readonly (() => Promise<T>)[], limit = 3): Promise<T[]> {
+  const results: T[] = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const at = next++;
+      results[at] = await jobs[at]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
+
+/** The same as {@link runTool}, without waiting. */
+export function startTool(args: readonly string[]): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), entryOf(args[0]), ...args], { cwd: PROJECT_DIR, env: toolEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A GitOps checkout (`checkout`) of a bare repository (`remote`) on branch main, tracking it. */
+export interface GitOpsRepo {
+  readonly remote: string;
+  readonly checkout: string;
+}
+
+/**
+ * A bare remote and a clone of it with one commit (a README, and `files` when given), pushed,
+ * with a committer identity configured in the clone.
+ */
+export function gitopsRepo(files: Readonly<Record<string, string>> = {}): GitOpsRepo {
+  const dir = scratchDir();
+  const remote = path.join(dir, 'remote.git');
+  const checkout = path.join(dir, 'gitops');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+  git(dir, 'clone', '-q', remote, checkout);
+  git(checkout, 'config', 'user.name', 'Release Bot');
+  git(checkout, 'config', 'user.email', 'release@example.com');
+  git(checkout, 'symbolic-ref', 'HEAD', 'refs/heads/main');
+  writeFiles(checkout, { 'README.md': '# shop-gitops\n', ...files });
+  git(checkout, 'add', '-A');
+  git(checkout, 'commit', '-q', '-m', 'init');
+  git(checkout, 'push', '-q', '-u', 'origin', 'main');
+  return { remote, checkout };
+}
+
+/** A copy of a repository pair, its checkout pointing at the copied remote. */
+export function copyRepo(repo: GitOpsRepo): GitOpsRepo {
+  const dir = scratchDir();
+  const remote = path.join(dir, 'remote.git');
+  const checkout = path.join(dir, 'gitops');
+  fs.cpSync(repo.remote, remote, { recursive: true });
+  fs.cpSync(repo.checkout, checkout, { recursive: true });
+  git(checkout, 'remote', 'set-url', 'origin', remote);
+  return { remote, checkout };
+}
+
+export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+}
+
+/** Commits everything in the checkout and pushes it. */
+export function commitAndPush(checkout: string, message: string): string {
+  git(checkout, 'add', '-A');
+  git(checkout, 'commit', '-q', '-m', message);
+  git(checkout, 'push', '-q', 'origin', 'main');
+  return git(checkout, 'rev-parse', 'HEAD');
+}
+
+/** Everything a failed run must leave as it was: HEAD, the index, the work tree and the remote. */
+export interface RepoSnapshot {
+  readonly head: string;
+  readonly index: string;
+  readonly status: string;
+  readonly tree: Map<string, string>;
+  readonly dirs: readonly string[];
+  readonly remoteHead: string;
+}
+
+export function snapshot(repo: GitOpsRepo): RepoSnapshot {
+  return {
+    head: git(repo.checkout, 'rev-parse', 'HEAD'),
+    index: git(repo.checkout, 'ls-files', '--stage'),
+    status: git(repo.checkout, 'status', '--porcelain', '--untracked-files=all', '--ignored'),
+    tree: readTree(repo.checkout),
+    dirs: listDirs(repo.checkout),
+    remoteHead: git(repo.remote, 'rev-parse', 'main'),
+  };
+}
+
+function listDirs(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === '.git') continue;
+    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    out.push(child, ...listDirs(root, child));
+  }
+  return out.sort();
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** The releases file of a checkout, as plain data. */
+export interface ReleasesJson {
+  environments: Record<
+    string,
+    {
+      tag: string;
+      canaryWeight?: number;
+      provenance?: Record<string, unknown>;
+      apps?: Record<string, { tag?: string; digest?: string; configVersion?: string; provenance?: Record<string, unknown> }>;
+    }
+  >;
+}
+
+/** A releases file for the sample platform's four environments. */
+export function releases(tags: { dev: string; stage: string; canary: string; prod: string }, extra: (r: ReleasesJson) => void = () => undefined): string {
+  const data: ReleasesJson = {
+    environments: { dev: { tag: tags.dev }, stage: { tag: tags.stage }, canary: { tag: tags.canary }, prod: { tag: tags.prod } },
+  };
+  extra(data);
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/** The image a synthesized Deployment in `file` pulls. */
+export function imageOf(checkout: string, file: string): string {
+  const match = /image: (\S+)/.exec(fs.readFileSync(path.join(checkout, file), 'utf8'));
+  if (match === null) throw new Error(`${file} names no image`);
+  return match[1];
+}
+
+/**
+ * A commit message without its "Also changed" line, and that line: the shared scopes it lists grow
+ * with the platform (argocd, clusters, terraform, releases).
+ */
+export function splitMessage(message: string): { also: string; lines: string[] } {
+  const lines = message.split('\n');
+  return { also: lines.find((l) => l.startsWith('Also changed: ')) ?? '', lines: lines.filter((l) => !l.startsWith('Also changed: ')) };
+}
+
+export const lastMessage = (checkout: string): string => git(checkout, 'log', '-1', '--format=%B');
+export const commitCount = (checkout: string): number => Number(git(checkout, 'rev-list', '--count', 'HEAD'));

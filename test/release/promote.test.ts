@@ -1,0 +1,195 @@
+import * as path from 'node:path';
+import { runPromote } from '../../cli/promote-command';
+import { ManifestIndex } from '../../lib/engine/manifest-index';
+import {
+  copyRepo,
+  gitopsRepo,
+  GitOpsRepo,
+  imageOf,
+  inParallel,
+  lastMessage,
+  readJson,
+  releases,
+  ReleasesJson,
+  removeTempDirs,
+  RepoSnapshot,
+  snapshot,
+  splitMessage,
+  startTool,
+  ToolRun,
+} from './fixtures';
+
+afterAll(removeTempDirs);
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+/** A config version no current config hashes to, so promoting it warns. */
+const OLD_CONFIG = 'aaaaaaaaaaaaaaaa';
+const STAGE_RELEASE = {
+  action: 'release',
+  tag: 'v1.4.0',
+  tagTime: '2024-04-01T09:00:00Z',
+  releaseCommit: 'commit-of-v1.4.0',
+  sourceCommit: 'commit-of-v1.4.0',
+};
+
+/**
+ * The GitOps repository's state before each promotion, committed by hand: dev runs v1.5.0 and
+ * web's v1.5.1 by digest, stage v1.4.0 from a release, canary the previous release at 50%.
+ */
+const state = releases({ dev: 'v1.5.0', stage: 'v1.4.0', canary: 'v1.3.2', prod: 'v1.3.1' }, (r) => {
+  r.environments.dev.apps = { web: { tag: 'v1.5.1', digest: DIGEST, configVersion: OLD_CONFIG } };
+  r.environments.stage.provenance = STAGE_RELEASE;
+  r.environments.canary.canaryWeight = 50;
+});
+/** The same, after stage was promoted to canary at 10%. */
+const canaryRuns = releases({ dev: 'v1.5.0', stage: 'v1.4.0', canary: 'v1.4.0', prod: 'v1.3.1' }, (r) => {
+  r.environments.stage.provenance = STAGE_RELEASE;
+  r.environments.canary.canaryWeight = 10;
+});
+
+interface Scenario {
+  readonly repo: GitOpsRepo;
+  readonly before: RepoSnapshot;
+  readonly run: ToolRun;
+}
+const scenarios = new Map<string, Scenario>();
+
+beforeAll(async () => {
+  const base = gitopsRepo({ 'releases.json': state });
+  const stepping = gitopsRepo({ 'releases.json': canaryRuns });
+  const prepare: Record<string, { base: GitOpsRepo; args: string[] }> = {
+    stageToCanary: { base, args: ['--from', 'stage', '--to', 'canary'] },
+    devToProd: { base, args: ['--from', 'dev', '--to', 'prod'] },
+    forced: { base, args: ['--from', 'dev', '--to', 'prod', '--force', '--reason', 'hotfix for incident 42'] },
+    oneApp: { base, args: ['--from', 'dev', '--app', 'web'] },
+    step: { base: stepping, args: ['--from', 'stage', '--to', 'canary', '--step'] },
+  };
+  const jobs = Object.entries(prepare).map(([name, p]) => {
+    const repo = copyRepo(p.base);
+    const before = snapshot(repo);
+    return async (): Promise<void> => {
+      scenarios.set(name, { repo, before, run: await startTool(['promote', ...p.args, '--gitops', repo.checkout]) });
+    };
+  });
+  await inParallel(jobs);
+}, 60_000);
+
+const scenario = (name: string, status = 0): Scenario => {
+  const found = scenarios.get(name);
+  if (found === undefined) throw new Error(`no scenario ${name}`);
+  if (found.run.status !== status) throw new Error(`${name} exited ${found.run.status}: ${found.run.stderr}`);
+  return found;
+};
+const releasesOf = (repo: GitOpsRepo): ReleasesJson => readJson<ReleasesJson>(path.join(repo.checkout, 'releases.json'));
+
+describe('promotion order', () => {
+  test('stage to canary: the exact release moves, with provenance, a commit and the first canary weight', () => {
+    const { repo, run } = scenario('stageToCanary');
+    expect(run.stdout).toContain(`releases: ${repo.checkout}/releases.json\n`);
+    const canary = releasesOf(repo).environments.canary;
+    expect(canary).toEqual({
+      tag: 'v1.4.0',
+      canaryWeight: 10,
+      provenance: { ...STAGE_RELEASE, action: 'promote', from: 'stage', sourceCommit: 'test-commit' },
+    });
+    expect(imageOf(repo.checkout, 'kubernetes/canary/deployment-web-canary.yaml')).toMatch(/\/web:v1\.4\.0$/);
+    expect(imageOf(repo.checkout, 'kubernetes/prod/deployment-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
+    const { also, lines } = splitMessage(lastMessage(repo.checkout));
+    expect(lines).toEqual([
+      'promote v1.4.0 from stage to canary',
+      '',
+      'Tag: v1.4.0',
+      'Apps: all',
+      'Canary weight: 50 -> 10',
+      'Environments changed: dev, stage, canary, prod',
+      'Source commit: test-commit',
+    ]);
+    expect(also).toMatch(/^Also changed: argocd, .*terraform, releases$/);
+  });
+
+  test('the index records what came from where, the source commit and the time of the release tag', () => {
+    const { repo } = scenario('stageToCanary');
+    const index = readJson<ManifestIndex>(path.join(repo.checkout, 'platform-index.json'));
+    expect(index.releases?.find((r) => r.env === 'canary' && r.app === 'worker')).toEqual({
+      env: 'canary',
+      app: 'worker',
+      image: 'europe-west1-docker.pkg.dev/shop-platform/shop/worker:v1.4.0',
+      tag: 'v1.4.0',
+      canaryWeight: 10,
+      action: 'promote',
+      from: 'stage',
+      tagTime: '2024-04-01T09:00:00Z',
+      releaseCommit: 'commit-of-v1.4.0',
+      sourceCommit: 'test-commit',
+    });
+  });
+
+  test('dev to prod skips two environments and is refused without --force; nothing changes', () => {
+    const { repo, run, before } = scenario('devToProd', 2);
+    expect(run.stderr).toBe(
+      'error: promoting dev to prod skips stage, canary; fix: promote one environment at a time (--from dev --to stage), or pass --force --reason TEXT\n',
+    );
+    expect(snapshot(repo)).toEqual(before);
+  });
+
+  test('with --force --reason it goes through, and the reason is recorded in the releases file and the commit', () => {
+    const { repo } = scenario('forced');
+    const prod = releasesOf(repo).environments.prod;
+    expect(prod.tag).toBe('v1.5.0');
+    expect(prod.provenance).toEqual({
+      action: 'promote',
+      from: 'dev',
+      tag: 'v1.5.0',
+      sourceCommit: 'test-commit',
+      reason: 'hotfix for incident 42',
+      skipped: ['stage', 'canary'],
+    });
+    // Production took the release: the canary returns to 0.
+    expect(releasesOf(repo).environments.canary.canaryWeight).toBe(0);
+    const message = lastMessage(repo.checkout);
+    expect(message).toMatch(/^promote v1\.5\.0 from dev to prod\n/);
+    expect(message).toContain('\nForced: skips stage, canary; reason: hotfix for incident 42\n');
+    expect(message).toContain('\nCanary weight: 50 -> 0\n');
+  });
+
+  test.each([
+    [{ from: 'canary', to: 'stage' }, 'promotion goes forward, but --from canary --to stage goes back; fix: use --to prod'],
+    [{ from: 'prod', to: 'dev' }, 'promotion goes forward, but --from prod --to dev goes back; fix: prod is the last environment; promote from an earlier one'],
+    [{ from: 'prod' }, '--from prod is the last environment, so there is nothing after it; fix: promote from an earlier one'],
+    [{ from: 'qa' }, 'unknown environment "qa" in --from; fix: use one of dev, stage, canary, prod'],
+    [{}, 'promote needs the environment to promote from; fix: add --from ENV, such as --from stage'],
+    [{ from: 'dev', to: 'canary', force: true }, '--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"'],
+    [{ from: 'dev', reason: 'why' }, '--reason is only read with --force; fix: add --force, or drop --reason'],
+    [{ from: 'dev' }, 'promote needs the GitOps checkout to commit to; fix: add --gitops DIR'],
+  ])('%j is refused before anything is read: %s', (options, message) => {
+    expect(() => runPromote({ ...options, sourceCommit: 'x' })).toThrow(message);
+  });
+});
+
+describe('what moves', () => {
+  test('--app copies one app\'s exact release: tag, digest and config version; the others stay', () => {
+    const { repo, run } = scenario('oneApp');
+    const stage = releasesOf(repo).environments.stage;
+    expect(stage.tag).toBe('v1.4.0');
+    expect(stage.provenance).toEqual(STAGE_RELEASE);
+    expect(stage.apps?.web).toEqual({
+      tag: 'v1.5.1',
+      digest: DIGEST,
+      configVersion: OLD_CONFIG,
+      provenance: { action: 'promote', from: 'dev', tag: 'v1.5.1', sourceCommit: 'test-commit' },
+    });
+    expect(imageOf(repo.checkout, 'kubernetes/stage/deployment-web.yaml')).toBe(`europe-west1-docker.pkg.dev/shop-platform/shop/web:v1.5.1@${DIGEST}`);
+    expect(imageOf(repo.checkout, 'kubernetes/stage/deployment-worker.yaml')).toMatch(/\/worker:v1\.4\.0$/);
+    expect(lastMessage(repo.checkout)).toMatch(/^promote v1\.5\.1 from dev to stage \(web\)\n/);
+    // The config validated in dev differs from today's: the promotion says so.
+    expect(run.stderr).toMatch(new RegExp(`^warning: app "web": its config changed since the release was validated in dev \\(config version ${OLD_CONFIG}, now [0-9a-f]{16}\\)`));
+  });
+
+  test('--step moves a canary that runs the release to its next weight', () => {
+    const { repo, run } = scenario('step');
+    expect(releasesOf(repo).environments.canary.canaryWeight).toBe(25);
+    expect(releasesOf(repo).environments.canary.tag).toBe('v1.4.0');
+    expect(run.stdout).toContain('step canary to 25% (v1.4.0): committed ');
+    expect(lastMessage(repo.checkout)).toContain('\nCanary weight: 10 -> 25\n');
+  });
+});

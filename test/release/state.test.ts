@@ -1,0 +1,174 @@
+import { platformConfig } from '../../apps/platform';
+import { applyPromotion, applyRelease, canaryPolicy, configVersion, reconcileReleases, releaseRecords, releasesFile } from '../../lib/gitops/release-state';
+import { definePlatform, Platform } from '../../lib/model/platform';
+import { checkReleases, DEFAULT_CANARY_STEPS, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
+
+const seed: ReleasesConfig = {
+  environments: { dev: { tag: 'v1.5.0' }, stage: { tag: 'v1.4.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },
+};
+const platformOf = (releases: ReleasesConfig): Platform => definePlatform({ ...platformConfig, releases });
+const platform = platformOf(seed);
+const canary = canaryPolicy(platformConfig.environments);
+const TIME = '2024-05-01T10:00:00Z';
+const DIGEST = `sha256:${'cd'.repeat(32)}`;
+const release = (releases: ReleasesConfig, env: string, tag: string, app?: string, digest?: string) =>
+  applyRelease(platform, releases, { env, tag, app, digest, tagTime: TIME, sourceCommit: 'src' }, canary);
+const promote = (releases: ReleasesConfig, from: string, to: string, extra: { app?: string; step?: boolean } = {}) =>
+  applyPromotion(platform, releases, { from, to, app: extra.app, step: extra.step ?? false, sourceCommit: 'src2' }, canary);
+
+describe('the canary environment', () => {
+  test('is the one that runs beside production, in its cluster and namespace', () => {
+    expect(canary).toEqual({ env: 'canary', production: 'prod', steps: [10, 25, 50, 75, 100] });
+    expect(DEFAULT_CANARY_STEPS).toEqual([10, 25, 50, 75, 100]);
+  });
+
+  test('a platform without one has no canary weights', () => {
+    const envs = platformConfig.environments.filter((e) => e.name !== 'canary');
+    expect(canaryPolicy(envs).env).toBeUndefined();
+  });
+});
+
+describe('applyRelease', () => {
+  test('sets the environment\'s tag, provenance and each app\'s config version; the others stay', () => {
+    const { releases, changed } = release(seed, 'dev', 'v1.6.0');
+    expect(changed).toBe(true);
+    const web = platform.apps.find((a) => a.name === 'web');
+    expect(releases.environments.dev).toEqual({
+      tag: 'v1.6.0',
+      provenance: { action: 'release', tag: 'v1.6.0', tagTime: TIME, releaseCommit: 'src', sourceCommit: 'src' },
+      apps: expect.objectContaining({ web: { configVersion: web && configVersion(web) } }),
+    });
+    expect(releases.environments.stage).toBe(seed.environments.stage);
+  });
+
+  test('is idempotent: the tag an environment already runs changes nothing', () => {
+    const once = release(seed, 'dev', 'v1.6.0').releases;
+    expect(release(once, 'dev', 'v1.6.0')).toEqual({ releases: once, changed: false, warnings: [] });
+  });
+
+  test('--app with --digest pins one app by digest', () => {
+    const { releases } = release(seed, 'dev', 'v1.6.1', 'web', DIGEST);
+    expect(releases.environments.dev.tag).toBe('v1.5.0');
+    expect(releases.environments.dev.apps?.web).toMatchObject({ tag: 'v1.6.1', digest: DIGEST, provenance: { action: 'release' } });
+    const image = platformOf(releases).instances(platform.environment('dev') ?? platform.environments[0]).find((i) => i.app.name === 'web')?.image;
+    expect(image?.toString()).toBe(`europe-west1-docker.pkg.dev/shop-platform/shop/web:v1.6.1@${DIGEST}`);
+  });
+
+  test('into the canary it starts the first weight; into production it returns the canary to 0', () => {
+    const intoCanary = release(seed, 'canary', 'v1.6.0');
+    expect(intoCanary.releases.environments.canary.canaryWeight).toBe(10);
+    expect(intoCanary.canaryWeight).toEqual({ from: 0, to: 10 });
+    const intoProd = release(intoCanary.releases, 'prod', 'v1.6.0');
+    expect(intoProd.releases.environments.canary.canaryWeight).toBe(0);
+  });
+
+  test('an unknown --app is refused', () => {
+    expect(() => release(seed, 'dev', 'v1.6.0', 'billing')).toThrow('unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin');
+  });
+});
+
+describe('applyPromotion', () => {
+  const released = release(release(seed, 'dev', 'v1.6.0').releases, 'dev', 'v1.6.1', 'web', DIGEST).releases;
+
+  test('copies the exact release of every app, with provenance taken from the release', () => {
+    const { releases } = promote(released, 'dev', 'stage');
+    const stage = releases.environments.stage;
+    expect(stage.tag).toBe('v1.6.0');
+    expect(stage.provenance).toEqual({ action: 'promote', from: 'dev', tag: 'v1.6.0', tagTime: TIME, releaseCommit: 'src', sourceCommit: 'src2' });
+    expect(stage.apps?.web).toEqual({
+      tag: 'v1.6.1',
+      digest: DIGEST,
+      configVersion: released.environments.dev.apps?.web.configVersion,
+      provenance: { action: 'promote', from: 'dev', tag: 'v1.6.1', tagTime: TIME, releaseCommit: 'src', sourceCommit: 'src2' },
+    });
+    expect(stage.apps?.worker).toEqual(released.environments.dev.apps?.worker);
+  });
+
+  test('promoting a release that is already there changes nothing', () => {
+    const once = promote(released, 'dev', 'stage').releases;
+    expect(promote(once, 'dev', 'stage').changed).toBe(false);
+  });
+
+  test('--step moves the canary through its weights, then stops at the last', () => {
+    let state = promote(promote(released, 'dev', 'stage').releases, 'stage', 'canary').releases;
+    const weights = [state.environments.canary.canaryWeight];
+    for (let i = 0; i < 4; i++) {
+      state = promote(state, 'stage', 'canary', { step: true }).releases;
+      weights.push(state.environments.canary.canaryWeight);
+    }
+    expect(weights).toEqual([10, 25, 50, 75, 100]);
+    expect(() => promote(state, 'stage', 'canary', { step: true })).toThrow(
+      'the canary canary is at its last weight (100); fix: promote --from canary --to prod',
+    );
+    const prod = promote(state, 'canary', 'prod');
+    expect(prod.releases.environments.prod.tag).toBe('v1.6.0');
+    expect(prod.releases.environments.canary.canaryWeight).toBe(0);
+    expect(prod.canaryWeight).toEqual({ from: 100, to: 0 });
+  });
+
+  test('--step is refused when the canary runs another release, or outside the canary', () => {
+    expect(() => promote(released, 'stage', 'canary', { step: true })).toThrow(
+      "--step moves a canary that runs stage's release, but canary runs another release of inventory-api, web, worker, admin; fix: promote --from stage --to canary without --step first",
+    );
+    expect(() => promote(released, 'dev', 'stage', { step: true })).toThrow('--step moves the canary, but --to stage is not the canary environment; fix: use --to canary, or drop --step');
+  });
+});
+
+describe('the releases file', () => {
+  test('is written in promotion order and reads back as it was', () => {
+    const state = promote(release(seed, 'dev', 'v1.6.0').releases, 'dev', 'stage').releases;
+    const file = releasesFile(platform, state);
+    expect(file).toMatchObject({ path: 'releases.json', scope: 'releases' });
+    expect(Object.keys(JSON.parse(file.content).environments)).toEqual(['dev', 'stage', 'canary', 'prod']);
+    expect(parseReleases(JSON.parse(file.content))).toEqual(JSON.parse(JSON.stringify(state)));
+    expect(formatReleases(parseReleases(JSON.parse(file.content)), ['dev', 'stage', 'canary', 'prod'], platform.apps.map((a) => a.name))).toBe(file.content);
+  });
+
+  test.each([
+    [{ canary: { tag: 'v1.0.0', canaryWeight: 101 } }, /field "f:environments\.canary\.canaryWeight": value 101 is invalid .*fix: use an integer from 0 to 100/],
+    [{ canary: { tag: 'v1.0.0', canaryWeight: 12.5 } }, /value 12\.5 is invalid/],
+    [{ dev: { tag: 'v1.0.0', apps: { web: { configVersion: 'x' } } } }, /field "f:environments\.dev\.apps\.web\.configVersion"/],
+    [{ dev: { tag: 'v1.0.0', provenance: { action: 'copy', tag: 'v1.0.0', sourceCommit: 'a' } } }, /field "f:environments\.dev\.provenance\.action"/],
+  ])('a bad value is refused: %j', (environments, message) => {
+    expect(() => parseReleases({ environments }, 'f')).toThrow(message);
+  });
+
+  test.each([
+    [{ ...seed.environments, dev: { tag: 'v1.0.0', canaryWeight: 10 } }, 'env "dev", field "f:environments.dev.canaryWeight": value 10 is set on an environment that is no canary; fix: remove it; only "canary" has a canary weight'],
+    [{ dev: { tag: 'v1.0.0' }, stage: { tag: 'v1.0.0' }, canary: { tag: 'v1.0.0' } }, 'env "prod", field "f:environments.prod": value (unset) has no release for environment "prod"; fix: add "prod": { "tag": "v0.1.0" } to f'],
+    [{ ...seed.environments, qa: { tag: 'v1.0.0' } }, 'env "qa", field "f:environments": value "qa" is not an environment of the platform'],
+    [{ ...seed.environments, dev: { tag: 'v1.0.0', apps: { billing: {} } } }, 'app "billing", env "dev", field "f:environments.dev.apps": value "billing" is not an app of the platform'],
+  ])('checkReleases refuses what the platform does not have: %j', (environments, message) => {
+    const names = platformConfig.environments.map((e) => e.name);
+    expect(() => checkReleases({ environments }, 'f', names, platform.apps.map((a) => a.name), 'canary')).toThrow(message);
+  });
+
+  test('is fitted to the config: a new environment comes from the seed; gone environments and apps are dropped', () => {
+    const own: ReleasesConfig = {
+      environments: {
+        dev: { tag: 'v2.0.0', apps: { web: { tag: 'v2.0.1' }, billing: { tag: 'v2.0.0' } } },
+        stage: { tag: 'v1.9.0' },
+        qa: { tag: 'v1.0.0' },
+      },
+    };
+    const { config, notes } = reconcileReleases(own, seed, ['dev', 'stage', 'canary', 'prod'], ['web']);
+    expect(config).toEqual({
+      environments: { dev: { tag: 'v2.0.0', apps: { web: { tag: 'v2.0.1' } } }, stage: { tag: 'v1.9.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },
+    });
+    expect(notes).toEqual([
+      'dropped billing from dev: the config no longer has it',
+      'dropped environment qa: the config no longer has it',
+      'seeded environment canary from apps/releases.json',
+      'seeded environment prod from apps/releases.json',
+    ]);
+    expect(reconcileReleases(seed, seed, ['dev', 'stage', 'canary', 'prod'], ['web'])).toEqual({ config: seed, notes: [] });
+  });
+
+  test('the index records each app\'s image, release and provenance', () => {
+    const state = release(seed, 'dev', 'v1.6.0', 'web', DIGEST).releases;
+    const records = releaseRecords(platformOf(state), state);
+    expect(records).toHaveLength(platform.environments.length * platform.apps.length);
+    expect(records[0]).toMatchObject({ env: 'dev', app: 'inventory-api', tag: 'v1.5.0' });
+    expect(records.find((r) => r.env === 'dev' && r.app === 'web')).toMatchObject({ tag: 'v1.6.0', digest: DIGEST, action: 'release', tagTime: TIME });
+  });
+});
