@@ -1,9 +1,9 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import * as path from 'node:path';
 import { samplePlatform } from '../apps/platform';
-import { ConfigError } from '../lib/model/config-error';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
+import { exitWith } from './exit';
 import { Plane, PLANES } from './platform-output';
 import { sourceCommit } from './source-commit';
 import { formatReleasesSource, formatSummary, loadRootPlatform, runSynth } from './synth-command';
@@ -81,20 +81,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof CommanderError) {
-      // Commander has printed its own message; --help and --version end here with 0.
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    const known = error instanceof ConfigError || error instanceof UsageError;
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`error: ${message}\n`);
-    if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 2;
-  },
-);
+exitWith(main(process.argv.slice(2)));

@@ -1,10 +1,8 @@
 // Entry point of `npm run validate`, `npm run release` and `npm run promote`. A bundle of its own:
 // validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import * as path from 'node:path';
-import { ConfigError } from '../lib/model/config-error';
-import { GitOpsError } from '../lib/gitops/gitops-error';
-import { UsageError } from './errors';
+import { exitWith } from './exit';
 import { runPromote } from './promote-command';
 import { GitOpsRunResult, runRelease } from './release-command';
 import { sourceCommit } from './source-commit';
@@ -69,20 +67,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof CommanderError) {
-      // Commander has printed its own message; --help ends here with 0.
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError;
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`error: ${message}\n`);
-    if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 2;
-  },
-);
+exitWith(main(process.argv.slice(2)));

@@ -52,34 +52,11 @@ function upToDate() {
   }
 }
 
-// esbuild runs plugins only in its asynchronous API.
-async function bundle() {
-  const esbuild = require('esbuild');
-  fs.mkdirSync(outDir, { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  // The worker thread's script is bundled beside every entry point: the Terraform plane's
-  // (cli/platform-output.ts).
-  const workerBuilds = WORKERS.map(async (file) => {
-    const out = path.join(outDir, path.basename(file).replace(/\.ts$/, '.js'));
-    const temp = `${out}.${process.pid}.tmp`;
-    const built = await esbuild.build({
-      entryPoints: [path.join(root, file)],
-      absWorkingDir: root,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      plugins: [externalPackages],
-      conditions: ['import'],
-      outfile: temp,
-      metafile: true,
-      logLevel: 'error',
-    });
-    fs.renameSync(temp, out);
-    return built;
-  });
+/** Bundles one entry into `out` through a temporary file; concurrent runs rename atomically. */
+async function build(esbuild, entryFile, out) {
+  const temp = `${out}.${process.pid}.tmp`;
   const result = await esbuild.build({
-    entryPoints: [source],
+    entryPoints: [entryFile],
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -92,12 +69,23 @@ async function bundle() {
     metafile: true,
     logLevel: 'error',
   });
-  const workerResults = await Promise.all(workerBuilds);
+  return { result, commit: () => fs.renameSync(temp, out) };
+}
+
+// esbuild runs plugins only in its asynchronous API.
+async function bundle() {
+  const esbuild = require('esbuild');
+  fs.mkdirSync(outDir, { recursive: true });
+  // The worker thread's script is bundled beside every entry point: the Terraform plane's
+  // (cli/platform-output.ts).
+  const builds = await Promise.all([
+    build(esbuild, source, target),
+    ...WORKERS.map((file) => build(esbuild, path.join(root, file), path.join(outDir, path.basename(file).replace(/\.ts$/, '.js')))),
+  ]);
   const inputs = {};
-  for (const file of [result, ...workerResults].flatMap((r) => Object.keys(r.metafile.inputs)).sort()) inputs[file] = stamp(file);
-  // Concurrent runs each write their own temp files; the renames are atomic.
+  for (const file of builds.flatMap((b) => Object.keys(b.result.metafile.inputs)).sort()) inputs[file] = stamp(file);
   fs.writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify(inputs));
-  fs.renameSync(temp, target);
+  for (const b of builds) b.commit();
   fs.renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
 }
 

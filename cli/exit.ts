@@ -1,0 +1,28 @@
+import { CommanderError } from 'commander';
+import { GitOpsError } from '../lib/gitops/gitops-error';
+import { ConfigError } from '../lib/model/config-error';
+import { UsageError } from './errors';
+
+/**
+ * Ends a CLI run: the command's own exit code, or for an error one line on stderr and exit 2
+ * (the stack too for unexpected errors when PLATFORM_DEBUG is set).
+ */
+export function exitWith(run: Promise<number>): void {
+  run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof CommanderError) {
+        // Commander has printed its own message; --help ends here with 0.
+        process.exitCode = error.exitCode === 0 ? 0 : 2;
+        return;
+      }
+      const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(`error: ${message}\n`);
+      if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
