@@ -1,0 +1,27 @@
+/** The id of every rule `npm run validate` runs beyond the schemas; an app may waive one of these. */
+export const RULE_IDS = [
+  'image-tag',
+  'probes',
+  'resources',
+  'non-root',
+  'read-only-root',
+  'drop-capabilities',
+  'pdb',
+  'prod-replicas',
+  'ingress-tls',
+  'public-exposure',
+  'secret-data',
+  'gcp-state-bucket',
+  'gcp-gke',
+  'gcp-registry-cleanup',
+  'gcp-sql-backups',
+  'join-workload-identity',
+  'join-image-registry',
+  'join-argocd-path',
+  'join-service-selector',
+  'join-scale-target',
+  'join-ingress-backend',
+  'join-service-monitor',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];

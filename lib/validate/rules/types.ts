@@ -1,0 +1,152 @@
+import type { RuleId } from '../rule-ids';
+
+/** A JSON-like object. */
+export type Obj = Readonly<Record<string, unknown>>;
+
+/** One parsed Kubernetes object of the output. */
+export interface K8sObject {
+  readonly file: string;
+  /** The file's directory, such as `kubernetes/prod`. */
+  readonly dir: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Its `app.kubernetes.io/name` label, if any. */
+  readonly app?: string;
+  readonly body: Obj;
+}
+
+/** One parsed Terraform stack. */
+export interface TfStack {
+  readonly file: string;
+  /** The stack's directory name, such as `bootstrap`. */
+  readonly stack: string;
+  readonly body: Obj;
+}
+
+/** What every rule sees. */
+export interface RuleContext {
+  readonly files: readonly string[];
+  readonly objects: readonly K8sObject[];
+  readonly stacks: readonly TfStack[];
+  /** Environment names (directories under `kubernetes/`) that are production. */
+  readonly productionEnvs: readonly string[];
+}
+
+/** A violation as a rule reports it, with the app it belongs to for waivers. */
+export interface Finding {
+  readonly file: string;
+  readonly object: string;
+  readonly rule: RuleId;
+  readonly message: string;
+  readonly fix: string;
+  readonly app?: string;
+}
+
+export type Rule = (ctx: RuleContext) => Finding[];
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The value at a path of keys and indexes, or undefined. */
+export function at(v: unknown, ...keys: readonly (string | number)[]): unknown {
+  let cur: unknown = v;
+  for (const k of keys) {
+    if (typeof k === 'number') cur = Array.isArray(cur) ? cur[k] : undefined;
+    else cur = isObj(cur) ? cur[k] : undefined;
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+export function arr(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** A Terraform attribute block: cdktf renders nested blocks as objects, HCL JSON may use one-element arrays. */
+export function block(v: unknown): Obj | undefined {
+  if (Array.isArray(v)) return isObj(v[0]) ? v[0] : undefined;
+  return isObj(v) ? v : undefined;
+}
+
+export function blocks(v: unknown): readonly Obj[] {
+  if (Array.isArray(v)) return v.filter(isObj);
+  return isObj(v) ? [v] : [];
+}
+
+export const ref = (o: K8sObject): string => `${o.kind}/${o.name}`;
+
+export function finding(o: K8sObject, rule: RuleId, message: string, fix: string): Finding {
+  return { file: o.file, object: ref(o), rule, message, fix, app: o.app };
+}
+
+/** Every resource of a type in a stack, as [name, body]. */
+export function resources(stack: TfStack, type: string): [string, Obj][] {
+  const all = at(stack.body, 'resource', type);
+  if (Array.isArray(all)) return all.filter(isObj).flatMap((o) => Object.entries(o)).filter((e): e is [string, Obj] => isObj(e[1]));
+  return isObj(all) ? Object.entries(all).filter((e): e is [string, Obj] => isObj(e[1])) : [];
+}
+
+export function tfFinding(stack: TfStack, type: string, name: string, rule: RuleId, message: string, fix: string): Finding {
+  return { file: stack.file, object: `${type}.${name}`, rule, message, fix };
+}
+
+/** The project of the stack's google provider, for resources that do not name one. */
+export function providerProject(stack: TfStack): string | undefined {
+  return str(block(at(stack.body, 'provider', 'google'))?.project);
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+
+/** The pod template spec of a workload, if it is one. */
+export function podSpec(o: K8sObject): Obj | undefined {
+  if (!WORKLOAD_KINDS.includes(o.kind)) return undefined;
+  const spec = o.kind === 'CronJob' ? at(o.body, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : at(o.body, 'spec', 'template', 'spec');
+  return isObj(spec) ? spec : undefined;
+}
+
+export function podLabels(o: K8sObject): Record<string, string> {
+  return strMap(o.kind === 'CronJob' ? at(o.body, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels') : at(o.body, 'spec', 'template', 'metadata', 'labels'));
+}
+
+export interface Container {
+  readonly name: string;
+  readonly init: boolean;
+  readonly body: Obj;
+}
+
+export function containers(o: K8sObject): Container[] {
+  const spec = podSpec(o);
+  if (!spec) return [];
+  const list = (key: string, init: boolean): Container[] =>
+    arr(spec[key]).filter(isObj).map((c) => ({ name: str(c.name) ?? '?', init, body: c }));
+  return [...list('initContainers', true), ...list('containers', false)];
+}
+
+/** `container "app"` or `init container "migrate"`. */
+export const cname = (c: Container): string => `${c.init ? 'init container' : 'container'} "${c.name}"`;
+
+/** True when every label of the selector is on the pod labels (an empty selector matches nothing). */
+export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+}
+
+export const workloads = (ctx: RuleContext, dir?: string): K8sObject[] =>
+  ctx.objects.filter((o) => podSpec(o) !== undefined && (dir === undefined || o.dir === dir));
+
+/** The environment of a file under `kubernetes/<env>/`, not for clusters/argocd/bootstrap. */
+export function envOf(o: K8sObject): string | undefined {
+  const m = /^kubernetes\/([^/]+)\/[^/]+$/.exec(o.file);
+  return m && !['clusters', 'argocd', 'bootstrap'].includes(m[1]) ? m[1] : undefined;
+}
