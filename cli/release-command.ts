@@ -8,6 +8,7 @@ import { PlatformConfig } from '../lib/model/config';
 import { definePlatform } from '../lib/model/platform';
 import { IMAGE_DIGEST, RELEASE_TAG, ReleasesConfig } from '../lib/model/releases';
 import { validateOutput, Violation } from '../lib/validate/output';
+import { platformRules } from './validate-command';
 import { UsageError } from './errors';
 import { formatReleasesSource, formatSummary, loadRootPlatform, RootPlatform, SEED_RELEASES, synthWrite } from './synth-command';
 
@@ -123,7 +124,7 @@ export function synthAndCommit(options: GitOpsRunOptions & { readonly gitops: st
     const platform = definePlatform({ ...config, releases: next });
     const write = synthWrite({ platform, outDir: checkout.root, envs: [], sourceCommit: options.sourceCommit, releases: next });
     const warnings = planned.transition.warnings.map((w) => `warning: ${w}`);
-    const violations = (options.validate ?? validateOutput)(write.files);
+    const violations = options.validate ? options.validate(write.files) : validateOutput(write.files, platformRules(platform));
     if (violations.length > 0) {
       return {
         exitCode: 1,

@@ -27,7 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   program
     .command('validate')
-    .description('validate a synthesized output against the upstream schemas')
+    .description('validate a synthesized output: upstream schemas, the Kubernetes and GCP baselines, and the joins between objects and planes')
     .option('--dir <dir>', 'an output root or GitOps checkout (default: a fresh synth in memory)')
     .action((opts: { dir?: string }) => {
       const result = runValidate({ dir: opts.dir, platform: samplePlatform() });

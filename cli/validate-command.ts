@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OutputFile } from '../lib/engine/output';
-import { validateOutput, Violation } from '../lib/validate/output';
+import { checkOutput, ValidateOutputOptions, Violation, WaivedViolation } from '../lib/validate/output';
 import { Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
 import { synthPlatform } from './platform-output';
@@ -19,18 +19,32 @@ export interface ValidateOptions {
 export interface ValidateResult {
   readonly lines: readonly string[];
   readonly violations: readonly Violation[];
+  /** Violations an app's waiver accepts: listed, not failures. */
+  readonly waived: readonly WaivedViolation[];
   /** 0 when valid, 1 with violations. */
   readonly exitCode: number;
+}
+
+/** The rules' options from the platform: its production environment and its apps' waivers. */
+export function platformRules(platform: Platform): ValidateOutputOptions {
+  // Production is the last environment of the promotion order.
+  const last = [...platform.environments].sort((a, b) => a.order - b.order).pop();
+  return {
+    productionEnvs: last ? [last.name] : [],
+    waivers: platform.apps.flatMap((a) => a.waivers.map((w) => ({ app: a.name, rule: w.rule, reason: w.reason }))),
+  };
 }
 
 /** Validates a synthesized output and reports every violation at once, one line each. */
 export function runValidate(options: ValidateOptions): ValidateResult {
   const files = options.dir === undefined ? synthPlatform(options.platform).files : readOutputRoot(options.dir);
-  const violations = validateOutput(files);
+  const { violations, waived } = checkOutput(files, platformRules(options.platform));
   const lines = violations.map((v) => `${v.file}: ${v.object}: [${v.rule}] ${v.message}; fix: ${v.fix}`);
+  lines.push(...waived.map((v) => `waived: ${v.file}: ${v.object}: [${v.rule}] ${v.message}; reason: ${v.reason}`));
   const where = options.dir ?? 'a fresh synth';
-  lines.push(`${violations.length === 0 ? 'valid' : 'invalid'}: ${files.length} file(s) of ${where}, ${violations.length} violation(s)`);
-  return { lines, violations, exitCode: violations.length === 0 ? 0 : 1 };
+  const waivedNote = waived.length === 0 ? '' : `, ${waived.length} waived`;
+  lines.push(`${violations.length === 0 ? 'valid' : 'invalid'}: ${files.length} file(s) of ${where}, ${violations.length} violation(s)${waivedNote}`);
+  return { lines, violations, waived, exitCode: violations.length === 0 ? 0 : 1 };
 }
 
 /** The Kubernetes and Terraform files of an output root, as the writer would have written them. */

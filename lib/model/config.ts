@@ -324,6 +324,12 @@ export interface AppConfig {
   readonly config?: Readonly<Record<string, string>>;
   /** Keyed by environment name. */
   readonly overrides?: Readonly<Record<string, AppOverride>>;
+  /**
+   * Rules of `npm run validate` this app is allowed to break, each with the reason; its violations
+   * are then listed as waived instead of failing.
+   * @default - none
+   */
+  readonly waivers?: readonly { readonly rule: string; readonly reason: string }[];
 }
 
 /** Where the bootstrap stack keeps its own state. */

@@ -1,3 +1,4 @@
+import { RULE_IDS } from '../validate/rule-ids';
 import { Checks } from './checks';
 import { cidrsOverlap, parseCidr, Cidr } from './cidr';
 import {
@@ -61,6 +62,8 @@ export interface App {
   readonly config: Readonly<Record<string, string>>;
   /** Team, probes, secrets and alert thresholds. */
   readonly kubernetes: AppKubernetesSettings;
+  /** Rules of `npm run validate` the app waives, with their reasons. */
+  readonly waivers: readonly { readonly rule: string; readonly reason: string }[];
 }
 
 /** Everything one app needs to render in one environment. */
@@ -361,6 +364,10 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
           `set maxReplicas to at least the replicas (${override.replicas ?? env.replicas.replicas})`);
       }
     }
+    (a.waivers ?? []).forEach((w, i) => {
+      checks.oneOf(`waivers[${i}].rule`, w.rule, RULE_IDS);
+      checks.require(w.reason.trim() !== '', `waivers[${i}].reason`, w.reason, 'is empty: a waiver needs its reason', 'say why the app may break this rule');
+    });
     for (const key of Object.keys(a.config ?? {})) {
       checks.require(/^[A-Z_][A-Z0-9_]*$/.test(key), 'config', key, 'is not an environment variable name',
         'use upper-case letters, digits and "_", such as LOG_LEVEL');
@@ -374,6 +381,7 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
       needs,
       args: a.args,
       config: a.config ?? {},
+      waivers: a.waivers ?? [],
     };
   });
 }

@@ -1,0 +1,47 @@
+import type { RuleId } from '../rule-ids';
+import { gcpGke } from './gcp-gke';
+import { gcpRegistryCleanup } from './gcp-registry-cleanup';
+import { gcpSqlBackups } from './gcp-sql-backups';
+import { gcpStateBucket } from './gcp-state-bucket';
+import { imageTag } from './image-tag';
+import { ingressTls, publicExposure } from './ingress';
+import { joinArgocdPath } from './join-argocd-path';
+import { joinImageRegistry } from './join-image-registry';
+import { joinIngressBackend } from './join-ingress-backend';
+import { joinScaleTarget } from './join-scale-target';
+import { joinServiceMonitor } from './join-service-monitor';
+import { joinServiceSelector } from './join-service-selector';
+import { joinWorkloadIdentity } from './join-workload-identity';
+import { pdb } from './pdb';
+import { probes } from './probes';
+import { prodReplicas } from './prod-replicas';
+import { resources } from './resources';
+import { secretData } from './secret-data';
+import { dropCapabilities, nonRoot, readOnlyRoot } from './security-context';
+import type { Rule } from './types';
+
+/** Every rule beyond the schemas, by id, in the order they report. */
+export const RULES: Readonly<Record<RuleId, Rule>> = {
+  'image-tag': imageTag,
+  probes,
+  resources,
+  'non-root': nonRoot,
+  'read-only-root': readOnlyRoot,
+  'drop-capabilities': dropCapabilities,
+  pdb,
+  'prod-replicas': prodReplicas,
+  'ingress-tls': ingressTls,
+  'public-exposure': publicExposure,
+  'secret-data': secretData,
+  'gcp-state-bucket': gcpStateBucket,
+  'gcp-gke': gcpGke,
+  'gcp-registry-cleanup': gcpRegistryCleanup,
+  'gcp-sql-backups': gcpSqlBackups,
+  'join-workload-identity': joinWorkloadIdentity,
+  'join-image-registry': joinImageRegistry,
+  'join-argocd-path': joinArgocdPath,
+  'join-service-selector': joinServiceSelector,
+  'join-scale-target': joinScaleTarget,
+  'join-ingress-backend': joinIngressBackend,
+  'join-service-monitor': joinServiceMonitor,
+};

@@ -1,0 +1,40 @@
+import { arr, at, finding, Finding, K8sObject, RuleContext, str, strMap } from './types';
+
+const ingressClass = (o: K8sObject): string | undefined =>
+  str(at(o.body, 'spec', 'ingressClassName')) ?? strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
+
+/** A public ingress (class `gce`) serves TLS for every host it routes. */
+export function ingressTls(ctx: RuleContext): Finding[] {
+  return ctx.objects
+    .filter((o) => o.kind === 'Ingress' && ingressClass(o) === 'gce')
+    .flatMap((o): Finding[] => {
+      const tlsHosts = arr(at(o.body, 'spec', 'tls')).flatMap((t) => arr(at(t, 'hosts'))).filter((h): h is string => typeof h === 'string');
+      const hosts = arr(at(o.body, 'spec', 'rules')).map((r) => str(at(r, 'host'))).filter((h): h is string => h !== undefined);
+      if (tlsHosts.length === 0) return [finding(o, 'ingress-tls', 'is a public ingress (class gce) without TLS', 'give the ingress a spec.tls entry with a certificate secret for its hosts')];
+      return hosts.filter((h) => !tlsHosts.includes(h))
+        .map((h) => finding(o, 'ingress-tls', `is a public ingress and host "${h}" has no TLS`, `add "${h}" to spec.tls[].hosts`));
+    });
+}
+
+/**
+ * No internal app exposed publicly: no LoadBalancer Service; every Ingress names its class; a public
+ * ingress (class `gce`) uses its reserved static IP and never serves a host under `internal.`.
+ */
+export function publicExposure(ctx: RuleContext): Finding[] {
+  return ctx.objects.flatMap((o): Finding[] => {
+    if (o.kind === 'Service' && at(o.body, 'spec', 'type') === 'LoadBalancer') {
+      return [finding(o, 'public-exposure', 'is a Service of type LoadBalancer', 'use type ClusterIP and expose the app through its Ingress (AppConfig.exposure)')];
+    }
+    if (o.kind !== 'Ingress') return [];
+    const cls = ingressClass(o);
+    if (cls === undefined) return [finding(o, 'public-exposure', 'names no ingress class', 'set spec.ingressClassName to gce (public) or gce-internal')];
+    if (cls === 'gce' && strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.global-static-ip-name'] === undefined) {
+      return [finding(o, 'public-exposure', 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation', 'expose the app as public (AppConfig.exposure) so it gets its reserved static IP, or make the ingress gce-internal')];
+    }
+    if (cls !== 'gce') return [];
+    return arr(at(o.body, 'spec', 'rules'))
+      .map((r) => str(at(r, 'host')))
+      .filter((h): h is string => h !== undefined && h.split('.').includes('internal'))
+      .map((h) => finding(o, 'public-exposure', `is a public ingress (class gce) for internal host "${h}"`, 'keep an internal app on a gce-internal ingress (AppConfig.exposure type "internal")'));
+  });
+}

@@ -1,0 +1,138 @@
+import { check, get, mutateYaml, addFile, of, sampleFiles } from './helpers';
+
+const WEB = 'kubernetes/prod/deployment-web.yaml';
+const API_DEV = 'kubernetes/dev/deployment-inventory-api.yaml';
+const app = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'containers', 0);
+const init = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'initContainers', 0);
+
+describe('the Kubernetes policy baseline', () => {
+  test('the sample output passes every rule, and every violation has a fix', () => {
+    expect(check(sampleFiles())).toEqual({ violations: [], waived: [] });
+  });
+
+  test('image-tag catches a latest and an untagged image', () => {
+    const files = mutateYaml(WEB, (d) => {
+      app(d).image = 'europe-west1-docker.pkg.dev/shop-platform/shop/web:latest';
+    });
+    expect(of('image-tag', files)).toEqual([
+      { file: WEB, object: 'Deployment/web', rule: 'image-tag', message: 'container "app" image "europe-west1-docker.pkg.dev/shop-platform/shop/web:latest" uses the latest tag' },
+    ]);
+    const untagged = mutateYaml(API_DEV, (d) => {
+      init(d).image = 'europe-west1-docker.pkg.dev/shop-platform/shop/inventory-api';
+    });
+    expect(of('image-tag', untagged).map((v) => v.message)).toEqual([
+      'init container "migrate" image "europe-west1-docker.pkg.dev/shop-platform/shop/inventory-api" has no tag',
+    ]);
+  });
+
+  test('probes catches an app container without liveness or readiness probe', () => {
+    const files = mutateYaml(WEB, (d) => {
+      delete app(d).livenessProbe;
+      delete app(d).readinessProbe;
+    });
+    expect(of('probes', files)).toEqual([
+      { file: WEB, object: 'Deployment/web', rule: 'probes', message: 'container "app" has no livenessProbe' },
+      { file: WEB, object: 'Deployment/web', rule: 'probes', message: 'container "app" has no readinessProbe' },
+    ]);
+  });
+
+  test('resources catches missing requests and limits, init containers included', () => {
+    const files = mutateYaml(API_DEV, (d) => {
+      delete get(init(d), 'resources').limits;
+      delete get(app(d), 'resources', 'requests').memory;
+    });
+    expect(of('resources', files).map((v) => v.message)).toEqual([
+      'init container "migrate" has no cpu limits',
+      'init container "migrate" has no memory limits',
+      'container "app" has no memory requests',
+    ]);
+  });
+
+  test('non-root, read-only-root and drop-capabilities catch a weakened security context', () => {
+    const files = mutateYaml(WEB, (d) => {
+      const sc = get(app(d), 'securityContext');
+      sc.runAsNonRoot = false;
+      sc.readOnlyRootFilesystem = false;
+      get(sc, 'capabilities').drop = ['NET_RAW'];
+    });
+    const report = check(files).violations.map((v) => `${v.rule}: ${v.message}`);
+    expect(report).toEqual([
+      'non-root: container "app" does not set runAsNonRoot: true',
+      'read-only-root: container "app" does not set readOnlyRootFilesystem: true',
+      'drop-capabilities: container "app" does not drop ALL capabilities',
+    ]);
+    const root = mutateYaml(WEB, (d) => {
+      get(app(d), 'securityContext').runAsUser = 0;
+    });
+    expect(of('non-root', root).map((v) => v.message)).toEqual(['container "app" runs as user 0']);
+  });
+
+  test('pdb catches a replicated workload without a PodDisruptionBudget', () => {
+    const files = sampleFiles().filter((f) => f.path !== 'kubernetes/prod/poddisruptionbudget-web.yaml');
+    expect(of('pdb', files)).toEqual([
+      { file: WEB, object: 'Deployment/web', rule: 'pdb', message: 'runs 3 replicas and no PodDisruptionBudget selects its pods' },
+    ]);
+  });
+
+  test('prod-replicas catches fewer than 3 replicas in a production environment only', () => {
+    const files = mutateYaml('kubernetes/prod/horizontalpodautoscaler-web.yaml', (h) => {
+      get(h, 'spec').minReplicas = 2;
+    });
+    expect(of('prod-replicas', files)).toEqual([
+      { file: WEB, object: 'Deployment/web', rule: 'prod-replicas', message: 'runs 2 replica(s) in production environment "prod", fewer than 3' },
+    ]);
+    expect(of('prod-replicas', files, { productionEnvs: [] })).toEqual([]);
+    expect(of('prod-replicas', sampleFiles(), { productionEnvs: ['canary'] }).map((v) => v.object).sort()).toEqual([
+      'Deployment/admin-canary', 'Deployment/inventory-api-canary', 'Deployment/web-canary', 'Deployment/worker-canary',
+    ]);
+  });
+
+  test('ingress-tls catches a public ingress without TLS, or a host TLS does not cover', () => {
+    const ING = 'kubernetes/prod/ingress-web.yaml';
+    expect(of('ingress-tls', mutateYaml(ING, (i) => { delete get(i, 'spec').tls; }))).toEqual([
+      { file: ING, object: 'Ingress/web', rule: 'ingress-tls', message: 'is a public ingress (class gce) without TLS' },
+    ]);
+    expect(of('ingress-tls', mutateYaml(ING, (i) => { get(i, 'spec', 'rules', 0).host = 'shop.example.com'; })).map((v) => v.message)).toEqual([
+      'is a public ingress and host "shop.example.com" has no TLS',
+    ]);
+  });
+
+  test('public-exposure catches a LoadBalancer Service, a public ingress without its static IP, and an ingress without class', () => {
+    const files = mutateYaml('kubernetes/prod/service-web.yaml', (s) => { get(s, 'spec').type = 'LoadBalancer'; },
+      mutateYaml('kubernetes/prod/ingress-web.yaml', (i) => { delete get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name']; },
+        mutateYaml('kubernetes/prod/ingress-admin.yaml', (i) => { delete get(i, 'spec').ingressClassName; })));
+    expect(of('public-exposure', files).sort((a, b) => a.file.localeCompare(b.file))).toEqual([
+      { file: 'kubernetes/prod/ingress-admin.yaml', object: 'Ingress/admin', rule: 'public-exposure', message: 'names no ingress class' },
+      { file: 'kubernetes/prod/ingress-web.yaml', object: 'Ingress/web', rule: 'public-exposure', message: 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation' },
+      { file: 'kubernetes/prod/service-web.yaml', object: 'Service/web', rule: 'public-exposure', message: 'is a Service of type LoadBalancer' },
+    ]);
+  });
+
+  test('public-exposure catches an internal app behind a public ingress', () => {
+    const ING = 'kubernetes/prod/ingress-admin.yaml';
+    const files = mutateYaml(ING, (i) => {
+      get(i, 'spec').ingressClassName = 'gce';
+      get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name'] = 'admin-prod';
+    });
+    expect(of('public-exposure', files)).toEqual([
+      { file: ING, object: 'Ingress/admin', rule: 'public-exposure', message: 'is a public ingress (class gce) for internal host "admin.internal.shop.example.com"' },
+    ]);
+  });
+
+  test('secret-data catches a Secret that carries data', () => {
+    const files = addFile('kubernetes/dev/secret-web-extra.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-extra\n  namespace: shop-dev\n  labels:\n    app.kubernetes.io/name: web\nstringData:\n  TOKEN: hunter2\n');
+    expect(of('secret-data', files)).toEqual([
+      { file: 'kubernetes/dev/secret-web-extra.yaml', object: 'Secret/web-extra', rule: 'secret-data', message: 'is a Secret that carries data in the output' },
+    ]);
+  });
+
+  test('every violation of a faulty tree is reported at once, each with a one-line fix', () => {
+    const files = mutateYaml(WEB, (d) => {
+      app(d).image = 'nginx';
+      delete app(d).livenessProbe;
+    });
+    const violations = check(files).violations;
+    expect(violations.map((v) => v.rule)).toEqual(['image-tag', 'probes', 'join-image-registry']);
+    for (const v of violations) expect(v.fix).toMatch(/^[^\n]+$/);
+  });
+});
