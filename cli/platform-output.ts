@@ -56,7 +56,7 @@ export function synthPlatform(
       ...clusterCharts(platform),
       ...selected.flatMap((env) => environmentCharts(platform, env)),
     ];
-    for (const { chart, dir, scope } of charts) files.push(...renderChart(chart, dir, scope));
+    for (const { build, dir, scope } of charts) files.push(...renderChart(build(), dir, scope));
     scopes.push(...selected.map((e) => e.name), SHARED_SCOPES.argocd, ...platform.clusters.map((c) => clusterScope(c.name)));
   }
   if (terraform) {

@@ -10,9 +10,13 @@ import { ArgoApplication } from './argocd/application';
 import { ClusterChart } from './cluster-chart';
 import { EnvironmentChart } from './environment-chart';
 
-/** A chart and where its objects go. */
+/**
+ * A chart to build and where its objects go. The chart is built on demand, so a synth holds one
+ * construct tree at a time: with hundreds of charts alive at once, garbage collection made the
+ * render grow faster than the platform.
+ */
 export interface ChartOutput {
-  readonly chart: Chart;
+  readonly build: () => Chart;
   /** The directory under the output root. */
   readonly dir: string;
   /** The scope its files belong to. */
@@ -23,8 +27,8 @@ export interface ChartOutput {
  * Each chart gets an App of its own: cdk8s resolves and validates a whole App for every chart it
  * renders, so sharing one App would make a synth quadratic in the number of charts.
  */
-function isolated<T extends Chart>(build: (app: App) => T): T {
-  return build(new App());
+function isolated<T extends Chart>(build: (app: App) => T): () => T {
+  return () => build(new App());
 }
 
 /** The namespace baseline and every app of one environment. */
@@ -33,11 +37,11 @@ export function environmentCharts(platform: Platform, env: Environment): ChartOu
   const charts: ChartOutput[] = [];
   if (env.managesNamespace) {
     const chart = isolated((app) => new EnvironmentChart(app, `${env.name}-namespace`, { platform, env }));
-    charts.push({ chart, dir, scope: env.name });
+    charts.push({ build: chart, dir, scope: env.name });
   }
   for (const instance of platform.instances(env)) {
     const chart = isolated((app) => new AppChart(app, `${env.name}-${instance.app.name}`, { instance, platform }));
-    charts.push({ chart, dir, scope: env.name });
+    charts.push({ build: chart, dir, scope: env.name });
   }
   return charts;
 }
@@ -45,7 +49,7 @@ export function environmentCharts(platform: Platform, env: Environment): ChartOu
 /** The objects each cluster has once, in `kubernetes/clusters/<cluster>/`, scope `cluster-<cluster>`. */
 export function clusterCharts(platform: Platform): ChartOutput[] {
   return platform.clusters.map((cluster) => ({
-    chart: isolated((app) => new ClusterChart(app, `cluster-${cluster.name}`, { platform, cluster })),
+    build: isolated((app) => new ClusterChart(app, `cluster-${cluster.name}`, { platform, cluster })),
     dir: layout.clusterDir(cluster.name),
     scope: clusterScope(cluster.name),
   }));
@@ -98,8 +102,8 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
     return chart;
   });
   const outputs: ChartOutput[] = [
-    { chart: shared, dir: layout.argocdDir(), scope: SHARED_SCOPES.argocd },
-    { chart: root, dir: layout.bootstrapDir(), scope: SHARED_SCOPES.argocd },
+    { build: shared, dir: layout.argocdDir(), scope: SHARED_SCOPES.argocd },
+    { build: root, dir: layout.bootstrapDir(), scope: SHARED_SCOPES.argocd },
   ];
   for (const env of selected) {
     const chart = isolated((app) => {
@@ -107,7 +111,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       environmentApplication(c, platform, env);
       return c;
     });
-    outputs.push({ chart, dir: layout.argocdDir(), scope: env.name });
+    outputs.push({ build: chart, dir: layout.argocdDir(), scope: env.name });
   }
   for (const cluster of platform.clusters) {
     const chart = isolated((app) => {
@@ -126,7 +130,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       });
       return c;
     });
-    outputs.push({ chart, dir: layout.argocdDir(), scope: clusterScope(cluster.name) });
+    outputs.push({ build: chart, dir: layout.argocdDir(), scope: clusterScope(cluster.name) });
   }
   return outputs;
 }
