@@ -7,6 +7,7 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
+import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { parseCidr } from '../model/cidr';
 import { GcpRegion } from '../model/gcp-region';
 
@@ -52,7 +53,7 @@ export interface IngressTarget {
  */
 export class Network extends Construct {
   /** Where Google's load balancers and health checks come from. */
-  public static readonly HEALTH_CHECK_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+  public static readonly HEALTH_CHECK_RANGES: readonly string[] = GOOGLE_FRONT_END_RANGES;
   public static readonly PODS_RANGE = 'pods';
   public static readonly SERVICES_RANGE = 'services';
 

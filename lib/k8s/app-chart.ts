@@ -1,5 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { naming } from '../model/naming';
 import { AppInstance, Platform } from '../model/platform';
 import { AppNetworkPolicy, CidrPeer } from './baseline/app-network-policy';
@@ -16,8 +17,6 @@ import { applySyncWaves } from './sync-wave';
 import { WebService } from './workloads/web-service';
 import { Worker } from './workloads/worker';
 
-/** Google's load balancer proxies and health checkers. @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges */
-export const GOOGLE_FRONT_END_CIDRS = ['35.191.0.0/16', '130.211.0.0/22'] as const;
 /** The GKE metadata server, which hands Workload Identity tokens to pods. */
 const METADATA_SERVER: readonly CidrPeer[] = [
   { cidr: '169.254.169.252/32', ports: [988] },
@@ -91,7 +90,7 @@ export class AppChart extends Chart {
     };
     const fromCidrs: CidrPeer[] = [];
     if (servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
-      const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_CIDRS] : GOOGLE_FRONT_END_CIDRS;
+      const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
       fromCidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
     }
     const dataPorts = [...(instance.gcp.database ? [POSTGRES_PORT] : []), ...(instance.gcp.cache ? [instance.gcp.cache.port] : [])];

@@ -28,7 +28,8 @@ export interface AppKubernetesSettings {
   readonly metricsPort?: string;
 }
 
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+/** An environment variable name as the platform accepts it: upper case, digits and `_`. */
+export const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addons {
   const addons = {

@@ -21,7 +21,7 @@ import { GCP_REGIONS } from './gcp-region';
 import { AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
 import { WorkloadIdentity } from './workload-identity';
-import { Addons, AppKubernetesSettings, checkQuota, checkTeams, resolveAddons, resolveAppKubernetes } from './kubernetes-settings';
+import { Addons, AppKubernetesSettings, checkQuota, checkTeams, ENV_VAR, resolveAddons, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
 import { AppRelease } from './releases';
 import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
@@ -369,7 +369,7 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
       checks.require(w.reason.trim() !== '', `waivers[${i}].reason`, w.reason, 'is empty: a waiver needs its reason', 'say why the app may break this rule');
     });
     for (const key of Object.keys(a.config ?? {})) {
-      checks.require(/^[A-Z_][A-Z0-9_]*$/.test(key), 'config', key, 'is not an environment variable name',
+      checks.require(ENV_VAR.test(key), 'config', key, 'is not an environment variable name',
         'use upper-case letters, digits and "_", such as LOG_LEVEL');
     }
     return {
