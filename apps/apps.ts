@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { AppConfig } from '../lib/model/config';
 
 /** An HTTP API backed by PostgreSQL and Redis. */
@@ -18,6 +19,9 @@ export const inventoryApi: AppConfig = {
     dev: { config: { LOG_LEVEL: 'debug' } },
     prod: { replicas: 4 },
   },
+  // Each candidate first runs in the canary environment on a share of production traffic.
+  delivery: { strategy: { type: 'canary' }, canaryEnvironment: true },
+  slo: { availability: 99.9, latency: { target: 99, threshold: Duration.millis(250) } },
 };
 
 /** The public storefront. */
@@ -33,6 +37,9 @@ export const web: AppConfig = {
   config: { INVENTORY_API_URL: 'http://inventory-api:8080' },
   secrets: [{ env: 'SESSION_SECRET', key: 'web-session-secret' }],
   alerts: { errorRatio: 0.01, latencySeconds: 0.5 },
+  // The Rollout shifts storefront traffic itself, through Istio.
+  delivery: { strategy: { type: 'rolloutIstio', analysis: { successRate: 0.995, p95Latency: Duration.millis(400) } } },
+  slo: { availability: 99.9, latency: { target: 95, threshold: Duration.millis(500) } },
 };
 
 /** A background consumer with no ingress. */
@@ -43,6 +50,7 @@ export const worker: AppConfig = {
   needs: { dependsOn: ['inventory-api'] },
   args: ['consume', '--queue', 'orders'],
   config: { CONCURRENCY: '4' },
+  delivery: { strategy: { type: 'rolling' } },
 };
 
 /** The back office, reachable only over the VPN. */
@@ -56,6 +64,9 @@ export const admin: AppConfig = {
   exposure: { type: 'internal', host: 'admin', port: 'http' },
   needs: { dependsOn: ['inventory-api'] },
   secrets: [{ env: 'OIDC_CLIENT_SECRET', key: 'admin-oidc-client-secret' }],
+  // A person checks the preview before staff are switched over.
+  delivery: { strategy: { type: 'blueGreen', autoPromotion: false } },
+  slo: { availability: 99.5 },
 };
 
 export const apps: readonly AppConfig[] = [inventoryApi, web, worker, admin];

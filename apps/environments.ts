@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { DatabaseSettings, EnvironmentConfig } from '../lib/model/config';
 import { SyncPolicy } from '../lib/model/sync-policy';
@@ -65,6 +65,7 @@ export const environments: readonly EnvironmentConfig[] = [
     nameSuffix: '-canary',
     replicas: { replicas: 1 },
     resources: profiles.high,
+    canary: { weight: 10, bakeTime: Duration.hours(24) },
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'shop.example.com',
     database: disposableDatabase,
@@ -81,6 +82,7 @@ export const environments: readonly EnvironmentConfig[] = [
     quota: { cpuRequests: Cpu.units(16), cpuLimits: Cpu.units(48), memoryRequests: Size.gibibytes(32), memoryLimits: Size.gibibytes(64), pods: 200 },
     teamAccess: 'view',
     sync: SyncPolicy.manual(),
+    progressiveDelivery: { istioGateway: 'istio-ingress/ingress-gateway' },
     baseDomain: 'shop.example.com',
     database: productionDatabase,
     cache: { tier: 'STANDARD_HA' },

@@ -1,5 +1,6 @@
 import { platformConfig } from '../apps/platform';
-import { applyPromotion } from '../lib/gitops/release-state';
+import { applyPromotion, promotionRoute, requireApp } from '../lib/gitops/release-state';
+import { definePlatform } from '../lib/model/platform';
 import { effectiveRelease } from '../lib/model/releases';
 import { UsageError } from './errors';
 import { GitOpsRunOptions, GitOpsRunResult, requireGitops, synthAndCommit } from './release-command';
@@ -18,7 +19,8 @@ export interface PromoteCommandOptions extends GitOpsRunOptions {
 
 /**
  * `promote --from A --to B`: copies the release A runs into B, in promotion order, through the same
- * safe synth and commit as a release.
+ * safe synth and commit as a release. With `--app`, the order is that of the environments the app
+ * runs in: an app with no canary instance goes from stage straight to production.
  */
 export function runPromote(options: PromoteCommandOptions): GitOpsRunResult {
   const config = options.config ?? platformConfig;
@@ -30,25 +32,32 @@ export function runPromote(options: PromoteCommandOptions): GitOpsRunResult {
   };
   if (options.from === undefined) throw new UsageError('promote needs the environment to promote from; fix: add --from ENV, such as --from stage');
   const fromAt = known('--from', options.from);
-  if (options.to === undefined && fromAt === envs.length - 1) {
-    throw new UsageError(`--from ${options.from} is the last environment, so there is nothing after it; fix: promote from an earlier one`);
+  // Which apps run where does not depend on the releases: the config's own platform tells.
+  const platform = definePlatform(config);
+  if (options.app !== undefined) requireApp(platform, options.app, options.from, '--from');
+  // The environments the promoted apps run in: promoting past one that runs none of them skips nothing.
+  const route = promotionRoute(platform, options.app);
+  const after = route.filter((e) => envs.indexOf(e) > fromAt);
+  if (options.to === undefined && after.length === 0) {
+    const last = fromAt === envs.length - 1 ? 'the last environment' : `the last environment ${options.app ?? 'any app'} runs in`;
+    throw new UsageError(`--from ${options.from} is ${last}, so there is nothing after it; fix: promote from an earlier one`);
   }
-  const to = options.to ?? envs[fromAt + 1];
+  const to = options.to ?? after[0];
   const toAt = known('--to', to);
   if (toAt <= fromAt) {
-    const after = envs.slice(fromAt + 1);
     const fix = after.length > 0 ? `use --to ${after.join(' or ')}` : `${options.from} is the last environment; promote from an earlier one`;
     throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} goes back; fix: ${fix}`);
   }
+  if (options.app !== undefined) requireApp(platform, options.app, to, '--to');
   const reason = options.reason?.trim();
   if (options.force && (reason === undefined || reason === '')) {
     throw new UsageError('--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"');
   }
   if (!options.force && reason !== undefined) throw new UsageError('--reason is only read with --force; fix: add --force, or drop --reason');
-  const skipped = envs.slice(fromAt + 1, toAt);
+  const skipped = after.filter((e) => envs.indexOf(e) < toAt);
   if (skipped.length > 0 && !options.force) {
     throw new UsageError(
-      `promoting ${options.from} to ${to} skips ${skipped.join(', ')}; fix: promote one environment at a time (--from ${options.from} --to ${envs[fromAt + 1]}), or pass --force --reason TEXT`,
+      `promoting ${options.from} to ${to}${options.app === undefined ? '' : ` (${options.app})`} skips ${skipped.join(', ')}; fix: promote one environment at a time (--from ${options.from} --to ${after[0]}), or pass --force --reason TEXT`,
     );
   }
   const gitops = requireGitops(options.gitops, 'promote');

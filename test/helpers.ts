@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { platformConfig } from '../apps/platform';
-import { PlatformConfig } from '../lib/model/config';
+import { AppConfig, EnvironmentConfig, PlatformConfig } from '../lib/model/config';
+import { ConfigError } from '../lib/model/config-error';
 import { definePlatform, Platform } from '../lib/model/platform';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..');
@@ -31,6 +32,27 @@ export function readTree(dir: string): Map<string, string> {
 /** The sample platform's config with some fields changed. */
 export function withConfig(change: (config: PlatformConfig) => PlatformConfig): Platform {
   return definePlatform(change(platformConfig));
+}
+
+/** The sample config with one app changed. */
+export function mapApp(name: string, change: (a: AppConfig) => AppConfig): PlatformConfig {
+  return { ...platformConfig, apps: platformConfig.apps.map((a) => (a.name === name ? change(a) : a)) };
+}
+
+/** The sample config with one environment changed. */
+export function mapEnv(name: string, change: (e: EnvironmentConfig) => EnvironmentConfig): PlatformConfig {
+  return { ...platformConfig, environments: platformConfig.environments.map((e) => (e.name === name ? change(e) : e)) };
+}
+
+/** The ConfigError `definePlatform` throws for `config`; fails the test if it accepts it. */
+export function configRejection(config: PlatformConfig): ConfigError {
+  try {
+    definePlatform(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('config was accepted');
 }
 
 /** Runs the platform CLI the way `npm run` does, with a fixed source commit. */

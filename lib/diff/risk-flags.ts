@@ -1,6 +1,6 @@
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
 import { rollbackReason, tagRollbacks } from './image-tags';
-import { at, deepEqual, isRecord, JsonRecord, showValue } from './json-value';
+import { asString, at, deepEqual, isRecord, JsonRecord, showValue } from './json-value';
 import { ObjectChange, RiskFlag, RiskRule } from './report';
 
 /** A differing Kubernetes object with both parsed sides (a missing side was added or removed). */
@@ -64,6 +64,11 @@ interface RuleContext extends RiskContext {
   readonly object: (scope: string, name: string) => KubernetesPair | undefined;
   /** The differing HorizontalPodAutoscaler of a scope that targets (or targeted) the workload `Kind/name`. */
   readonly autoscalerOf: (scope: string, workload: string) => KubernetesPair | undefined;
+  /**
+   * The removed workload of another kind that an added workload of the same scope and name takes
+   * over from: a Deployment turned into an Argo Rollout, or back.
+   */
+  readonly predecessorOf: (pair: KubernetesPair) => KubernetesPair | undefined;
 }
 
 type KubernetesRule = (pair: KubernetesPair, context: RuleContext) => RiskFlag[];
@@ -120,10 +125,14 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return turnedOn ? [flag('automated-prod-sync', change, `turns on automated sync for production environment ${change.scope}`)] : [];
   },
 
-  ({ change, before, after }) => {
+  (pair, { predecessorOf }) => {
     // One flag per object, naming every container that went back (an init container often shares the image).
-    const rollbacks = tagRollbacks(before, after);
-    return rollbacks.length === 0 ? [] : [flag('image-tag-backwards', change, rollbackReason(rollbacks))];
+    // A workload that changed kind is compared with the one it replaces: the pod template sits at the same place.
+    const predecessor = predecessorOf(pair);
+    const rollbacks = tagRollbacks(pair.before ?? predecessor?.before, pair.after);
+    if (rollbacks.length === 0) return [];
+    const replaced = predecessor === undefined ? '' : ` (replaces the removed ${predecessor.change.name})`;
+    return [flag('image-tag-backwards', pair.change, `${rollbackReason(rollbacks)}${replaced}`)];
   },
 
   ({ change, after }) => {
@@ -135,6 +144,20 @@ const kubernetesRules: readonly KubernetesRule[] = [
 ];
 
 const HPA = 'HorizontalPodAutoscaler';
+
+/**
+ * The kinds that run an app's pods from a pod template at `spec.template` and set their count at
+ * `spec.replicas`, by API group: one may replace another under the same name.
+ * @see https://argo-rollouts.readthedocs.io/en/stable/migrating/
+ */
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['apps/Deployment', 'apps/StatefulSet', 'argoproj.io/Rollout']);
+
+/** Whether an object is a workload of {@link WORKLOAD_KINDS}. */
+function isWorkload(object: JsonRecord | undefined): boolean {
+  const apiVersion = asString(object?.apiVersion);
+  const group = apiVersion?.includes('/') === true ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return object !== undefined && WORKLOAD_KINDS.has(`${group}/${String(object.kind)}`);
+}
 
 /** The workload `Kind/name` an autoscaler scales. */
 function scaleTarget(hpa: JsonRecord): string {
@@ -148,9 +171,12 @@ const minReplicas = (hpa: JsonRecord): unknown => at(hpa, 'spec.minReplicas') ??
  * `fewer-prod-replicas`: the fewest pods a prod workload runs. With an autoscaler that is its
  * `minReplicas` (absent: 1), without one the workload's `spec.replicas`, compared only when both
  * sides set it. Adding or removing an autoscaler moves the floor from one object to the other; the
- * flag then goes on the object that carries the new floor.
+ * flag then goes on the object that carries the new floor. A workload that changes kind (a
+ * Deployment turned into an Argo Rollout) is a removed and an added object; the added one is
+ * compared with the removed one, and with the autoscaler that scaled it.
  */
-function fewerReplicas({ change, before, after }: KubernetesPair, { production, object, autoscalerOf }: RuleContext): RiskFlag[] {
+function fewerReplicas(pair: KubernetesPair, { production, object, autoscalerOf, predecessorOf }: RuleContext): RiskFlag[] {
+  const { change, before, after } = pair;
   if (!production.has(change.scope) || after === undefined) return [];
   const fewer = (was: unknown, now: unknown, reason: (was: number, now: number) => string): RiskFlag[] =>
     typeof was === 'number' && typeof now === 'number' && now < was
@@ -158,16 +184,26 @@ function fewerReplicas({ change, before, after }: KubernetesPair, { production, 
       : [];
   if (change.kind === HPA) {
     if (before !== undefined) return fewer(minReplicas(before), minReplicas(after), (was, now) => `spec.minReplicas ${was} → ${now}`);
-    // A new autoscaler takes over from the count its workload set.
-    const target = scaleTarget(after);
-    const replaced = at(object(change.scope, target)?.before, 'spec.replicas');
-    return fewer(replaced, minReplicas(after), (was, now) => `spec.minReplicas ${now} replaces spec.replicas ${was} of ${target}`);
+    // A new autoscaler takes over from the count its workload set, or the workload of another kind that one replaces.
+    const target = object(change.scope, scaleTarget(after));
+    const previous = target === undefined ? undefined : target.before === undefined ? predecessorOf(target) : target;
+    if (previous?.before === undefined) return [];
+    const name = previous === target ? previous.change.name : `the removed ${previous.change.name}`;
+    const reason = (was: number, now: number): string => `spec.minReplicas ${now} replaces spec.replicas ${was} of ${name}`;
+    return fewer(at(previous.before, 'spec.replicas'), minReplicas(after), reason);
   }
-  if (before === undefined) return [];
-  const count = at(before, 'spec.replicas');
-  if (count !== undefined) return fewer(count, at(after, 'spec.replicas'), (was, now) => `spec.replicas ${was} → ${now}`);
+  // A workload that changed kind takes over the floor of the one it replaces.
+  const predecessor = before === undefined ? predecessorOf(pair) : undefined;
+  const previous = before ?? predecessor?.before;
+  if (previous === undefined) return [];
+  const count = at(previous, 'spec.replicas');
+  if (count !== undefined) {
+    const shown = (was: number, now: number): string =>
+      predecessor === undefined ? `spec.replicas ${was} → ${now}` : `spec.replicas ${now} replaces spec.replicas ${was} of the removed ${predecessor.change.name}`;
+    return fewer(count, at(after, 'spec.replicas'), shown);
+  }
   // No count before: an autoscaler that went away held the floor.
-  const removed = autoscalerOf(change.scope, change.name);
+  const removed = autoscalerOf(change.scope, predecessor?.change.name ?? change.name);
   if (removed?.before === undefined || removed.after !== undefined) return [];
   const name = removed.change.name;
   const reason = (floor: number, now: number): string => `spec.replicas ${now} replaces spec.minReplicas ${floor} of the removed ${name}`;
@@ -214,10 +250,20 @@ export function riskFlags(kubernetes: readonly KubernetesPair[], terraform: read
     const hpa = p.change.kind === HPA ? (p.before ?? p.after) : undefined;
     if (hpa !== undefined) autoscalers.set(key(p.change.scope, scaleTarget(hpa)), p);
   }
+  // Removed workloads by scope and bare name, for the added workload of another kind that replaces one.
+  const removedWorkloads = new Map<string, KubernetesPair>();
+  for (const p of kubernetes) {
+    if (p.after === undefined && isWorkload(p.before)) removedWorkloads.set(key(p.change.scope, String(at(p.before, 'metadata.name'))), p);
+  }
   const ruleContext: RuleContext = {
     ...context,
     object: (scope, name) => objects.get(key(scope, name)),
     autoscalerOf: (scope, workload) => autoscalers.get(key(scope, workload)),
+    predecessorOf: ({ change, before, after }) => {
+      if (before !== undefined || !isWorkload(after)) return undefined;
+      const removed = removedWorkloads.get(key(change.scope, String(at(after, 'metadata.name'))));
+      return removed !== undefined && removed.change.kind !== change.kind ? removed : undefined;
+    },
   };
   return [
     ...kubernetes.flatMap((pair) => kubernetesRules.flatMap((rule) => rule(pair, ruleContext))),

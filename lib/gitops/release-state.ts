@@ -4,8 +4,9 @@ import { sha256 } from '../engine/hash';
 import { ReleaseRecord } from '../engine/manifest-index';
 import { OutputFile } from '../engine/output';
 import { stableJson } from '../engine/stable-json';
+import { EnvironmentConfig } from '../model/config';
 import { ConfigError } from '../model/config-error';
-import { App, Environment, Platform } from '../model/platform';
+import { App, Platform } from '../model/platform';
 import {
   AppReleaseConfig,
   DEFAULT_CANARY_STEPS,
@@ -99,18 +100,59 @@ export interface CanaryPolicy {
 }
 
 /**
- * The canary environment: one that runs beside production, in its cluster and namespace. The
- * platform model declares no canary steps yet, so the default steps apply.
+ * The canary environment (the one with `canary` settings) and the weights `promote --step` moves it
+ * through: its configured weight first, then the default steps above it.
  */
-export function canaryPolicy(envs: readonly Pick<Environment, 'name' | 'cluster' | 'namespace'>[]): CanaryPolicy {
+export function canaryPolicy(envs: readonly Pick<EnvironmentConfig, 'name' | 'canary'>[]): CanaryPolicy {
   const production = envs[envs.length - 1];
-  const canary = envs.find((e) => e !== production && e.cluster === production.cluster && e.namespace === production.namespace);
-  return { env: canary?.name, production: production.name, steps: DEFAULT_CANARY_STEPS };
+  const canary = envs.find((e) => e.canary !== undefined);
+  const first = canary?.canary?.weight ?? DEFAULT_CANARY_STEPS[0];
+  const steps = first > 0 ? [first, ...DEFAULT_CANARY_STEPS.filter((s) => s > first)] : DEFAULT_CANARY_STEPS;
+  return { env: canary?.name, production: production.name, steps };
 }
 
 /** A short hash of an app's config, the same in every environment: what a release was validated with. */
 export function configVersion(app: App): string {
   return sha256(stableJson(app)).slice(0, 16);
+}
+
+/**
+ * The apps that run in `env`, in config order. Every environment runs every app except the canary
+ * environment, which runs only the apps whose candidates go through it.
+ */
+export function appsIn(platform: Platform, env: string): string[] {
+  const found = platform.environment(env);
+  return found === undefined ? [] : platform.instances(found).map((i) => i.app.name);
+}
+
+/** The environments `app` runs in, in promotion order: the promotion order of that app. */
+export function environmentsOf(platform: Platform, app: string): string[] {
+  return platform.environments.map((e) => e.name).filter((env) => appsIn(platform, env).includes(app));
+}
+
+/**
+ * The environments a promotion of `app` (of every app, when undefined) goes through, in order: an
+ * environment that does not run the app is not on its way, so promoting past it skips nothing.
+ */
+export function promotionRoute(platform: Platform, app?: string): string[] {
+  if (app !== undefined) return environmentsOf(platform, app);
+  return platform.environments.map((e) => e.name).filter((env) => appsIn(platform, env).length > 0);
+}
+
+/**
+ * Refuses `--app` naming an unknown app, or one that does not run in `env` (given as `flag`): the
+ * environment has no release of it to set, promote or take.
+ */
+export function requireApp(platform: Platform, app: string, env: string, flag: string): App {
+  const found = platform.apps.find((a) => a.name === app);
+  if (found === undefined) throw new GitOpsError(`unknown app "${app}" in --app; fix: use one of ${platform.apps.map((a) => a.name).join(', ')}`);
+  const there = appsIn(platform, env);
+  if (!there.includes(app)) {
+    throw new GitOpsError(
+      `app "${app}" does not run in ${env}, which runs ${there.length === 0 ? 'no app' : `only ${there.join(', ')}`}; fix: use another ${flag}: ${app} runs in ${environmentsOf(platform, app).join(', ')}`,
+    );
+  }
+  return found;
 }
 
 /** The releases file as an output file of the `releases` scope. */
@@ -203,17 +245,18 @@ export interface Transition {
 
 /**
  * Sets the release of one environment. Idempotent: when every selected app already runs `tag`
- * (with `digest`), nothing changes. A new release into the canary environment starts it at its
- * first weight; one into production returns the canary to 0.
+ * (with `digest`), nothing changes. A new release of a candidate into the canary environment
+ * starts it at its first weight; one into production returns the canary to 0 (see withCanary).
+ * With `app`, that app must run in the environment.
  */
 export function applyRelease(platform: Platform, releases: ReleasesConfig, req: ReleaseRequest, canary: CanaryPolicy): Transition {
   const env = releases.environments[req.env];
-  const apps = selectedApps(platform, req.app);
-  const current = apps.every((a) => {
+  const apps = selectedApps(platform, req.app, req.env, '--env');
+  const changedApps = apps.filter((a) => {
     const r = effectiveRelease(env, a.name);
-    return r.tag === req.tag && (req.digest === undefined || r.digest === req.digest);
+    return r.tag !== req.tag || (req.digest !== undefined && r.digest !== req.digest);
   });
-  if (current) return { releases, changed: false, warnings: [] };
+  if (changedApps.length === 0) return { releases, changed: false, warnings: [] };
 
   const provenance: ReleaseProvenance = {
     action: 'release',
@@ -235,7 +278,7 @@ export function applyRelease(platform: Platform, releases: ReleasesConfig, req: 
     const own: AppReleaseConfig = { tag: req.tag, digest: req.digest, configVersion: configVersion(app), provenance };
     next = { ...env, apps: { ...env.apps, [app.name]: own } };
   }
-  return withCanary({ ...releases, environments: { ...releases.environments, [req.env]: next } }, releases, req.env, canary, []);
+  return withCanary(platform, { ...releases, environments: { ...releases.environments, [req.env]: next } }, releases, req.env, changedApps, canary, []);
 }
 
 /** A promotion of the release of one environment into a later one. */
@@ -256,12 +299,16 @@ export interface PromoteRequest {
  * Copies the exact release (tag, digest, config version) each selected app runs in `from` into
  * `to`, with provenance. Into the canary environment it starts the canary at its first weight, or
  * with `step` moves a canary that already runs that release to its next weight; into production it
- * returns the canary to 0. Idempotent: promoting a release that is already there changes nothing.
+ * returns the canary to 0 (only a candidate's release moves the weight: see withCanary).
+ * Idempotent: promoting a release that is already there changes nothing. With `app`, that app must
+ * run in both environments. Without it, the canary environment's entry also records the release
+ * the apps it does not run ride along with, so promoting it on moves the whole release.
  */
 export function applyPromotion(platform: Platform, releases: ReleasesConfig, req: PromoteRequest, canary: CanaryPolicy): Transition {
   const source = releases.environments[req.from];
   const target = releases.environments[req.to];
-  const apps = selectedApps(platform, req.app);
+  const apps = selectedApps(platform, req.app, req.to, '--to');
+  if (req.app !== undefined) selectedApps(platform, req.app, req.from, '--from');
   const same = (a: App): boolean => {
     const s = effectiveRelease(source, a.name);
     const t = effectiveRelease(target, a.name);
@@ -273,9 +320,12 @@ export function applyPromotion(platform: Platform, releases: ReleasesConfig, req
     if (req.to !== canary.env) {
       throw new GitOpsError(`--step moves the canary, but --to ${req.to} is not the canary environment; fix: ${canary.env === undefined ? 'drop --step: the platform has no canary environment' : `use --to ${canary.env}, or drop --step`}`);
     }
-    if (moving.length > 0) {
+    // Only the candidates run in the canary: the release of an app that does not run there is not checked.
+    const candidates = appsIn(platform, req.to);
+    const differing = moving.filter((a) => candidates.includes(a.name));
+    if (differing.length > 0) {
       throw new GitOpsError(
-        `--step moves a canary that runs ${req.from}'s release, but ${req.to} runs another release of ${moving.map((a) => a.name).join(', ')}; fix: promote --from ${req.from} --to ${req.to} without --step first`,
+        `--step moves a canary that runs ${req.from}'s release, but ${req.to} runs another release of ${differing.map((a) => a.name).join(', ')}; fix: promote --from ${req.from} --to ${req.to} without --step first`,
       );
     }
     const weight = target.canaryWeight ?? 0;
@@ -310,18 +360,36 @@ export function applyPromotion(platform: Platform, releases: ReleasesConfig, req
     const own: AppReleaseConfig = { tag: r.tag, digest: r.digest, configVersion: r.configVersion, provenance: promoted(r.provenance, r.tag) };
     next = { ...target, apps: { ...target.apps, [req.app]: own } };
   }
+  // Only an app that runs in the target gets manifests with the current config.
+  const running = appsIn(platform, req.to);
   const warnings = moving
+    .filter((a) => running.includes(a.name))
     .filter((a) => {
       const validated = effectiveRelease(source, a.name).configVersion;
       return validated !== undefined && validated !== configVersion(a);
     })
     .map((a) => `app "${a.name}": its config changed since the release was validated in ${req.from} (config version ${effectiveRelease(source, a.name).configVersion}, now ${configVersion(a)}); the manifests carry the current config`);
-  return withCanary({ ...releases, environments: { ...releases.environments, [req.to]: next } }, releases, req.to, canary, warnings);
+  return withCanary(platform, { ...releases, environments: { ...releases.environments, [req.to]: next } }, releases, req.to, moving, canary, warnings);
 }
 
-/** The canary consequences of a new release in `env`. */
-function withCanary(next: ReleasesConfig, before: ReleasesConfig, env: string, canary: CanaryPolicy, warnings: readonly string[]): Transition {
+/**
+ * The canary consequences of a new release of `changed` in `env`. Only the candidates (the apps that
+ * run in the canary environment) move the weight: a new candidate starts at the first weight, and
+ * production taking a candidate's release returns the canary to 0. A release of another app leaves
+ * a live canary as it is.
+ */
+function withCanary(
+  platform: Platform,
+  next: ReleasesConfig,
+  before: ReleasesConfig,
+  env: string,
+  changed: readonly App[],
+  canary: CanaryPolicy,
+  warnings: readonly string[],
+): Transition {
   if (canary.env === undefined) return { releases: next, changed: true, warnings };
+  const candidates = appsIn(platform, canary.env);
+  if (!changed.some((a) => candidates.includes(a.name))) return { releases: next, changed: true, warnings };
   const from = before.environments[canary.env]?.canaryWeight ?? 0;
   let to: number | undefined;
   if (env === canary.env) to = canary.steps[0];
@@ -332,9 +400,7 @@ function withCanary(next: ReleasesConfig, before: ReleasesConfig, env: string, c
   return { releases, changed: true, canaryWeight: from === to ? undefined : { from, to }, warnings };
 }
 
-function selectedApps(platform: Platform, app: string | undefined): App[] {
-  if (app === undefined) return [...platform.apps];
-  const found = platform.apps.find((a) => a.name === app);
-  if (found === undefined) throw new GitOpsError(`unknown app "${app}" in --app; fix: use one of ${platform.apps.map((a) => a.name).join(', ')}`);
-  return [found];
+/** The apps a release or promotion names: every app, or the one of `--app`, which must run in `env` (see requireApp). */
+function selectedApps(platform: Platform, app: string | undefined, env: string, flag: string): App[] {
+  return app === undefined ? [...platform.apps] : [requireApp(platform, app, env, flag)];
 }

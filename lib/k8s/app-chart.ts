@@ -13,6 +13,10 @@ import { AppPodMonitor } from './monitoring/app-pod-monitor';
 import { AppServiceMonitor } from './monitoring/app-service-monitor';
 import { AppExternalSecret } from './secrets/app-external-secret';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
+import { planDelivery } from './delivery/app-delivery';
+import { AppSloDashboard } from './slo/app-slo-dashboard';
+import { AppSloRules } from './slo/app-slo-rules';
+import { ErrorBudgetAnalysis } from './slo/error-budget-analysis';
 import { applySyncWaves } from './sync-wave';
 import { WebService } from './workloads/web-service';
 import { Worker } from './workloads/worker';
@@ -45,8 +49,32 @@ export class AppChart extends Chart {
     super(scope, id, { namespace: env.namespace, disableResourceNameHashes: true });
     const addons = platform.addons;
     const k8s = app.kubernetes;
-    const labels: AppLabels = { app: app.name, instance: instance.name, partOf: platform.name, version: instance.image.tag };
+    const labels: AppLabels = { app: app.name, instance: instance.name, partOf: platform.name, version: instance.image.tag, track: instance.track };
     const name = instance.name;
+    const exposure = app.exposure;
+    const servingPort = exposure.type === 'none' ? undefined : app.ports.find((p) => p.name === exposure.port)?.port;
+    const monitored = { name, labels, discoveryLabels: addons.monitoringLabels };
+
+    // The SLO is watched where users are: the environment with progressive delivery. Its budget
+    // template is shared by every Rollout of the app in the namespace, the candidate's included.
+    const slo = app.slo;
+    if (slo && env.progressive) {
+      const objectives = { availability: slo.availability, latency: slo.latency, window: slo.window };
+      new AppSloRules(this, 'Slo', { ...monitored, name: naming.slo(name), ...objectives });
+      new ErrorBudgetAnalysis(this, 'ErrorBudget', { name: naming.errorBudget(name), labels, prometheusAddress: addons.prometheusUrl });
+      new AppSloDashboard(this, 'SloDashboard', { name: naming.sloDashboard(name), labels, ...objectives });
+    }
+    const budgetOwner = instance.delivery.type === 'candidate' ? instance.delivery.stableInstance : name;
+    const delivery = planDelivery(new Construct(this, 'Delivery'), {
+      name,
+      labels,
+      namespace: env.namespace,
+      prometheusUrl: addons.prometheusUrl,
+      errorBudgetTemplate: slo ? naming.errorBudget(budgetOwner) : undefined,
+      servingPort,
+      host: instance.host,
+      istioGateway: env.progressive?.istioGateway,
+    }, instance.delivery);
 
     const secrets =
       k8s.secrets.length > 0
@@ -75,12 +103,14 @@ export class AppChart extends Chart {
       autoscaling: { maxReplicas: instance.maxReplicas },
       // The same identity object Terraform binds, so the two planes name one account.
       serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
+      rollout: delivery.rollout,
+      annotations: delivery.workloadAnnotations,
+      serviceSelector: delivery.serviceSelector,
+      previewServiceName: delivery.previewServiceName,
     };
-    const exposure = app.exposure;
     const service = exposure.type === 'none' ? undefined : new WebService(this, 'Workload', workloadProps);
     this.workload = service ?? new Worker(this, 'Workload', workloadProps);
-
-    const servingPort = exposure.type === 'none' ? undefined : app.ports.find((p) => p.name === exposure.port)?.port;
+    if (service && delivery.traffic) delivery.traffic(this, service.service);
     const cluster = env.clusterConfig;
     const portOf = (appName: string): number[] => {
       const target = platform.apps.find((a) => a.name === appName);
@@ -89,7 +119,10 @@ export class AppChart extends Chart {
       return port === undefined ? [] : [port];
     };
     const fromCidrs: CidrPeer[] = [];
-    if (servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
+    const external = servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal');
+    const gatewayNamespace = env.progressive?.istioGateway.split('/')[0];
+    const fromGateway = external && instance.meshIngress && gatewayNamespace !== undefined ? [{ namespace: gatewayNamespace, ports: [servingPort] }] : [];
+    if (external && !instance.meshIngress) {
       const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
       fromCidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
     }
@@ -104,7 +137,7 @@ export class AppChart extends Chart {
           ? []
           : platform.apps.filter((a) => (a.needs.dependsOn ?? []).includes(app.name)).map((a) => ({ app: a.name, ports: [servingPort] })),
       fromCidrs,
-      fromNamespaces: metricsPort === undefined ? [] : [{ namespace: addons.monitoringNamespace, ports: [metricsPort] }],
+      fromNamespaces: [...fromGateway, ...(metricsPort === undefined ? [] : [{ namespace: addons.monitoringNamespace, ports: [metricsPort] }])],
       toApps: (app.needs.dependsOn ?? []).map((dep) => ({ app: dep, ports: portOf(dep) })),
       toCidrs: [
         ...(dataPorts.length > 0 && privateServices ? [{ cidr: privateServices, ports: dataPorts }] : []),
@@ -112,7 +145,8 @@ export class AppChart extends Chart {
       ],
     });
 
-    if (service && instance.host && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
+    // An app whose traffic Istio splits is reached through the Istio gateway, which holds its TLS.
+    if (service && instance.host && !instance.meshIngress && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
       const certificate = new Certificate(this, 'Certificate', {
         name: naming.tls(name),
         labels: appLabels(labels),
@@ -137,7 +171,6 @@ export class AppChart extends Chart {
       }
     }
 
-    const monitored = { name, labels, discoveryLabels: addons.monitoringLabels };
     if (k8s.metricsPort) {
       if (service) new AppServiceMonitor(this, 'Monitor', { ...monitored, port: k8s.metricsPort });
       else new AppPodMonitor(this, 'Monitor', { ...monitored, port: k8s.metricsPort });

@@ -37,6 +37,7 @@ export class EnvironmentChart extends Chart {
       labels,
       quota: env.quota,
       defaultResources: env.resources,
+      mesh: env.progressive ? { namespace: env.progressive.istioNamespace } : undefined,
     });
     const access = env.teamAccess === 'edit' ? AccessLevel.EDIT : AccessLevel.VIEW;
     const owners = new Set(platform.apps.map((a) => a.kubernetes.team));

@@ -8,6 +8,11 @@ export interface AppLabels {
   readonly partOf: string;
   /** `app.kubernetes.io/version`: the release tag. */
   readonly version: string;
+  /**
+   * `track`: the Istio subset the pods belong to, when production shares its route with a candidate.
+   * @default - no track label
+   */
+  readonly track?: 'stable' | 'canary';
 }
 
 /** Labels that select an app's pods; they never change for the life of a workload. */
@@ -27,7 +32,7 @@ export function appLabels(l: AppLabels): Record<string, string> {
   };
 }
 
-/** The labels of an app's pods: its labels and the version they run. */
+/** The labels of an app's pods: its labels, the version they run and their track. */
 export function podLabels(l: AppLabels): Record<string, string> {
-  return { ...appLabels(l), 'app.kubernetes.io/version': l.version };
+  return { ...appLabels(l), 'app.kubernetes.io/version': l.version, ...(l.track ? { track: l.track } : {}) };
 }

@@ -7,6 +7,7 @@ import { SyncPolicy } from '../model/sync-policy';
 import { AppChart } from './app-chart';
 import { ArgoProject } from './argocd/app-project';
 import { ArgoApplication } from './argocd/application';
+import { ignoreDifferences } from './argocd/ignore-differences';
 import { ClusterChart } from './cluster-chart';
 import { EnvironmentChart } from './environment-chart';
 
@@ -147,6 +148,7 @@ function environmentApplication(scope: Construct, platform: Platform, env: Envir
     destination: { server: env.clusterConfig.argoServer, namespace: env.namespace },
     syncPolicy: env.sync.toArgo(),
     labels: { 'app.kubernetes.io/part-of': platform.name, environment: env.name },
+    ignoreDifferences: ignoreDifferences(platform.instances(env)),
   });
 }
 

@@ -1,5 +1,6 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { DeliveryConfig } from './delivery';
 import { GcpRegion } from './gcp-region';
 import { ReleasesConfig } from './releases';
 import { ResourceProfile } from './resources';
@@ -188,6 +189,60 @@ export interface EnvironmentConfig {
    * @default - none, for an environment that shares another's namespace
    */
   readonly teamAccess?: 'edit' | 'view';
+  /**
+   * Releases reach this environment as Argo Rollouts with each app's strategy, its traffic goes
+   * through Istio, and its apps' SLOs and error budgets are watched. Production sets it.
+   * @default - none: plain Deployments with rolling updates, and no SLO rules
+   */
+  readonly progressiveDelivery?: ProgressiveDeliveryConfig;
+  /**
+   * Makes this environment the canary of the environment that owns its namespace: the release
+   * candidate of each app with `delivery.canaryEnvironment` runs here, beside production, and takes
+   * a share of its traffic.
+   * @default - not a canary environment
+   */
+  readonly canary?: CanaryEnvironmentConfig;
+}
+
+/** How an environment with progressive delivery routes traffic. */
+export interface ProgressiveDeliveryConfig {
+  /**
+   * The Istio Gateway, as `namespace/name`, that public and internal hosts enter through. It is a
+   * cluster add-on, installed with Istio.
+   * @default 'istio-ingress/ingress-gateway'
+   * @see https://istio.io/latest/docs/reference/config/networking/gateway/
+   */
+  readonly istioGateway?: string;
+  /**
+   * The namespace of istiod, which every sidecar must reach.
+   * @default 'istio-system'
+   */
+  readonly istioNamespace?: string;
+}
+
+/** The release candidate's place beside production. */
+export interface CanaryEnvironmentConfig {
+  /**
+   * Percent of production traffic the candidate takes while it is live, from 0 to 100. `promote
+   * --step` raises it through the release state; with no candidate live it is 0.
+   * @default 10
+   */
+  readonly weight?: number;
+  /**
+   * How long a candidate must run here before it may be promoted; shown on its Rollout.
+   * @default Duration.hours(24)
+   */
+  readonly bakeTime?: Duration;
+  /**
+   * How far the candidate's 5xx ratio may exceed production's before its analysis fails.
+   * @default 0.01
+   */
+  readonly maxErrorRateIncrease?: number;
+  /**
+   * How far the candidate's p95 latency may exceed production's, as a share of it.
+   * @default 0.2
+   */
+  readonly maxLatencyIncrease?: number;
 }
 
 /** A namespace's ResourceQuota. */
@@ -330,6 +385,33 @@ export interface AppConfig {
    * @default - none
    */
   readonly waivers?: readonly { readonly rule: string; readonly reason: string }[];
+  /** @default - the defaults of {@link DeliveryConfig} */
+  readonly delivery?: DeliveryConfig;
+  /**
+   * The app's service level objective, watched in environments with progressive delivery.
+   * @default - 99.5% availability over 30 days, for an app that serves HTTP; none for a worker
+   */
+  readonly slo?: SloConfig;
+}
+
+/**
+ * What users may expect of an app, and so how much failure a window allows: its error budget.
+ * @see https://sre.google/workbook/alerting-on-slos/
+ */
+export interface SloConfig {
+  /** Percent of requests answered without a 5xx status, strictly between 0 and 100: 99.9. */
+  readonly availability: number;
+  /**
+   * Percent of requests answered faster than `threshold`. The threshold must be a bucket bound of
+   * the app's request duration histogram.
+   * @default - no latency objective
+   */
+  readonly latency?: { readonly target: number; readonly threshold: Duration };
+  /**
+   * The window the objective and its budget cover, in whole days from 7 to 90.
+   * @default Duration.days(30)
+   */
+  readonly window?: Duration;
 }
 
 /** Where the bootstrap stack keeps its own state. */
@@ -445,5 +527,10 @@ export interface ClusterAddonsConfig {
   readonly secretStore?: string;
   /** @default 'external-secrets' */
   readonly externalSecretsNamespace?: string;
+  /**
+   * The Prometheus that Argo Rollouts analyses query.
+   * @default - `http://prometheus-operated.<monitoringNamespace>.svc:9090`
+   */
+  readonly prometheusUrl?: string;
   readonly alerting: AlertingConfig;
 }

@@ -87,6 +87,11 @@ export interface GcpResourcesInput {
   readonly workloadName: string;
   readonly cluster: string;
   readonly privateServicesCidr?: string;
+  /**
+   * External hosts enter through the Istio gateway, which has its own address: no static IP.
+   * @default false
+   */
+  readonly meshIngress?: boolean;
 }
 
 // Limits of the Google APIs, so a long name fails here instead of at `tofu apply`.
@@ -134,7 +139,7 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     cache = { instanceName: name, host: gcpNaming.redisHost(name, input.platform), port: REDIS_PORT };
   }
   let staticIp: StaticIpRef | undefined;
-  if (input.exposure.type === 'public') {
+  if (input.exposure.type === 'public' && !(input.meshIngress ?? false)) {
     fitName(ADDRESS_MAX, 'static IP address');
     staticIp = { name };
   }

@@ -8,6 +8,8 @@ export interface Addons {
   readonly clusterIssuer: string;
   readonly secretStore: string;
   readonly externalSecretsNamespace: string;
+  /** The Prometheus that release analyses query. */
+  readonly prometheusUrl: string;
   readonly alerting: AlertingConfig;
 }
 
@@ -32,16 +34,20 @@ export interface AppKubernetesSettings {
 export const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addons {
+  const monitoringNamespace = config.monitoringNamespace ?? 'monitoring';
   const addons = {
-    monitoringNamespace: config.monitoringNamespace ?? 'monitoring',
+    monitoringNamespace,
     monitoringLabels: config.monitoringLabels ?? { release: 'kube-prometheus-stack' },
     clusterIssuer: config.clusterIssuer ?? 'letsencrypt',
     secretStore: config.secretStore ?? 'gcp-secret-manager',
     externalSecretsNamespace: config.externalSecretsNamespace ?? 'external-secrets',
+    prometheusUrl: config.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
     alerting: config.alerting,
   };
   checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
   checks.dnsLabel('addons.externalSecretsNamespace', addons.externalSecretsNamespace);
+  checks.require(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(addons.prometheusUrl), 'addons.prometheusUrl', addons.prometheusUrl,
+    'is not an http(s) URL', 'write it as http://prometheus-operated.monitoring.svc:9090');
   checks.oneOf('addons.alerting.paging', addons.alerting.paging, ['pagerduty', 'opsgenie']);
   checks.require(/^#[a-z0-9_-]+$/.test(addons.alerting.slackChannel), 'addons.alerting.slackChannel', addons.alerting.slackChannel,
     'is not a Slack channel', 'write it as #channel-name');

@@ -1,3 +1,6 @@
+/** Every suffix a derived object name adds to a workload's name; app names leave room for the longest. */
+const DERIVED_SUFFIXES = ['-config', '-secrets', '-tls', '-dashboard', '-analysis', '-error-budget', '-slo', '-slo-dashboard', '-preview'] as const;
+
 /**
  * The one place object and file names are made. Names are readable, stable across runs and
  * environments, and carry no hash, so `diff -r dev stage` lines files up one to one.
@@ -22,6 +25,30 @@ export const naming = {
   /** The ConfigMap carrying an app's Grafana dashboard. */
   dashboard(workload: string): string {
     return `${workload}-dashboard`;
+  },
+  /** The AnalysisTemplate a workload's Rollout runs while it releases. */
+  analysis(workload: string): string {
+    return `${workload}-analysis`;
+  },
+  /** The AnalysisTemplate that fails while an app's error budget is spent; every Rollout of the app uses it. */
+  errorBudget(workload: string): string {
+    return `${workload}-error-budget`;
+  },
+  /** The PrometheusRule of an app's SLO: its recording rules and burn-rate alerts. */
+  slo(workload: string): string {
+    return `${workload}-slo`;
+  },
+  /** The ConfigMap carrying an app's SLO dashboard. */
+  sloDashboard(workload: string): string {
+    return `${workload}-slo-dashboard`;
+  },
+  /** The Service a blue-green Rollout starts the new version behind. */
+  preview(workload: string): string {
+    return `${workload}-preview`;
+  },
+  /** The length of the longest suffix a derived name adds. */
+  longestDerivedSuffix(): number {
+    return Math.max(...DERIVED_SUFFIXES.map((s) => s.length));
   },
   /** The ArgoCD Application of a cluster's shared objects. */
   clusterApplication(cluster: string): string {

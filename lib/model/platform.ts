@@ -1,4 +1,5 @@
 import { RULE_IDS } from '../validate/rule-ids';
+import { Duration } from 'cdk8s';
 import { Checks } from './checks';
 import { cidrsOverlap, parseCidr, Cidr } from './cidr';
 import {
@@ -23,7 +24,9 @@ import { ImageRef } from './image-ref';
 import { WorkloadIdentity } from './workload-identity';
 import { Addons, AppKubernetesSettings, checkQuota, checkTeams, ENV_VAR, resolveAddons, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
-import { AppRelease } from './releases';
+import { ANALYSIS_INTERVAL, Delivery, entersThroughMesh, InstanceDelivery, resolveDelivery, Track } from './delivery';
+import { AppRelease, effectiveRelease, ReleasesConfig } from './releases';
+import { resolveSlo, Slo } from './slo';
 import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
 
 /** A cluster with its defaults applied and the environments that run on it. */
@@ -49,6 +52,17 @@ export interface Environment extends EnvironmentConfig {
   readonly clusterConfig: Cluster;
   /** Position in the promotion order, from 0. */
   readonly order: number;
+  /** Set when releases here are Argo Rollouts behind Istio, with SLOs watched. */
+  readonly progressive?: { readonly istioGateway: string; readonly istioNamespace: string };
+  /** Set on the canary environment. */
+  readonly canary?: {
+    readonly weight: number;
+    readonly bakeTime: Duration;
+    readonly maxErrorRateIncrease: number;
+    readonly maxLatencyIncrease: number;
+    /** The environment that owns the namespace and the traffic the candidates share. */
+    readonly production: string;
+  };
 }
 
 /** An app with its defaults applied. */
@@ -64,6 +78,9 @@ export interface App {
   readonly kubernetes: AppKubernetesSettings;
   /** Rules of `npm run validate` the app waives, with their reasons. */
   readonly waivers: readonly { readonly rule: string; readonly reason: string }[];
+  readonly delivery: Delivery;
+  /** Undefined for an app that serves no HTTP. */
+  readonly slo?: Slo;
 }
 
 /** Everything one app needs to render in one environment. */
@@ -83,6 +100,12 @@ export interface AppInstance {
   readonly config: Readonly<Record<string, string>>;
   /** The app's Google Cloud resources here: identity, database, cache, static IP. */
   readonly gcp: AppGcpResources;
+  /** How a release replaces the workload here. */
+  readonly delivery: InstanceDelivery;
+  /** Which Istio subset the pods belong to, when production shares its route with a candidate. */
+  readonly track?: Track;
+  /** External hosts enter through the Istio gateway instead of a GKE Ingress. */
+  readonly meshIngress: boolean;
 }
 
 /** The validated platform model that both planes render from. */
@@ -135,11 +158,16 @@ export class Platform {
           .within({ env: env.name })
           .oneOf(`apps/releases.json:environments.${env.name}.apps`, appName, this.apps.map((a) => a.name));
       }
+      // The canary environment runs only the apps whose candidates go through it.
+      const apps = env.canary ? this.apps.filter((a) => a.delivery.canaryEnvironment) : this.apps;
       byEnv.set(
         env.name,
-        this.apps.map((app) =>
-          resolveInstance(this.name, app, config.apps, env, { tag: releases.tag, ...releases.apps?.[app.name] }, repository, checks),
-        ),
+        apps.map((app) => {
+          const release = { tag: releases.tag, ...releases.apps?.[app.name] };
+          const delivery = instanceDelivery(app, env, this.environments, config.releases);
+          const meshIngress = entersThroughMesh(delivery.delivery);
+          return { ...resolveInstance(this.name, app, config.apps, env, release, repository, meshIngress, checks), ...delivery, meshIngress };
+        }),
       );
     }
     this.instancesByEnv = byEnv;
@@ -279,7 +307,17 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
         e.quota === undefined ? e.teamAccess : 'set', 'is set, but the environment shares another\'s namespace',
         'set it on the environment that manages the namespace');
     }
-    return { ...e, managesNamespace, nameSuffix, minReplicas, maxReplicas, clusterConfig: cluster, order };
+    return {
+      ...e,
+      managesNamespace,
+      nameSuffix,
+      minReplicas,
+      maxReplicas,
+      clusterConfig: cluster,
+      order,
+      progressive: resolveProgressive(e, checks),
+      canary: resolveCanary(e, configs, checks),
+    };
   });
   // Each namespace has exactly one owner, and environments that share it never share object names.
   for (const env of envs) {
@@ -298,14 +336,90 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
   return envs;
 }
 
+function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['progressive'] {
+  if (e.progressiveDelivery === undefined) return undefined;
+  const istioGateway = e.progressiveDelivery.istioGateway ?? 'istio-ingress/ingress-gateway';
+  const istioNamespace = e.progressiveDelivery.istioNamespace ?? 'istio-system';
+  checks.require(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(istioGateway), 'progressiveDelivery.istioGateway',
+    istioGateway, 'is not namespace/name', 'name the Istio Gateway as namespace/name, such as "istio-ingress/ingress-gateway"');
+  checks.dnsLabel('progressiveDelivery.istioNamespace', istioNamespace);
+  return { istioGateway, istioNamespace };
+}
+
+/** The canary environment: it shares the namespace of a production environment with progressive delivery. */
+function resolveCanary(e: EnvironmentConfig, configs: readonly EnvironmentConfig[], checks: Checks): Environment['canary'] {
+  const c = e.canary;
+  if (c === undefined) return undefined;
+  const weight = c.weight ?? 10;
+  const bakeTime = c.bakeTime ?? Duration.hours(24);
+  const maxErrorRateIncrease = c.maxErrorRateIncrease ?? 0.01;
+  const maxLatencyIncrease = c.maxLatencyIncrease ?? 0.2;
+  checks.intInRange('canary.weight', weight, 0, 100, 'use a whole percent from 0 to 100');
+  checks.require(Number.isInteger(bakeTime.toSeconds()) && bakeTime.toSeconds() >= 0, 'canary.bakeTime', `${bakeTime.toMilliseconds()}ms`,
+    'is not a whole number of seconds from 0', 'give a duration such as Duration.hours(24)');
+  checks.require(maxErrorRateIncrease >= 0 && maxErrorRateIncrease < 1, 'canary.maxErrorRateIncrease', maxErrorRateIncrease,
+    'is not from 0 to below 1', 'give a share of requests, such as 0.01');
+  checks.require(Number.isFinite(maxLatencyIncrease) && maxLatencyIncrease >= 0, 'canary.maxLatencyIncrease', maxLatencyIncrease,
+    'is not 0 or more', 'give a share of production\'s p95 latency, such as 0.2');
+  checks.require(e.progressiveDelivery === undefined, 'progressiveDelivery', 'set', 'is set on the canary environment',
+    'remove it: the candidate\'s Rollout follows the canary settings, and production owns the traffic');
+  const owner = configs.find((o) => o !== e && o.cluster === e.cluster && o.namespace === e.namespace && (o.managesNamespace ?? true));
+  checks.require(owner !== undefined && (e.managesNamespace ?? true) === false, 'canary', 'set',
+    'is set, but the environment does not run in another environment\'s namespace',
+    'run the canary in production\'s cluster and namespace with managesNamespace: false and a nameSuffix such as "-canary"');
+  const production = owner as EnvironmentConfig;
+  checks.require(production.progressiveDelivery !== undefined, 'canary', 'set',
+    `shares namespace "${e.namespace}" with "${production.name}", which has no progressiveDelivery`,
+    `set progressiveDelivery on "${production.name}", which owns the traffic the candidate takes a share of`);
+  checks.require(configs.indexOf(e) < configs.indexOf(production), 'canary', 'set', `comes after "${production.name}" in promotion order`,
+    `list "${e.name}" before "${production.name}" in environments`);
+  const rivals = configs.filter((o) => o !== e && o.canary !== undefined && o.cluster === e.cluster && o.namespace === e.namespace);
+  checks.require(rivals.length === 0, 'canary', 'set', `is also set on "${rivals[0]?.name}", in the same namespace`,
+    'keep one canary environment per production environment');
+  return { weight, bakeTime, maxErrorRateIncrease, maxLatencyIncrease, production: production.name };
+}
+
+/**
+ * How `app` is released in `env`. The candidate's weight is the release state's (`promote --step`)
+ * or the configured one while the candidate runs another release than production, and 0 otherwise.
+ */
+function instanceDelivery(app: App, env: Environment, envs: readonly Environment[], releases: ReleasesConfig): Pick<AppInstance, 'delivery' | 'track'> {
+  const canaryEnv = envs.find((e) => e.canary?.production === env.name);
+  if (env.canary) {
+    const production = envs.find((e) => e.name === env.canary?.production) as Environment;
+    return {
+      delivery: {
+        type: 'candidate',
+        stableInstance: naming.workload(app.name, production.nameSuffix),
+        bakeTime: env.canary.bakeTime,
+        maxErrorRateIncrease: env.canary.maxErrorRateIncrease,
+        maxLatencyIncrease: env.canary.maxLatencyIncrease,
+        interval: ANALYSIS_INTERVAL,
+      },
+      track: 'canary',
+    };
+  }
+  const strategy = app.delivery.strategy;
+  if (env.progressive === undefined || strategy.type === 'rolling') return { delivery: { type: 'rolling' } };
+  if (strategy.type !== 'canary' || !app.delivery.canaryEnvironment || canaryEnv?.canary === undefined) return { delivery: strategy };
+  const candidate = effectiveRelease(releases.environments[canaryEnv.name], app.name);
+  const stable = effectiveRelease(releases.environments[env.name], app.name);
+  const live = candidate.tag !== stable.tag || candidate.digest !== stable.digest;
+  const weight = live ? (releases.environments[canaryEnv.name].canaryWeight ?? canaryEnv.canary.weight) : 0;
+  return {
+    delivery: { ...strategy, candidate: { instance: naming.workload(app.name, canaryEnv.nameSuffix), weight } },
+    track: 'stable',
+  };
+}
+
 function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[], teams: readonly TeamConfig[], root: Checks): App[] {
   root.unique('apps[].name', configs.map((a) => a.name));
   const names = configs.map((a) => a.name);
   const longestSuffix = Math.max(0, ...envs.map((e) => e.nameSuffix.length));
   return configs.map((a): App => {
     const checks = root.within({ app: a.name });
-    // Room for the environment suffix and the longest derived suffix ("-config").
-    checks.dnsLabel('name', a.name, 63 - longestSuffix - '-config'.length);
+    // Room for the environment suffix and the longest suffix of a derived name ("-error-budget").
+    checks.dnsLabel('name', a.name, 63 - longestSuffix - naming.longestDerivedSuffix());
     const ports = a.ports ?? [];
     checks.unique('ports[].name', ports.map((p) => p.name));
     checks.unique('ports[].port', ports.map((p) => String(p.port)));
@@ -372,9 +486,13 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
       checks.require(ENV_VAR.test(key), 'config', key, 'is not an environment variable name',
         'use upper-case letters, digits and "_", such as LOG_LEVEL');
     }
+    const delivery = resolveDelivery(a.delivery, exposure, envs.some((e) => e.canary !== undefined), checks);
+    const slo = resolveSlo(a.slo, exposure, checks);
     return {
       name: a.name,
       image: a.image ?? a.name,
+      delivery,
+      slo,
       kubernetes: resolveAppKubernetes(a, ports, exposure, teams, checks),
       ports,
       exposure,
@@ -447,8 +565,9 @@ function resolveInstance(
   env: Environment,
   release: AppRelease,
   repository: string,
+  meshIngress: boolean,
   root: Checks,
-): AppInstance {
+): Omit<AppInstance, 'delivery' | 'track' | 'meshIngress'> {
   const override = configs.find((c) => c.name === app.name)?.overrides?.[env.name] ?? {};
   const name = naming.workload(app.name, env.nameSuffix);
   const exposure = app.exposure;
@@ -472,6 +591,7 @@ function resolveInstance(
       workloadName: name,
       cluster: cluster.name,
       privateServicesCidr: cluster.network.privateServicesCidr,
+      meshIngress,
     },
     root.within({ app: app.name, env: env.name }),
   );

@@ -22,6 +22,8 @@ export const RULE_IDS = [
   'join-scale-target',
   'join-ingress-backend',
   'join-service-monitor',
+  'join-rollout',
+  'join-traffic-route',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

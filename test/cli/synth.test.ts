@@ -29,9 +29,13 @@ describe('npm run synth', () => {
       'kubernetes/bootstrap/application-shop-root.yaml',
       'kubernetes/dev/deployment-inventory-api.yaml',
       'kubernetes/stage/deployment-web.yaml',
-      'kubernetes/canary/deployment-inventory-api-canary.yaml',
+      // The canary runs only inventory-api's candidate; production's HTTP apps are Argo Rollouts.
+      'kubernetes/canary/rollout-inventory-api-canary.yaml',
+      'kubernetes/prod/rollout-web.yaml',
+      'kubernetes/prod/deployment-worker.yaml',
       'kubernetes/prod/namespace-shop-prod.yaml',
     ]));
+    expect(files.filter((f) => f.startsWith('kubernetes/canary/') && /\/(deployment|rollout)-/.test(f))).toEqual(['kubernetes/canary/rollout-inventory-api-canary.yaml']);
     expect(result.stdout).toMatch(/^dev +\d+ added, 0 changed, 0 removed, 0 unchanged$/m);
     expect(result.stdout).toMatch(/^terraform +3 added, 0 changed, 0 removed, 0 unchanged$/m);
   });
@@ -162,12 +166,27 @@ describe('runSynth', () => {
     }
   });
 
-  test('stage and prod hold the same files apart from their namespaces, so diff -r lines them up', () => {
-    runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
+  test('stage and prod hold the same files apart from their namespaces and progressive delivery, so diff -r lines them up', () => {
+    const platform = samplePlatform();
+    runSynth({ platform, outDir: out, envs: [], sourceCommit: 'x' });
     const list = (env: string) =>
       fs.readdirSync(path.join(out, 'kubernetes', env)).filter((f) => !f.startsWith('namespace-')).sort();
     expect(list('stage').length).toBeGreaterThan(10);
-    expect(list('prod')).toEqual(list('stage'));
+    // Production releases its HTTP apps as Rollouts, and web enters through the Istio gateway.
+    const prod = platform.instances(platform.environment('prod') as Environment);
+    const rollouts = prod.filter((i) => i.delivery.type !== 'rolling').map((i) => i.app.name);
+    const viaMesh = prod.filter((i) => i.meshIngress && i.app.exposure.type === 'public').map((i) => i.app.name);
+    expect(rollouts).toEqual(['inventory-api', 'web', 'admin']);
+    expect(viaMesh).toEqual(['web']);
+    const gkeIngress = new Set(viaMesh.flatMap((app) => [`ingress-${app}.yaml`, `certificate-${app}-tls.yaml`, `frontendconfig-${app}.yaml`]));
+    const shared = list('stage')
+      .filter((f) => !gkeIngress.has(f))
+      .map((f) => (rollouts.some((app) => f === `deployment-${app}.yaml`) ? f.replace(/^deployment-/, 'rollout-') : f));
+    expect(list('prod')).toEqual(expect.arrayContaining(shared));
+    // What production has beyond them is what progressive delivery, the mesh and the SLOs add.
+    const added = list('prod').filter((f) => !shared.includes(f));
+    expect(added.filter((f) => !/^(analysistemplate|destinationrule|virtualservice)-|^service-.*-preview\.yaml$|-slo(-dashboard)?\.yaml$|^networkpolicy-allow-istiod\.yaml$/.test(f))).toEqual([]);
+    expect(added).toEqual(expect.arrayContaining(['virtualservice-web.yaml', 'analysistemplate-inventory-api-analysis.yaml']));
     // dev runs one replica of each app, so it has no disruption budgets; otherwise the same files.
     expect(list('dev')).toEqual(list('stage').filter((f) => !f.startsWith('poddisruptionbudget-')));
   });

@@ -36,10 +36,10 @@ test('diff adds well under a second over the synth of 100 apps', () => {
   const same = time(() => dirSource(tree));
   expect(same.report.changes).toEqual([]);
 
-  // Every prod workload on a newer tag than the synth: one YAML diff and one risk flag each.
+  // Every prod workload (Argo Rollout or Deployment) on a newer tag than the synth: one YAML diff and one risk flag each.
   const newer = copyTree(tree);
   const prod = path.join(newer, 'kubernetes', 'prod');
-  for (const file of fs.readdirSync(prod).filter((f) => f.startsWith('deployment-'))) {
+  for (const file of fs.readdirSync(prod).filter((f) => /^(deployment|rollout)-/.test(f))) {
     const text = fs.readFileSync(path.join(prod, file), 'utf8');
     fs.writeFileSync(path.join(prod, file), text.replace(/:v1\.3\.1\b/g, ':v1.3.9'));
   }

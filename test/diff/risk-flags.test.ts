@@ -131,7 +131,7 @@ describe('fewer-prod-replicas', () => {
 
   test('lowering the prod replica override flags the prod autoscaler, whose minReplicas is the floor', () => {
     const report = diffConfig(replicas('prod', 3));
-    // The autoscaled Deployment sets no count of its own, so the autoscaler is the one changed object.
+    // The autoscaled Rollout sets no count of its own, so the autoscaler is the one changed object.
     expect(report.changes.map((c) => c.name)).toEqual(['HorizontalPodAutoscaler/inventory-api']);
     expect(flags(report)).toEqual([
       'fewer-prod-replicas HorizontalPodAutoscaler/inventory-api (kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml)',
@@ -149,21 +149,35 @@ describe('fewer-prod-replicas', () => {
   /** inventory-api in prod at a fixed count: `maxReplicas` equal to `replicas` means no autoscaler. */
   const fixed = (n: number) => (c: PlatformConfig) =>
     withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { ...a.overrides?.prod, replicas: n, maxReplicas: n } } }));
+  // In prod inventory-api runs as an Argo Rollout; `rolling` makes it a plain Deployment again.
+  const rollout = 'kubernetes/prod/rollout-inventory-api.yaml';
   const deployment = 'kubernetes/prod/deployment-inventory-api.yaml';
   const autoscaler = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+  const rolling = (c: PlatformConfig): PlatformConfig =>
+    withApp(c, 'inventory-api', (a) => ({ ...a, delivery: { strategy: { type: 'rolling' } } }));
+  const fewerOnly = (report: DiffReport): string[] => flags(report, 'fewer-prod-replicas');
+
+  test('a prod Rollout without an autoscaler flags on a lower spec.replicas', () => {
+    const tree = synthesizedTree(withConfig(fixed(4)));
+    expect(readFile(tree, rollout)).toContain('\nkind: Rollout\n');
+    expect(readFile(tree, rollout)).toContain('\n  replicas: 4\n');
+    const report = diffDir(withConfig(fixed(3)), tree);
+    expect(flags(report)).toEqual([`fewer-prod-replicas Rollout/inventory-api (${rollout})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.replicas 4 → 3 in production environment prod']);
+  });
 
   test('a prod Deployment without an autoscaler flags on a lower spec.replicas', () => {
-    const tree = synthesizedTree(withConfig(fixed(4)));
+    const tree = synthesizedTree(withConfig((c) => fixed(4)(rolling(c))));
     expect(readFile(tree, deployment)).toContain('\n  replicas: 4\n');
-    const report = diffDir(withConfig(fixed(3)), tree);
+    const report = diffDir(withConfig((c) => fixed(3)(rolling(c))), tree);
     expect(flags(report)).toEqual([`fewer-prod-replicas Deployment/inventory-api (${deployment})`]);
     expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.replicas 4 → 3 in production environment prod']);
   });
 
-  test('dropping the prod autoscaler for a lower fixed count flags the Deployment that now carries it', () => {
+  test('dropping the prod autoscaler for a lower fixed count flags the Rollout that now carries it', () => {
     const report = diffConfig(fixed(3));
-    expect(report.changes.map((c) => `${c.change} ${c.name}`)).toEqual(['changed Deployment/inventory-api', 'removed HorizontalPodAutoscaler/inventory-api']);
-    expect(flags(report)).toEqual([`fewer-prod-replicas Deployment/inventory-api (${deployment})`]);
+    expect(report.changes.map((c) => `${c.change} ${c.name}`)).toEqual(['removed HorizontalPodAutoscaler/inventory-api', 'changed Rollout/inventory-api']);
+    expect(flags(report)).toEqual([`fewer-prod-replicas Rollout/inventory-api (${rollout})`]);
     expect(reasons(report, 'fewer-prod-replicas')).toEqual([
       'spec.replicas 3 replaces spec.minReplicas 4 of the removed HorizontalPodAutoscaler/inventory-api in production environment prod',
     ]);
@@ -175,8 +189,43 @@ describe('fewer-prod-replicas', () => {
     const tree = synthesizedTree(withConfig(fixed(5)));
     const report = diffDir(samplePlatform(), tree);
     expect(flags(report)).toEqual([`fewer-prod-replicas HorizontalPodAutoscaler/inventory-api (${autoscaler})`]);
-    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.minReplicas 4 replaces spec.replicas 5 of Deployment/inventory-api in production environment prod']);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual(['spec.minReplicas 4 replaces spec.replicas 5 of Rollout/inventory-api in production environment prod']);
     expect(diffDir(samplePlatform(), synthesizedTree(withConfig(fixed(4)))).risks).toEqual([]);
+  });
+
+  // A Deployment turned into a Rollout (or back) is a removed and an added object of the same name.
+  test('a Deployment turned into a Rollout with fewer replicas flags the Rollout; back to a Deployment flags that', () => {
+    const report = diffDir(withConfig(fixed(3)), synthesizedTree(withConfig((c) => fixed(5)(rolling(c)))));
+    const changed = report.changes.map((c) => `${c.group} ${c.change} ${c.name}`);
+    expect(changed).toContain('prod removed Deployment/inventory-api');
+    expect(changed).toContain('prod added Rollout/inventory-api');
+    expect(fewerOnly(report)).toEqual([`fewer-prod-replicas Rollout/inventory-api (${rollout})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual([
+      'spec.replicas 3 replaces spec.replicas 5 of the removed Deployment/inventory-api in production environment prod',
+    ]);
+    const back = diffDir(withConfig((c) => fixed(3)(rolling(c))), synthesizedTree(withConfig(fixed(5))));
+    expect(fewerOnly(back)).toEqual([`fewer-prod-replicas Deployment/inventory-api (${deployment})`]);
+    // The same count under the other kind is no fewer.
+    expect(fewerOnly(diffDir(withConfig(fixed(5)), synthesizedTree(withConfig((c) => fixed(5)(rolling(c))))))).toEqual([]);
+  });
+
+  test('an autoscaled Deployment turned into a Rollout at a lower fixed count flags the Rollout', () => {
+    const report = diffDir(withConfig(fixed(3)), synthesizedTree(withConfig(rolling)));
+    expect(report.changes.map((c) => `${c.group} ${c.change} ${c.name}`)).toContain('prod removed HorizontalPodAutoscaler/inventory-api');
+    expect(fewerOnly(report)).toEqual([`fewer-prod-replicas Rollout/inventory-api (${rollout})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual([
+      'spec.replicas 3 replaces spec.minReplicas 4 of the removed HorizontalPodAutoscaler/inventory-api in production environment prod',
+    ]);
+    // Autoscaled on both sides: the autoscaler keeps its floor, though it now scales the Rollout.
+    expect(fewerOnly(diffDir(samplePlatform(), synthesizedTree(withConfig(rolling))))).toEqual([]);
+  });
+
+  test('a fixed-count Deployment turned into an autoscaled Rollout with a lower floor flags the autoscaler', () => {
+    const report = diffDir(samplePlatform(), synthesizedTree(withConfig((c) => fixed(5)(rolling(c)))));
+    expect(fewerOnly(report)).toEqual([`fewer-prod-replicas HorizontalPodAutoscaler/inventory-api (${autoscaler})`]);
+    expect(reasons(report, 'fewer-prod-replicas')).toEqual([
+      'spec.minReplicas 4 replaces spec.replicas 5 of the removed Deployment/inventory-api in production environment prod',
+    ]);
   });
 
   test('a lower or absent minReplicas of an autoscaler the synth does not write', () => {
@@ -251,7 +300,7 @@ describe('weaker-disruption-budget', () => {
 });
 
 describe('widens-access', () => {
-  test('a new dependency opens the NetworkPolicies of both apps, in every environment', () => {
+  test('a new dependency opens the NetworkPolicies of both apps, in every environment that runs them', () => {
     const report = diffConfig((c) => withApp(c, 'worker', (a) => ({ ...a, needs: { ...a.needs, dependsOn: [...(a.needs?.dependsOn ?? []), 'web'] } })));
     const prod = report.risks.filter((r) => r.group === 'prod');
     expect(prod.map((r) => `${r.rule} ${r.object}: ${r.reason}`)).toEqual([
@@ -260,7 +309,8 @@ describe('widens-access', () => {
     ]);
     expect(flags(report, 'widens-access')).toHaveLength(report.changes.length);
     expect(report.changes.every((c) => c.kind === 'NetworkPolicy')).toBe(true);
-    expect(new Set(report.changes.map((c) => c.group))).toEqual(new Set(['dev', 'stage', 'canary', 'prod']));
+    // The canary environment runs only inventory-api's release candidate: neither app is there.
+    expect(new Set(report.changes.map((c) => c.group))).toEqual(new Set(['dev', 'stage', 'prod']));
   });
 
   test('edit access for the teams in prod widens their Roles', () => {
@@ -353,21 +403,39 @@ describe('image-tag-backwards', () => {
     releases: parseReleases({ environments: { ...c.releases.environments, prod: { tag } } }),
   });
 
-  test('rolling prod back to an older release flags every prod workload once, naming each container', () => {
+  const image = (app: string) => `europe-west1-docker.pkg.dev/shop-platform/shop/${app}`;
+  const isWorkload = (kind: string): boolean => kind === 'Deployment' || kind === 'Rollout';
+
+  test('rolling prod back to an older release flags every prod workload once, Rollouts and Deployments, naming each container', () => {
     const report = diffConfig(prodTag('v1.3.0'));
-    const deployments = report.changes.filter((c) => c.kind === 'Deployment');
-    expect(deployments.map((c) => `${c.group} ${c.name}`)).toEqual(['admin', 'inventory-api', 'web', 'worker'].map((app) => `prod Deployment/${app}`));
-    // One flag per Deployment, though inventory-api's migrate init container runs the same image.
+    const workloads = report.changes.filter((c) => isWorkload(c.kind));
+    expect(workloads.map((c) => `${c.group} ${c.name}`)).toEqual([
+      'prod Deployment/worker',
+      ...['admin', 'inventory-api', 'web'].map((app) => `prod Rollout/${app}`),
+    ]);
+    // One flag per workload, though inventory-api's migrate init container runs the same image.
     expect(flags(report, 'image-tag-backwards')).toEqual(
-      deployments.map((c) => `image-tag-backwards ${c.name} (${c.path})`),
+      workloads.map((c) => `image-tag-backwards ${c.name} (${c.path})`),
     );
-    const image = (app: string) => `europe-west1-docker.pkg.dev/shop-platform/shop/${app}`;
     expect(reasons(report, 'image-tag-backwards')).toEqual([
+      `container app: ${image('worker')} tag v1.3.1 → v1.3.0 goes backwards`,
       `container app: ${image('admin')} tag v1.3.1 → v1.3.0 goes backwards`,
       `containers app and migrate: ${image('inventory-api')} tag v1.3.1 → v1.3.0 goes backwards`,
       `container app: ${image('web')} tag v1.3.1 → v1.3.0 goes backwards`,
-      `container app: ${image('worker')} tag v1.3.1 → v1.3.0 goes backwards`,
     ]);
+  });
+
+  test('a Deployment turned into a Rollout on an older release flags the Rollout, naming the Deployment it replaces', () => {
+    const rolling = (c: PlatformConfig): PlatformConfig => withApp(c, 'inventory-api', (a) => ({ ...a, delivery: { strategy: { type: 'rolling' } } }));
+    const report = diffDir(withConfig(prodTag('v1.3.0')), synthesizedTree(withConfig(rolling)));
+    const path = 'kubernetes/prod/rollout-inventory-api.yaml';
+    expect(report.changes.find((c) => c.path === path)?.change).toBe('added');
+    expect(flags(report, 'image-tag-backwards')).toContain(`image-tag-backwards Rollout/inventory-api (${path})`);
+    expect(report.risks.find((r) => r.path === path)?.reason).toBe(
+      `containers app and migrate: ${image('inventory-api')} tag v1.3.1 → v1.3.0 goes backwards (replaces the removed Deployment/inventory-api)`,
+    );
+    // On the same release the switch of kind moves no tag.
+    expect(flags(diffDir(samplePlatform(), synthesizedTree(withConfig(rolling))), 'image-tag-backwards')).toEqual([]);
   });
 
   test('a newer release does not flag', () => {
@@ -395,7 +463,7 @@ describe('secret-carries-data', () => {
 
 test('the old side of a fixture is read from disk as the synth wrote it', () => {
   // Guards the fixtures above: the sample tree holds the synth's own bytes.
-  expect(readFile(base, 'kubernetes/prod/deployment-web.yaml')).toBe(
-    synthPlatform(samplePlatform()).files.find((f) => f.path === 'kubernetes/prod/deployment-web.yaml')?.content,
+  expect(readFile(base, 'kubernetes/prod/rollout-web.yaml')).toBe(
+    synthPlatform(samplePlatform()).files.find((f) => f.path === 'kubernetes/prod/rollout-web.yaml')?.content,
   );
 });

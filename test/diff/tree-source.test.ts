@@ -21,7 +21,8 @@ describe('dirSource', () => {
     writeFile(tree, 'kubernetes/.git/config', 'x\n');
     const listed = dirSource(tree).list(layoutRoots());
     expect(listed).toContain('terraform/cluster-prod/main.tf.json');
-    expect(listed).toContain('kubernetes/prod/deployment-web.yaml');
+    expect(listed).toContain('kubernetes/prod/rollout-web.yaml');
+    expect(listed).toContain('kubernetes/prod/deployment-worker.yaml');
     expect(listed).toContain('kubernetes/clusters/prod/prometheusrule-disk-usage.yaml');
     expect(listed.filter((p) => !p.startsWith('terraform/') && !p.startsWith('kubernetes/'))).toEqual([]);
     expect(listed.filter((p) => p.includes('.git/'))).toEqual([]);

@@ -247,10 +247,12 @@ describe('Terraform stacks', () => {
           if (gcp.staticIp) expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeGlobalAddress, { name: gcp.staticIp.name, address_type: 'EXTERNAL' });
         }
       }
-      expect(Object.keys(parsed('cluster-prod').resource.google_compute_global_address).sort()).toEqual([
+      // Production's web enters through the Istio gateway, and the canary runs no web: no static IP in the prod cluster.
+      expect(Object.keys(parsed('cluster-prod').resource.google_compute_global_address).sort()).toEqual(['network_private_services_range']);
+      expect(Object.keys(parsed('cluster-nonprod').resource.google_compute_global_address).sort()).toEqual([
         'network_private_services_range',
-        'static_ips_web_canary',
-        'static_ips_web_prod',
+        'static_ips_web_dev',
+        'static_ips_web_stage',
       ]);
     });
 
@@ -271,7 +273,8 @@ describe('Terraform stacks', () => {
       const prod = platform.instances(platform.environment('prod')!).find((i) => i.app.name === 'inventory-api')!.gcp;
       expect(Object.keys(output.database_connection_names.value as object)).toContain(prod.database?.instanceName);
       expect(Object.keys(output.redis_hosts.value as object)).toContain(prod.cache?.host);
-      expect(Object.keys(output.static_ip_addresses.value as object).sort()).toEqual(['web-canary', 'web-prod']);
+      expect(Object.keys(output.static_ip_addresses.value as object)).toEqual([]);
+      expect(Object.keys(parsed('cluster-nonprod').output.static_ip_addresses.value as object).sort()).toEqual(['web-dev', 'web-stage']);
     });
 
     test('create each database where its model connection name says, and each cache under its model host name', () => {

@@ -21,6 +21,8 @@ interface KubeObject {
     minReplicas?: number;
     type?: string;
     ingressClassName?: string;
+    gateways?: string[];
+    scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string };
     selector?: { matchLabels?: Record<string, string> };
     template?: { spec: { containers: Container[]; initContainers?: Container[] } };
   };
@@ -57,6 +59,17 @@ describe('policy over all the output', () => {
     }
   });
 
+  test('production delivers the served apps as Argo Rollouts, the worker as a Deployment; the other environments run Deployments', () => {
+    const kinds = (env: string): string[] => workloads.filter((w) => w.env === env).map((w) => `${w.object.kind}/${w.object.metadata.name}`).sort();
+    expect(kinds('prod')).toEqual(['Deployment/worker', 'Rollout/admin', 'Rollout/inventory-api', 'Rollout/web']);
+    expect(kinds('canary')).toEqual(['Rollout/inventory-api-canary']);
+    for (const env of ['dev', 'stage']) expect(kinds(env).every((k) => k.startsWith('Deployment/'))).toBe(true);
+    for (const { env, object } of workloads) {
+      const hpa = objects.find((o) => o.env === env && o.object.kind === 'HorizontalPodAutoscaler' && o.object.spec?.scaleTargetRef?.name === object.metadata.name);
+      if (hpa) expect([env, hpa.object.spec?.scaleTargetRef]).toEqual([env, { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name }]);
+    }
+  });
+
   test('every replicated production workload has a PodDisruptionBudget that selects it', () => {
     const prodWorkloads = workloads.filter((w) => w.env === 'prod');
     expect(prodWorkloads.length).toBe(platform.apps.length);
@@ -87,8 +100,25 @@ describe('policy over all the output', () => {
         expect(object.metadata.annotations?.['kubernetes.io/ingress.global-static-ip-name']).toBeUndefined();
       }
     }
+    // The canary environment holds only inventory-api's candidate, so admin has one internal ingress per other environment.
     const internalIngresses = objects.filter((o) => o.object.kind === 'Ingress' && o.object.spec?.ingressClassName === 'gce-internal');
-    expect(internalIngresses.map((o) => o.object.metadata.name).sort()).toEqual(['admin', 'admin-canary', 'admin', 'admin'].sort());
+    expect(internalIngresses.map((o) => `${o.env}/${o.object.metadata.name}`).sort()).toEqual(['dev/admin', 'prod/admin', 'stage/admin']);
+  });
+
+  test('a public app enters through one front door: its public GKE Ingress, or the Istio gateway where Istio splits its traffic', () => {
+    const publicApps = platform.apps.filter((a) => a.exposure.type === 'public').map((a) => a.name);
+    expect(publicApps).toEqual(['web']);
+    const doors = (env: string, app: string): string[] =>
+      objects
+        .filter((o) => o.env === env && o.object.metadata.labels?.['app.kubernetes.io/name'] === app)
+        .flatMap((o) => {
+          if (o.object.kind === 'Ingress' && o.object.spec?.ingressClassName === 'gce') return [`Ingress/${o.object.metadata.name}`];
+          const gateways = o.object.kind === 'VirtualService' ? (o.object.spec?.gateways ?? []).filter((g) => g !== 'mesh') : [];
+          return gateways.map((g) => `VirtualService/${o.object.metadata.name} via ${g}`);
+        });
+    expect(doors('dev', 'web')).toEqual(['Ingress/web']);
+    expect(doors('stage', 'web')).toEqual(['Ingress/web']);
+    expect(doors('prod', 'web')).toEqual(['VirtualService/web via istio-ingress/ingress-gateway']);
   });
 
   test('every object has an ArgoCD sync wave: baseline, then config, then workloads, then traffic', () => {
@@ -99,6 +129,10 @@ describe('policy over all the output', () => {
     expect(wave('ConfigMap')).toEqual(new Set([String(SyncWave.CONFIG)]));
     expect(wave('ExternalSecret')).toEqual(new Set([String(SyncWave.CONFIG)]));
     expect(wave('Deployment')).toEqual(new Set([String(SyncWave.WORKLOAD)]));
+    expect(wave('Rollout')).toEqual(new Set([String(SyncWave.WORKLOAD)]));
+    expect(wave('AnalysisTemplate')).toEqual(new Set([String(SyncWave.CONFIG)]));
+    expect(wave('VirtualService')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
+    expect(wave('DestinationRule')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
     expect(wave('Ingress')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
   });
 

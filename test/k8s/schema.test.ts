@@ -6,6 +6,7 @@ import { samplePlatform } from '../../apps/platform';
 import { synthPlatform } from '../../cli/platform-output';
 import { isRegistered, registeredApiVersions, validateObject, validateObjects } from '../../lib/validate/schemas';
 import { PROJECT_DIR } from '../helpers';
+import { get } from '../validate/helpers';
 
 interface Manifest {
   apiVersion: string;
@@ -46,6 +47,45 @@ describe('every synthesized object against its upstream schema', () => {
   test('every object validates', () => {
     const issues = manifests.flatMap((m) => validateObject(m.object).map((i) => `${m.path}: ${i.message}`));
     expect(issues).toEqual([]);
+  });
+
+  /** A copy of the output's object at the path, changed. */
+  const broken = (file: string, change: (o: Record<string, unknown>) => void): unknown => {
+    const found = manifests.find((m) => m.path === file);
+    if (!found) throw new Error(`no file ${file}`);
+    const copy = structuredClone(found.object) as unknown as Record<string, unknown>;
+    change(copy);
+    return copy;
+  };
+
+  test('the progressive delivery kinds of the output are checked against the Argo Rollouts and Istio schemas', () => {
+    const kinds = new Set(manifests.map((m) => `${m.object.apiVersion} ${m.object.kind}`));
+    for (const kind of [
+      'argoproj.io/v1alpha1 Rollout',
+      'argoproj.io/v1alpha1 AnalysisTemplate',
+      'networking.istio.io/v1 VirtualService',
+      'networking.istio.io/v1 DestinationRule',
+    ]) {
+      expect([kind, kinds.has(kind), isRegistered(kind.split(' ')[0], kind.split(' ')[1])]).toEqual([kind, true, true]);
+    }
+    // Each broken copy of a real object fails its own kind's schema, not an "unregistered" fallback.
+    const messages = (o: unknown): string[] => validateObject(o).map((i) => `${i.type}: ${i.message}`);
+    expect(messages(broken('kubernetes/prod/rollout-web.yaml', (r) => {
+      get(r, 'spec', 'strategy', 'canary', 'steps', 0).setWeight = 'ten';
+    }))).toEqual(['schema: spec/strategy/canary/steps/0/setWeight must be integer']);
+    expect(messages(broken('kubernetes/prod/rollout-admin.yaml', (r) => {
+      delete get(r, 'spec', 'strategy', 'blueGreen').activeService;
+    }))).toEqual(['schema: spec/strategy/blueGreen must have required property activeService']);
+    expect(messages(broken('kubernetes/prod/analysistemplate-web-analysis.yaml', (t) => {
+      delete get(t, 'spec', 'metrics', 0).name;
+      get(t, 'spec', 'metrics', 1).interval = 30;
+    }))).toEqual(['schema: spec/metrics/0 must have required property name', 'schema: spec/metrics/1/interval must be string']);
+    expect(messages(broken('kubernetes/prod/virtualservice-web.yaml', (v) => {
+      get(v, 'spec', 'http', 0, 'route', 0).weight = 'all';
+    }))).toEqual(['schema: spec/http/0/route/0/weight must be integer']);
+    expect(messages(broken('kubernetes/prod/destinationrule-inventory-api.yaml', (d) => {
+      delete get(d, 'spec').host;
+    }))).toEqual(['schema: spec must have required property host']);
   });
 });
 
@@ -129,7 +169,9 @@ describe('the schema registry', () => {
       ['monitoring.coreos.com/v1alpha1', 'AlertmanagerConfig'],
       ['argoproj.io/v1alpha1', 'Application'],
       ['argoproj.io/v1alpha1', 'Rollout'],
+      ['argoproj.io/v1alpha1', 'AnalysisTemplate'],
       ['networking.istio.io/v1', 'VirtualService'],
+      ['networking.istio.io/v1', 'DestinationRule'],
       ['networking.istio.io/v1beta1', 'DestinationRule'],
       ['networking.gke.io/v1beta1', 'FrontendConfig'],
     ]) {
@@ -168,6 +210,8 @@ describe('the validator at run time', () => {
           deployment(),
           { ...deployment(), spec: { ...deployment().spec, replicas: 'three' } },
           { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v' }, spec: { hosts: ['inventory-api'] } },
+          // Argo Rollouts shares argoproj.io/v1alpha1 with Argo CD: its module is the second one looked up.
+          { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { ...deployment().spec, strategy: { canary: { steps: [{ setWeight: 'ten' }] } } } },
           { apiVersion: 'networking.gke.io/v1beta1', kind: 'FrontendConfig', metadata: { name: 'f' }, spec: { redirectToHttps: { enabled: 'yes' } } },
         ])};`,
         'process.stdout.write(JSON.stringify(objects.map((o) => validateObject(o).map((i) => i.message))));',
@@ -178,7 +222,9 @@ describe('the validator at run time', () => {
       encoding: 'utf8',
     });
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual([[], ['spec/replicas must be integer'], [], ['spec/redirectToHttps/enabled must be boolean']]);
+    expect(JSON.parse(result.stdout)).toEqual([
+      [], ['spec/replicas must be integer'], [], ['spec/strategy/canary/steps/0/setWeight must be integer'], ['spec/redirectToHttps/enabled must be boolean'],
+    ]);
   });
 
   test('the synth bundle contains no kubernetes-models code', () => {

@@ -46,14 +46,17 @@ describe('definePlatform', () => {
 
   test('gives each environment its profile: dev 1 minimal, stage 2 standard, canary 1, prod 3+ high', () => {
     const platform = definePlatform(base);
-    const worker = (env: string) => {
+    const instance = (app: string, env: string) => {
       const e = platform.environment(env);
       if (!e) throw new Error(env);
-      return platform.instances(e).find((i) => i.app.name === 'worker');
+      return platform.instances(e).find((i) => i.app.name === app);
     };
+    const worker = (env: string) => instance('worker', env);
     expect(worker('dev')).toMatchObject({ replicas: 1, resources: { name: 'minimal' } });
     expect(worker('stage')).toMatchObject({ replicas: 2, resources: { name: 'standard' } });
-    expect(worker('canary')).toMatchObject({ replicas: 1, resources: { name: 'high' } });
+    // The canary runs only the candidates that go through it: inventory-api, not the worker.
+    expect(worker('canary')).toBeUndefined();
+    expect(instance('inventory-api', 'canary')).toMatchObject({ replicas: 1, resources: { name: 'high' } });
     expect(worker('prod')?.replicas).toBeGreaterThanOrEqual(3);
     expect(worker('prod')?.resources.name).toBe('high');
   });
@@ -159,8 +162,14 @@ describe('definePlatform', () => {
       /env "prod", field "replicas\.minReplicas": value 5 .*fix: set minReplicas from 1 to replicas \(3\)/],
     ['a malformed base domain', mapEnv('dev', (e) => ({ ...e, baseDomain: 'Dev Shop' })),
       /env "dev", field "baseDomain": value "Dev Shop" is not a DNS domain/],
-    ['a shared namespace with no owner', mapEnv('prod', (e) => ({ ...e, managesNamespace: false, quota: undefined, teamAccess: undefined })),
-      /env "canary", field "managesNamespace": value false leaves namespace "shop-prod" on cluster "prod" with 0 owners/],
+    // Without its canary settings, so that the canary environment reaches the namespace check.
+    ['a shared namespace with no owner', {
+      ...base,
+      environments: base.environments.map((e): EnvironmentConfig =>
+        e.name === 'prod' ? { ...e, managesNamespace: false, quota: undefined, teamAccess: undefined } : { ...e, canary: undefined }),
+    }, /env "canary", field "managesNamespace": value false leaves namespace "shop-prod" on cluster "prod" with 0 owners/],
+    ['a canary environment in a namespace nobody owns', mapEnv('prod', (e) => ({ ...e, managesNamespace: false, quota: undefined, teamAccess: undefined })),
+      /env "canary", field "canary": value "set" is set, but the environment does not run in another environment's namespace; fix: run the canary in production's cluster and namespace with managesNamespace: false/],
     ['two environments sharing names in one namespace', mapEnv('canary', (e) => ({ ...e, nameSuffix: undefined })),
       /env "canary", field "nameSuffix": value "" equals that of "prod", which shares namespace "shop-prod"/],
     ['two environments with one name', { ...base, environments: [...base.environments, base.environments[0]] },

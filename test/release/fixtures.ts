@@ -184,7 +184,7 @@ export function releases(tags: { dev: string; stage: string; canary: string; pro
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** The image a synthesized Deployment in `file` pulls. */
+/** The image a synthesized workload (a Deployment or an Argo Rollout) in `file` pulls: its first container's. */
 export function imageOf(checkout: string, file: string): string {
   const match = /image: (\S+)/.exec(fs.readFileSync(path.join(checkout, file), 'utf8'));
   if (match === null) throw new Error(`${file} names no image`);

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runPromote } from '../../cli/promote-command';
 import { ManifestIndex } from '../../lib/engine/manifest-index';
@@ -62,6 +63,8 @@ beforeAll(async () => {
     devToProd: { base, args: ['--from', 'dev', '--to', 'prod'] },
     forced: { base, args: ['--from', 'dev', '--to', 'prod', '--force', '--reason', 'hotfix for incident 42'] },
     oneApp: { base, args: ['--from', 'dev', '--app', 'web'] },
+    // web has no canary instance: from stage it goes straight to production.
+    webToProd: { base, args: ['--from', 'stage', '--app', 'web'] },
     step: { base: stepping, args: ['--from', 'stage', '--to', 'canary', '--step'] },
   };
   const jobs = Object.entries(prepare).map(([name, p]) => {
@@ -92,8 +95,11 @@ describe('promotion order', () => {
       canaryWeight: 10,
       provenance: { ...STAGE_RELEASE, action: 'promote', from: 'stage', sourceCommit: 'test-commit' },
     });
-    expect(imageOf(repo.checkout, 'kubernetes/canary/deployment-web-canary.yaml')).toMatch(/\/web:v1\.4\.0$/);
-    expect(imageOf(repo.checkout, 'kubernetes/prod/deployment-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
+    // The canary runs only the candidate, inventory-api; production keeps its release.
+    expect(imageOf(repo.checkout, 'kubernetes/canary/rollout-inventory-api-canary.yaml')).toMatch(/\/inventory-api:v1\.4\.0$/);
+    expect(fs.existsSync(path.join(repo.checkout, 'kubernetes/canary/rollout-web-canary.yaml'))).toBe(false);
+    expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-inventory-api.yaml')).toMatch(/\/inventory-api:v1\.3\.1$/);
+    expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
     const { also, lines } = splitMessage(lastMessage(repo.checkout));
     expect(lines).toEqual([
       'promote v1.4.0 from stage to canary',
@@ -110,10 +116,12 @@ describe('promotion order', () => {
   test('the index records what came from where, the source commit and the time of the release tag', () => {
     const { repo } = scenario('stageToCanary');
     const index = readJson<ManifestIndex>(path.join(repo.checkout, 'platform-index.json'));
-    expect(index.releases?.find((r) => r.env === 'canary' && r.app === 'worker')).toEqual({
+    // Only the apps the canary runs have a record there.
+    expect(index.releases?.filter((r) => r.env === 'canary').map((r) => r.app)).toEqual(['inventory-api']);
+    expect(index.releases?.find((r) => r.env === 'canary' && r.app === 'inventory-api')).toEqual({
       env: 'canary',
-      app: 'worker',
-      image: 'europe-west1-docker.pkg.dev/shop-platform/shop/worker:v1.4.0',
+      app: 'inventory-api',
+      image: 'europe-west1-docker.pkg.dev/shop-platform/shop/inventory-api:v1.4.0',
       tag: 'v1.4.0',
       canaryWeight: 10,
       action: 'promote',
@@ -161,6 +169,13 @@ describe('promotion order', () => {
     [{ from: 'dev', to: 'canary', force: true }, '--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"'],
     [{ from: 'dev', reason: 'why' }, '--reason is only read with --force; fix: add --force, or drop --reason'],
     [{ from: 'dev' }, 'promote needs the GitOps checkout to commit to; fix: add --gitops DIR'],
+    // An app's promotion order is the environments it runs in: only inventory-api runs in the canary.
+    [{ from: 'stage', to: 'prod', app: 'inventory-api' }, 'promoting stage to prod (inventory-api) skips canary; fix: promote one environment at a time (--from stage --to canary), or pass --force --reason TEXT'],
+    [{ from: 'stage', to: 'prod' }, 'promoting stage to prod skips canary; fix: promote one environment at a time (--from stage --to canary), or pass --force --reason TEXT'],
+    [{ from: 'stage', to: 'prod', app: 'web' }, 'promote needs the GitOps checkout to commit to; fix: add --gitops DIR'],
+    [{ from: 'stage', to: 'canary', app: 'web' }, 'app "web" does not run in canary, which runs only inventory-api; fix: use another --to: web runs in dev, stage, prod'],
+    [{ from: 'canary', app: 'worker' }, 'app "worker" does not run in canary, which runs only inventory-api; fix: use another --from: worker runs in dev, stage, prod'],
+    [{ from: 'dev', app: 'billing' }, 'unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin'],
   ])('%j is refused before anything is read: %s', (options, message) => {
     expect(() => runPromote({ ...options, sourceCommit: 'x' })).toThrow(message);
   });
@@ -183,6 +198,21 @@ describe('what moves', () => {
     expect(lastMessage(repo.checkout)).toMatch(/^promote v1\.5\.1 from dev to stage \(web\)\n/);
     // The config validated in dev differs from today's: the promotion says so.
     expect(run.stderr).toMatch(new RegExp(`^warning: app "web": its config changed since the release was validated in dev \\(config version ${OLD_CONFIG}, now [0-9a-f]{16}\\)`));
+  });
+
+  test('--app of an app with no canary goes from stage to production, and leaves the live canary at its weight', () => {
+    const { repo } = scenario('webToProd');
+    const state = releasesOf(repo).environments;
+    expect(state.prod.tag).toBe('v1.3.1');
+    expect(state.prod.apps?.web).toMatchObject({ tag: 'v1.4.0', provenance: { action: 'promote', from: 'stage', tag: 'v1.4.0' } });
+    expect(state.prod.apps?.web.provenance?.skipped).toBeUndefined();
+    expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-web.yaml')).toMatch(/\/web:v1\.4\.0$/);
+    // inventory-api's candidate (v1.3.2 beside production's v1.3.1) still takes its share.
+    expect(state.canary.canaryWeight).toBe(50);
+    expect(fs.readFileSync(path.join(repo.checkout, 'kubernetes/prod/virtualservice-inventory-api.yaml'), 'utf8')).toMatch(/subset: canary\n\s+weight: 50\n/);
+    const message = lastMessage(repo.checkout);
+    expect(message).toMatch(/^promote v1\.4\.0 from stage to prod \(web\)\n/);
+    expect(message).not.toContain('Canary weight');
   });
 
   test('--step moves a canary that runs the release to its next weight', () => {

@@ -136,7 +136,8 @@ describe('npm run release', () => {
     expect(also).toMatch(/^Also changed: argocd, .*terraform, releases$/);
     // dev runs the tag; the other environments keep the seed's releases.
     expect(imageOf(checkout, 'kubernetes/dev/deployment-web.yaml')).toMatch(/\/web:v1\.5\.0$/);
-    expect(imageOf(checkout, 'kubernetes/prod/deployment-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
+    expect(imageOf(checkout, 'kubernetes/prod/rollout-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
+    expect(imageOf(checkout, 'kubernetes/canary/rollout-inventory-api-canary.yaml')).toMatch(/\/inventory-api:v1\.3\.2$/);
     expect(git(checkout, 'ls-files').split('\n')).toEqual(
       expect.arrayContaining(['README.md', 'platform-index.json', 'releases.json', 'terraform/bootstrap/main.tf.json']),
     );

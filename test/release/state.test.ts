@@ -1,7 +1,17 @@
 import { platformConfig } from '../../apps/platform';
-import { applyPromotion, applyRelease, canaryPolicy, configVersion, reconcileReleases, releaseRecords, releasesFile } from '../../lib/gitops/release-state';
+import {
+  applyPromotion,
+  applyRelease,
+  appsIn,
+  canaryPolicy,
+  configVersion,
+  promotionRoute,
+  reconcileReleases,
+  releaseRecords,
+  releasesFile,
+} from '../../lib/gitops/release-state';
 import { definePlatform, Platform } from '../../lib/model/platform';
-import { checkReleases, DEFAULT_CANARY_STEPS, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
+import { checkReleases, DEFAULT_CANARY_STEPS, effectiveRelease, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
 
 const seed: ReleasesConfig = {
   environments: { dev: { tag: 'v1.5.0' }, stage: { tag: 'v1.4.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },
@@ -17,14 +27,27 @@ const promote = (releases: ReleasesConfig, from: string, to: string, extra: { ap
   applyPromotion(platform, releases, { from, to, app: extra.app, step: extra.step ?? false, sourceCommit: 'src2' }, canary);
 
 describe('the canary environment', () => {
-  test('is the one that runs beside production, in its cluster and namespace', () => {
+  test('is the one with canary settings; its steps start at its configured weight', () => {
     expect(canary).toEqual({ env: 'canary', production: 'prod', steps: [10, 25, 50, 75, 100] });
     expect(DEFAULT_CANARY_STEPS).toEqual([10, 25, 50, 75, 100]);
+  });
+
+  test('a configured weight of 5 is the first step, before the default ones', () => {
+    const envs = platformConfig.environments.map((e) => (e.canary ? { ...e, canary: { ...e.canary, weight: 5 } } : e));
+    expect(canaryPolicy(envs).steps).toEqual([5, 10, 25, 50, 75, 100]);
   });
 
   test('a platform without one has no canary weights', () => {
     const envs = platformConfig.environments.filter((e) => e.name !== 'canary');
     expect(canaryPolicy(envs).env).toBeUndefined();
+  });
+
+  test('runs only the candidates: an app without one goes from stage straight to production', () => {
+    expect(appsIn(platform, 'canary')).toEqual(['inventory-api']);
+    expect(appsIn(platform, 'prod')).toEqual(['inventory-api', 'web', 'worker', 'admin']);
+    expect(promotionRoute(platform, 'inventory-api')).toEqual(['dev', 'stage', 'canary', 'prod']);
+    expect(promotionRoute(platform, 'web')).toEqual(['dev', 'stage', 'prod']);
+    expect(promotionRoute(platform)).toEqual(['dev', 'stage', 'canary', 'prod']);
   });
 });
 
@@ -64,6 +87,22 @@ describe('applyRelease', () => {
 
   test('an unknown --app is refused', () => {
     expect(() => release(seed, 'dev', 'v1.6.0', 'billing')).toThrow('unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin');
+  });
+
+  test('--app naming an app the environment does not run is refused', () => {
+    expect(() => release(seed, 'canary', 'v1.6.0', 'web')).toThrow(
+      'app "web" does not run in canary, which runs only inventory-api; fix: use another --env: web runs in dev, stage, prod',
+    );
+  });
+
+  test('a release of an app without a canary into production leaves a live canary at its weight', () => {
+    const live: ReleasesConfig = { environments: { ...seed.environments, canary: { tag: 'v1.4.0', canaryWeight: 50 } } };
+    const web = release(live, 'prod', 'v1.4.1', 'web');
+    expect(web.changed).toBe(true);
+    expect(web.releases.environments.canary.canaryWeight).toBe(50);
+    expect(web.canaryWeight).toBeUndefined();
+    // Production taking the candidate's app ends the canary.
+    expect(release(live, 'prod', 'v1.4.1', 'inventory-api').releases.environments.canary.canaryWeight).toBe(0);
   });
 });
 
@@ -107,10 +146,50 @@ describe('applyPromotion', () => {
   });
 
   test('--step is refused when the canary runs another release, or outside the canary', () => {
+    // Only the candidates run in the canary, so only theirs are compared.
     expect(() => promote(released, 'stage', 'canary', { step: true })).toThrow(
-      "--step moves a canary that runs stage's release, but canary runs another release of inventory-api, web, worker, admin; fix: promote --from stage --to canary without --step first",
+      "--step moves a canary that runs stage's release, but canary runs another release of inventory-api; fix: promote --from stage --to canary without --step first",
     );
     expect(() => promote(released, 'dev', 'stage', { step: true })).toThrow('--step moves the canary, but --to stage is not the canary environment; fix: use --to canary, or drop --step');
+    expect(() => promote(released, 'stage', 'canary', { step: true, app: 'web' })).toThrow('app "web" does not run in canary');
+  });
+
+  test('--step is not held up by an app that does not run in the canary', () => {
+    const live = promote(promote(released, 'dev', 'stage').releases, 'stage', 'canary').releases;
+    // stage moves on for web alone: the canary's candidate still runs stage's release.
+    const webMoved = release(live, 'stage', 'v1.6.2', 'web').releases;
+    expect(promote(webMoved, 'stage', 'canary', { step: true }).releases.environments.canary.canaryWeight).toBe(25);
+  });
+
+  test('an app the canary does not run rides along with the release: promoting it alone into or out of the canary is refused', () => {
+    const live = promote(promote(released, 'dev', 'stage').releases, 'stage', 'canary').releases;
+    expect(live.environments.canary.tag).toBe('v1.6.0');
+    expect(() => promote(live, 'stage', 'canary', { app: 'web' })).toThrow(
+      'app "web" does not run in canary, which runs only inventory-api; fix: use another --to: web runs in dev, stage, prod',
+    );
+    expect(() => promote(live, 'canary', 'prod', { app: 'worker' })).toThrow(
+      'app "worker" does not run in canary, which runs only inventory-api; fix: use another --from: worker runs in dev, stage, prod',
+    );
+    // The whole release moves on to production, the apps that rode along included.
+    const prod = promote(live, 'canary', 'prod').releases.environments.prod;
+    expect(platform.apps.map((a) => effectiveRelease(prod, a.name).tag)).toEqual(['v1.6.0', 'v1.6.1', 'v1.6.0', 'v1.6.0']);
+    expect(effectiveRelease(prod, 'web').digest).toBe(DIGEST);
+  });
+
+  test('only a candidate moves the canary weight: a promotion that changes only the apps riding along keeps it', () => {
+    const live = promote(promote(released, 'dev', 'stage').releases, 'stage', 'canary').releases;
+    const stepped = promote(live, 'stage', 'canary', { step: true }).releases;
+    expect(stepped.environments.canary.canaryWeight).toBe(25);
+    const webMoved = release(stepped, 'stage', 'v1.6.2', 'web').releases;
+    const ride = promote(webMoved, 'stage', 'canary');
+    expect(ride.changed).toBe(true);
+    expect(effectiveRelease(ride.releases.environments.canary, 'web').tag).toBe('v1.6.2');
+    expect(ride.releases.environments.canary.canaryWeight).toBe(25);
+    expect(ride.canaryWeight).toBeUndefined();
+    // web straight from stage to production is not a skip, and the live canary keeps its weight.
+    const web = promote(webMoved, 'stage', 'prod', { app: 'web' });
+    expect(effectiveRelease(web.releases.environments.prod, 'web').tag).toBe('v1.6.2');
+    expect(web.releases.environments.canary.canaryWeight).toBe(25);
   });
 });
 
@@ -167,7 +246,9 @@ describe('the releases file', () => {
   test('the index records each app\'s image, release and provenance', () => {
     const state = release(seed, 'dev', 'v1.6.0', 'web', DIGEST).releases;
     const records = releaseRecords(platformOf(state), state);
-    expect(records).toHaveLength(platform.environments.length * platform.apps.length);
+    // One per app instance: the canary runs only inventory-api.
+    expect(records).toHaveLength((platform.environments.length - 1) * platform.apps.length + 1);
+    expect(records.filter((r) => r.env === 'canary').map((r) => r.app)).toEqual(['inventory-api']);
     expect(records[0]).toMatchObject({ env: 'dev', app: 'inventory-api', tag: 'v1.5.0' });
     expect(records.find((r) => r.env === 'dev' && r.app === 'web')).toMatchObject({ tag: 'v1.6.0', digest: DIGEST, action: 'release', tagTime: TIME });
   });

@@ -38,17 +38,20 @@ describe('npm run synth and the releases file', () => {
     expect(readJson(path.join(out, 'releases.json'))).toEqual(seed);
     const index = readJson<ManifestIndex>(path.join(out, 'platform-index.json'));
     expect(index.files).toContainEqual(expect.objectContaining({ path: 'releases.json', scope: 'releases' }));
+    // A record for each environment web runs in: it has no canary instance.
     expect(index.releases?.filter((r) => r.app === 'web').map((r) => [r.env, r.tag])).toEqual(
-      Object.entries(seed.environments as Record<string, { tag: string }>).map(([env, r]) => [env, r.tag]),
+      Object.entries(seed.environments as Record<string, { tag: string }>).filter(([env]) => env !== 'canary').map(([env, r]) => [env, r.tag]),
     );
+    expect(index.releases?.filter((r) => r.env === 'canary').map((r) => [r.app, r.tag])).toEqual([['inventory-api', seed.environments.canary.tag]]);
   });
 
   test('an output root with its own releases.json is synthesized from it, and the file is rewritten in the tool\'s form', () => {
     const { out, run } = runs.own;
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(new RegExp(`^releases: ${out}/releases\\.json\n`));
-    expect(imageOf(out, 'kubernetes/prod/deployment-web.yaml')).toMatch(/\/web:v2\.0\.0$/);
-    expect(imageOf(out, 'kubernetes/canary/deployment-web-canary.yaml')).toMatch(/\/web:v2\.0\.1$/);
+    expect(imageOf(out, 'kubernetes/prod/rollout-web.yaml')).toMatch(/\/web:v2\.0\.0$/);
+    expect(imageOf(out, 'kubernetes/prod/deployment-worker.yaml')).toMatch(/\/worker:v2\.0\.0$/);
+    expect(imageOf(out, 'kubernetes/canary/rollout-inventory-api-canary.yaml')).toMatch(/\/inventory-api:v2\.0\.1$/);
     const written = fs.readFileSync(path.join(out, 'releases.json'), 'utf8');
     expect(JSON.parse(written)).toEqual(JSON.parse(own));
     expect(written).toMatch(/^\{\n {2}"environments": \{\n {4}"dev": \{\n/);

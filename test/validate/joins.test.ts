@@ -58,8 +58,23 @@ describe('joins across the planes and between objects', () => {
     const files = mutateYaml('kubernetes/prod/horizontalpodautoscaler-admin.yaml', (h) => { get(h, 'spec', 'scaleTargetRef').name = 'admn'; },
       mutateYaml('kubernetes/prod/poddisruptionbudget-web.yaml', (p) => { get(p, 'spec', 'selector', 'matchLabels')['app.kubernetes.io/instance'] = 'web-canary'; }));
     expect(of('join-scale-target', files).map((v) => `${v.object}: ${v.message}`).sort()).toEqual([
-      'HorizontalPodAutoscaler/admin: scales Deployment/admn, which is not in kubernetes/prod',
+      'HorizontalPodAutoscaler/admin: scales Rollout/admn, which is not in kubernetes/prod',
       'PodDisruptionBudget/web: selector {"app.kubernetes.io/instance":"web-canary","app.kubernetes.io/name":"web"} matches no pods of a workload',
+    ]);
+  });
+
+  test('join-scale-target catches an HPA that still scales the Deployment a Rollout replaced, or names the Rollout in the apps group', () => {
+    const HPA = 'kubernetes/prod/horizontalpodautoscaler-web.yaml';
+    const stale = mutateYaml(HPA, (h) => { Object.assign(get(h, 'spec', 'scaleTargetRef'), { apiVersion: 'apps/v1', kind: 'Deployment' }); });
+    expect(of('join-scale-target', stale)).toEqual([
+      { file: HPA, object: 'HorizontalPodAutoscaler/web', rule: 'join-scale-target', message: 'scales Deployment/web, which is not in kubernetes/prod' },
+    ]);
+    const group = mutateYaml(HPA, (h) => { get(h, 'spec', 'scaleTargetRef').apiVersion = 'apps/v1'; });
+    expect(check(group).violations.filter((v) => v.rule === 'join-scale-target').map((v) => [v.message, v.fix])).toEqual([
+      [
+        'scales Rollout/web of apiVersion "apps/v1", but kubernetes/prod/rollout-web.yaml is Rollout/web of "argoproj.io/v1alpha1"',
+        'set spec.scaleTargetRef.apiVersion to "argoproj.io/v1alpha1"',
+      ],
     ]);
   });
 

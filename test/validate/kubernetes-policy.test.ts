@@ -1,6 +1,7 @@
 import { check, get, mutateYaml, addFile, of, sampleFiles } from './helpers';
 
-const WEB = 'kubernetes/prod/deployment-web.yaml';
+// Production runs web as an Argo Rollout: the pod rules check its template as they do a Deployment's.
+const WEB = 'kubernetes/prod/rollout-web.yaml';
 const API_DEV = 'kubernetes/dev/deployment-inventory-api.yaml';
 const app = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'containers', 0);
 const init = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'initContainers', 0);
@@ -15,7 +16,7 @@ describe('the Kubernetes policy baseline', () => {
       app(d).image = 'europe-west1-docker.pkg.dev/shop-platform/shop/web:latest';
     });
     expect(of('image-tag', files)).toEqual([
-      { file: WEB, object: 'Deployment/web', rule: 'image-tag', message: 'container "app" image "europe-west1-docker.pkg.dev/shop-platform/shop/web:latest" uses the latest tag' },
+      { file: WEB, object: 'Rollout/web', rule: 'image-tag', message: 'container "app" image "europe-west1-docker.pkg.dev/shop-platform/shop/web:latest" uses the latest tag' },
     ]);
     const untagged = mutateYaml(API_DEV, (d) => {
       init(d).image = 'europe-west1-docker.pkg.dev/shop-platform/shop/inventory-api';
@@ -31,8 +32,8 @@ describe('the Kubernetes policy baseline', () => {
       delete app(d).readinessProbe;
     });
     expect(of('probes', files)).toEqual([
-      { file: WEB, object: 'Deployment/web', rule: 'probes', message: 'container "app" has no livenessProbe' },
-      { file: WEB, object: 'Deployment/web', rule: 'probes', message: 'container "app" has no readinessProbe' },
+      { file: WEB, object: 'Rollout/web', rule: 'probes', message: 'container "app" has no livenessProbe' },
+      { file: WEB, object: 'Rollout/web', rule: 'probes', message: 'container "app" has no readinessProbe' },
     ]);
   });
 
@@ -70,7 +71,7 @@ describe('the Kubernetes policy baseline', () => {
   test('pdb catches a replicated workload without a PodDisruptionBudget', () => {
     const files = sampleFiles().filter((f) => f.path !== 'kubernetes/prod/poddisruptionbudget-web.yaml');
     expect(of('pdb', files)).toEqual([
-      { file: WEB, object: 'Deployment/web', rule: 'pdb', message: 'runs 3 replicas and no PodDisruptionBudget selects its pods' },
+      { file: WEB, object: 'Rollout/web', rule: 'pdb', message: 'runs 3 replicas and no PodDisruptionBudget selects its pods' },
     ]);
   });
 
@@ -79,16 +80,21 @@ describe('the Kubernetes policy baseline', () => {
       get(h, 'spec').minReplicas = 2;
     });
     expect(of('prod-replicas', files)).toEqual([
-      { file: WEB, object: 'Deployment/web', rule: 'prod-replicas', message: 'runs 2 replica(s) in production environment "prod", fewer than 3' },
+      { file: WEB, object: 'Rollout/web', rule: 'prod-replicas', message: 'runs 2 replica(s) in production environment "prod", fewer than 3' },
     ]);
     expect(of('prod-replicas', files, { productionEnvs: [] })).toEqual([]);
-    expect(of('prod-replicas', sampleFiles(), { productionEnvs: ['canary'] }).map((v) => v.object).sort()).toEqual([
-      'Deployment/admin-canary', 'Deployment/inventory-api-canary', 'Deployment/web-canary', 'Deployment/worker-canary',
+    // The worker stays a Deployment in production, and is held to the same floor.
+    const worker = mutateYaml('kubernetes/prod/horizontalpodautoscaler-worker.yaml', (h) => { get(h, 'spec').minReplicas = 1; });
+    expect(of('prod-replicas', worker).map((v) => `${v.file}: ${v.object}`)).toEqual(['kubernetes/prod/deployment-worker.yaml: Deployment/worker']);
+    // The canary environment holds one candidate, a Rollout of 1 replica.
+    expect(of('prod-replicas', sampleFiles(), { productionEnvs: ['canary'] }).map((v) => `${v.object}: ${v.message}`)).toEqual([
+      'Rollout/inventory-api-canary: runs 1 replica(s) in production environment "canary", fewer than 3',
     ]);
   });
 
   test('ingress-tls catches a public ingress without TLS, or a host TLS does not cover', () => {
-    const ING = 'kubernetes/prod/ingress-web.yaml';
+    // Production's web enters through the Istio gateway; stage still has its public GKE Ingress.
+    const ING = 'kubernetes/stage/ingress-web.yaml';
     expect(of('ingress-tls', mutateYaml(ING, (i) => { delete get(i, 'spec').tls; }))).toEqual([
       { file: ING, object: 'Ingress/web', rule: 'ingress-tls', message: 'is a public ingress (class gce) without TLS' },
     ]);
@@ -99,12 +105,29 @@ describe('the Kubernetes policy baseline', () => {
 
   test('public-exposure catches a LoadBalancer Service, a public ingress without its static IP, and an ingress without class', () => {
     const files = mutateYaml('kubernetes/prod/service-web.yaml', (s) => { get(s, 'spec').type = 'LoadBalancer'; },
-      mutateYaml('kubernetes/prod/ingress-web.yaml', (i) => { delete get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name']; },
+      mutateYaml('kubernetes/stage/ingress-web.yaml', (i) => { delete get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name']; },
         mutateYaml('kubernetes/prod/ingress-admin.yaml', (i) => { delete get(i, 'spec').ingressClassName; })));
     expect(of('public-exposure', files).sort((a, b) => a.file.localeCompare(b.file))).toEqual([
       { file: 'kubernetes/prod/ingress-admin.yaml', object: 'Ingress/admin', rule: 'public-exposure', message: 'names no ingress class' },
-      { file: 'kubernetes/prod/ingress-web.yaml', object: 'Ingress/web', rule: 'public-exposure', message: 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation' },
       { file: 'kubernetes/prod/service-web.yaml', object: 'Service/web', rule: 'public-exposure', message: 'is a Service of type LoadBalancer' },
+      { file: 'kubernetes/stage/ingress-web.yaml', object: 'Ingress/web', rule: 'public-exposure', message: 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation' },
+    ]);
+  });
+
+  test('public-exposure accepts a public app reached through the Istio gateway, and catches a GKE Ingress past its traffic split', () => {
+    const prod = sampleFiles().filter((f) => f.path.startsWith('kubernetes/prod/'));
+    // Production's web has no Ingress: its VirtualService is bound to the gateway, and nothing is flagged.
+    expect(prod.map((f) => f.path)).not.toContain('kubernetes/prod/ingress-web.yaml');
+    expect(prod.find((f) => f.path === 'kubernetes/prod/virtualservice-web.yaml')?.content).toContain('istio-ingress/ingress-gateway');
+    expect(of('public-exposure', sampleFiles())).toEqual([]);
+    // A GKE Ingress in front of the split sends to pod IPs directly: the canary weights would not hold.
+    const stageIngress = sampleFiles().find((f) => f.path === 'kubernetes/stage/ingress-web.yaml')?.content ?? '';
+    const files = addFile('kubernetes/prod/ingress-web.yaml', stageIngress.replace(/shop-stage/g, 'shop-prod').replace('web-stage', 'web-prod'));
+    expect(of('public-exposure', files)).toEqual([
+      {
+        file: 'kubernetes/prod/ingress-web.yaml', object: 'Ingress/web', rule: 'public-exposure',
+        message: 'routes to Service "web", whose traffic VirtualService "web" splits: a GKE Ingress sends to pod IPs past the split',
+      },
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ResourceIgnoreDifferences';
 import { Construct } from 'constructs';
 import { ArgoSyncPolicy } from '../../model/sync-policy';
 import { ModelObject } from '../model-object';
@@ -19,6 +20,12 @@ export interface ArgoApplicationProps {
   readonly syncPolicy: ArgoSyncPolicy;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Fields that controllers change at run time. ArgoCD ignores them in its diff and, through
+   * `RespectIgnoreDifferences=true`, at sync too.
+   * @default - none
+   */
+  readonly ignoreDifferences?: readonly IResourceIgnoreDifferences[];
 }
 
 /**
@@ -29,6 +36,7 @@ export class ArgoApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id);
     const sync = props.syncPolicy;
+    const ignore = props.ignoreDifferences ?? [];
     new ModelObject<IApplication>(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -39,8 +47,9 @@ export class ArgoApplication extends Construct {
         destination: { server: props.destination.server, namespace: props.destination.namespace },
         syncPolicy: {
           ...(sync.automated ? { automated: { ...sync.automated } } : {}),
-          syncOptions: [...sync.syncOptions],
+          syncOptions: [...sync.syncOptions, ...(ignore.length > 0 ? ['RespectIgnoreDifferences=true'] : [])],
         },
+        ignoreDifferences: ignore.length > 0 ? ignore.map((i) => ({ ...i })) : undefined,
       },
     });
   }

@@ -24,6 +24,17 @@ export interface DnsPeer {
   readonly podLabels?: Readonly<Record<string, string>>;
 }
 
+/** The Istio control plane the namespace's sidecars connect to. */
+export interface MeshPeer {
+  /** The namespace istiod runs in, such as `istio-system`. */
+  readonly namespace: string;
+  /** @default { app: 'istiod' } */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** istiod's xDS and certificate port, which every sidecar must reach. */
+const ISTIOD_XDS_PORT = 15012;
+
 /** Props of {@link NamespaceBaseline}. */
 export interface NamespaceBaselineProps {
   readonly namespace: string;
@@ -39,6 +50,13 @@ export interface NamespaceBaselineProps {
   readonly defaultResources: ResourceProfile;
   /** @default - kube-dns in kube-system */
   readonly dns?: DnsPeer;
+  /**
+   * Enrol the namespace in the Istio mesh: sidecar injection, and egress to istiod. The cluster
+   * runs Istio with its CNI plugin, so injected pods still meet the restricted Pod Security level.
+   * @default - not in the mesh
+   * @see https://istio.io/latest/docs/setup/additional-setup/cni/
+   */
+  readonly mesh?: MeshPeer;
 }
 
 /**
@@ -58,6 +76,7 @@ export class NamespaceBaseline extends Construct {
         name,
         labels: {
           ...props.labels,
+          ...(props.mesh ? { 'istio-injection': 'enabled' } : {}),
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/audit': level,
           'pod-security.kubernetes.io/warn': level,
@@ -128,6 +147,26 @@ export class NamespaceBaseline extends Construct {
         ],
       },
     });
+    if (props.mesh) {
+      new KubeNetworkPolicy(this, 'AllowIstiod', {
+        metadata: { name: 'allow-istiod' },
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.mesh.namespace } },
+                  podSelector: { matchLabels: { ...(props.mesh.podLabels ?? { app: 'istiod' }) } },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(ISTIOD_XDS_PORT) }],
+            },
+          ],
+        },
+      });
+    }
   }
 }
 

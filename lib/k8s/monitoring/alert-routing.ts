@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelObject } from '../model-object';
 import { monitoredNamespace, requirePositive } from './monitored-app';
-import { promDuration, promLabelName, Severity, SEVERITY_LABEL } from './promql';
+import { promDuration, promLabelName, Severity, SEVERITY_LABEL, SLO_LABEL } from './promql';
 
 /** A key of a Secret in the AlertmanagerConfig's namespace, holding a URL or a key. */
 export interface SecretKeyRef {
@@ -26,7 +26,7 @@ export interface OpsGenieOptions {
   readonly apiKey: SecretKeyRef;
 }
 
-/** Where critical alerts page someone: PagerDuty or OpsGenie. */
+/** Where emergency and critical alerts page someone: PagerDuty or OpsGenie. */
 export abstract class PagingReceiver {
   /** Pages through PagerDuty. */
   public static pagerDuty(options: PagerDutyOptions): PagingReceiver {
@@ -70,9 +70,9 @@ export interface AlertRoutingProps {
   readonly namespace?: string;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Where critical alerts go. */
+  /** Where emergency and critical alerts go. */
   readonly paging: PagingReceiver;
-  /** Where warnings, and every alert that is not critical, go. */
+  /** Where warnings, and every alert that is neither emergency nor critical, go. */
   readonly slack: SlackOptions;
   /**
    * The labels that group alerts into one notification.
@@ -97,15 +97,27 @@ export interface AlertRoutingProps {
 }
 
 const PAGING = 'paging';
-/** The labels two alerts share when they are the same alert about the same thing. */
-const SAME_TARGET = ['alertname', 'namespace', promLabelName('app.kubernetes.io/instance'), 'instance', 'mountpoint', 'persistentvolumeclaim'] as const;
+/**
+ * The labels two alerts share when they are the same alert about the same thing. SLO alerts are
+ * about an app (its name label) and one of its SLOs, so those count too.
+ */
+const SAME_TARGET = [
+  'alertname',
+  'namespace',
+  promLabelName('app.kubernetes.io/name'),
+  promLabelName('app.kubernetes.io/instance'),
+  SLO_LABEL,
+  'instance',
+  'mountpoint',
+  'persistentvolumeclaim',
+] as const;
 const SLACK = 'slack';
 
 /**
- * Alertmanager routing as an AlertmanagerConfig: critical alerts page through PagerDuty or
- * OpsGenie, everything else goes to Slack. Receivers read their keys and webhook URLs from Secrets;
- * no credential appears in the manifest. A critical alert silences the warning of the same alert
- * about the same target.
+ * Alertmanager routing as an AlertmanagerConfig: emergency and critical alerts page through
+ * PagerDuty or OpsGenie, everything else goes to Slack. Receivers read their keys and webhook URLs
+ * from Secrets; no credential appears in the manifest. A critical alert silences the warning of the
+ * same alert about the same target, and an emergency silences both.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1alpha1.AlertmanagerConfig
  */
 export class AlertRouting extends Construct {
@@ -124,7 +136,11 @@ export class AlertRouting extends Construct {
     }
     const critical = { name: SEVERITY_LABEL, matchType: '=', value: Severity.CRITICAL };
     const warning = { name: SEVERITY_LABEL, matchType: '=', value: Severity.WARNING };
-    const pagingRoute: IRoute = { receiver: PAGING, matchers: [critical] };
+    const emergency = { name: SEVERITY_LABEL, matchType: '=', value: Severity.EMERGENCY };
+    // Alertmanager anchors the regex, so this matches exactly these two severities.
+    const pages = { name: SEVERITY_LABEL, matchType: '=~', value: `${Severity.CRITICAL}|${Severity.EMERGENCY}` };
+    const escalated = { name: SEVERITY_LABEL, matchType: '=~', value: `${Severity.CRITICAL}|${Severity.WARNING}` };
+    const pagingRoute: IRoute = { receiver: PAGING, matchers: [pages] };
 
     this.resource = new ModelObject<IAlertmanagerConfig>(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1alpha1',
@@ -149,7 +165,10 @@ export class AlertRouting extends Construct {
           },
         ],
         // Labels absent from both alerts count as equal, so this covers apps, nodes and volumes alike.
-        inhibitRules: [{ sourceMatch: [critical], targetMatch: [warning], equal: [...SAME_TARGET] }],
+        inhibitRules: [
+          { sourceMatch: [critical], targetMatch: [warning], equal: [...SAME_TARGET] },
+          { sourceMatch: [emergency], targetMatch: [escalated], equal: [...SAME_TARGET] },
+        ],
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AppLabels, appLabels } from '../labels';
-import { DashboardJson, GrafanaDashboard, JsonValue } from './grafana-dashboard';
+import { dashboardFrame, PanelTarget, timeseriesPanel } from './dashboard-panels';
+import { DashboardJson, GrafanaDashboard } from './grafana-dashboard';
 import { monitoredNamespace } from './monitored-app';
 import { appPodMatchers, appSeriesMatchers, HttpMetricNames, httpMetrics, LabelMatcher, series } from './promql';
 
@@ -75,7 +76,7 @@ export function appOverviewDashboard(options: AppOverviewOptions): DashboardJson
   const containers: LabelMatcher[] = [...pods, { label: 'container', op: '!=', value: '' }];
   const rate = (metric: string, matchers: readonly LabelMatcher[]): string => `rate(${series(metric, matchers)}[$__rate_interval])`;
   const errors: LabelMatcher[] = [...app, { label: metrics.statusCodeLabel, op: '=~', value: '5..' }];
-  const quantile = (q: string, legend: string): Target => ({
+  const quantile = (q: string, legend: string): PanelTarget => ({
     expr: `histogram_quantile(${q}, sum by (le) (${rate(metrics.durationBucket, app)}))`,
     legend,
   });
@@ -83,15 +84,15 @@ export function appOverviewDashboard(options: AppOverviewOptions): DashboardJson
     `sum by (pod) (${series('kube_pod_container_resource_limits', [...pods, { label: 'resource', op: '=', value: resource }])})`;
 
   const panels = [
-    panel('Request rate', 'reqps', [{ expr: `sum by (${metrics.statusCodeLabel}) (${rate(metrics.requestsTotal, app)})`, legend: `{{${metrics.statusCodeLabel}}}` }]),
-    panel('Errors (5xx share)', 'percentunit', [
+    timeseriesPanel('Request rate', 'reqps', [{ expr: `sum by (${metrics.statusCodeLabel}) (${rate(metrics.requestsTotal, app)})`, legend: `{{${metrics.statusCodeLabel}}}` }]),
+    timeseriesPanel('Errors (5xx share)', 'percentunit', [
       { expr: `sum(${rate(metrics.requestsTotal, errors)})\n/\nsum(${rate(metrics.requestsTotal, app)})`, legend: '5xx' },
     ]),
-    panel('Latency', 's', [quantile('0.5', 'p50'), quantile('0.95', 'p95'), quantile('0.99', 'p99')]),
-    panel('CPU use of limit', 'percentunit', [
+    timeseriesPanel('Latency', 's', [quantile('0.5', 'p50'), quantile('0.95', 'p95'), quantile('0.99', 'p99')]),
+    timeseriesPanel('CPU use of limit', 'percentunit', [
       { expr: `sum by (pod) (${rate('container_cpu_usage_seconds_total', containers)})\n/\n${limit('cpu')}`, legend: '{{pod}}' },
     ]),
-    panel('Memory use of limit', 'percentunit', [
+    timeseriesPanel('Memory use of limit', 'percentunit', [
       { expr: `sum by (pod) (${series('container_memory_working_set_bytes', containers)})\n/\n${limit('memory')}`, legend: '{{pod}}' },
     ]),
   ];
@@ -100,14 +101,7 @@ export function appOverviewDashboard(options: AppOverviewOptions): DashboardJson
     uid: options.uid,
     title: options.title ?? `${options.labels.instance} overview`,
     tags: [options.labels.partOf, options.labels.app],
-    editable: false,
-    schemaVersion: 39,
-    refresh: '1m',
-    time: { from: 'now-6h', to: 'now' },
-    timezone: 'utc',
-    templating: {
-      list: [{ name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0 }],
-    },
+    ...dashboardFrame('now-6h'),
     panels: panels.map((p, index) => ({
       ...p,
       id: index + 1,
@@ -117,23 +111,3 @@ export function appOverviewDashboard(options: AppOverviewOptions): DashboardJson
   };
 }
 
-interface Target {
-  readonly expr: string;
-  readonly legend: string;
-}
-
-function panel(title: string, unit: string, targets: readonly Target[]): { readonly [key: string]: JsonValue } {
-  return {
-    type: 'timeseries',
-    title,
-    datasource: { type: 'prometheus', uid: '${datasource}' },
-    fieldConfig: { defaults: { unit, min: 0 }, overrides: [] },
-    options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
-    targets: targets.map((t, index) => ({
-      refId: String.fromCharCode(65 + index),
-      datasource: { type: 'prometheus', uid: '${datasource}' },
-      expr: t.expr,
-      legendFormat: t.legend,
-    })),
-  };
-}

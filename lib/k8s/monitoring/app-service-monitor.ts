@@ -3,14 +3,15 @@ import { Construct } from 'constructs';
 import { selectorLabels } from '../labels';
 import { ModelObject } from '../model-object';
 import { AppScrapeProps, monitoredNamespace, monitoringLabels, scrapeEndpoint } from './monitored-app';
-import { APP_TARGET_LABELS, promDuration } from './promql';
+import { APP_TARGET_LABELS, promDuration, promLabelName } from './promql';
 
 /** Props of {@link AppServiceMonitor}. */
 export interface AppServiceMonitorProps extends AppScrapeProps {}
 
 /**
  * Scrapes an app through its Service: selects the Service by the app's labels in the app's
- * namespace only, on a named port. Every series gets the app's name and instance labels.
+ * namespace only, on a named port, keeping only the workload's own pods. Every series gets the
+ * app's name and instance labels.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
  */
 export class AppServiceMonitor extends Construct {
@@ -34,6 +35,10 @@ export class AppServiceMonitor extends Construct {
             path: endpoint.path,
             interval: promDuration(endpoint.interval),
             scrapeTimeout: endpoint.scrapeTimeout ? promDuration(endpoint.scrapeTimeout) : undefined,
+            // Production's Service also selects the candidate beside it, which its own monitor scrapes.
+            relabelings: [
+              { sourceLabels: [`__meta_kubernetes_pod_label_${promLabelName('app.kubernetes.io/instance')}`], regex: props.labels.instance, action: 'keep' },
+            ],
           },
         ],
       },

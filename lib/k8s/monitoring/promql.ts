@@ -2,17 +2,32 @@ import { goDuration } from '../duration';
 import { AppLabels } from '../labels';
 
 /**
- * The pod labels that AppServiceMonitor and AppPodMonitor copy onto every series they scrape, so
- * queries can select an app by its own labels. Prometheus spells them with underscores
- * (`app_kubernetes_io_instance`).
+ * The label Argo Rollouts puts on each pod: the hash of its ReplicaSet's pod template. It tells the
+ * pods of a new version from the stable ones while both serve, so canary analysis selects by it.
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/specification/
  */
-export const APP_TARGET_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'] as const;
+export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash';
+
+/**
+ * The pod labels that AppServiceMonitor and AppPodMonitor copy onto every series they scrape, so
+ * queries can select an app by its own labels, and the pods of a release by their template hash.
+ * Prometheus spells them with underscores (`app_kubernetes_io_instance`); a pod without one of
+ * them (a Deployment's pods have no rollout hash) gets no such label.
+ */
+export const APP_TARGET_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', ROLLOUT_HASH_LABEL] as const;
 
 /** The label an alert's severity is read from by Alertmanager routes. */
 export const SEVERITY_LABEL = 'severity';
 
-/** How urgent an alert is; {@link AlertRouting} pages on critical and posts the rest to Slack. */
+/** The label naming the SLO (`availability`, `latency`) an SLO series or alert is about. */
+export const SLO_LABEL = 'slo';
+
+/**
+ * How urgent an alert is; {@link AlertRouting} pages on emergency and critical and posts the rest
+ * to Slack. An emergency silences the critical alert and the warning it escalates.
+ */
 export enum Severity {
+  EMERGENCY = 'emergency',
   CRITICAL = 'critical',
   WARNING = 'warning',
   INFO = 'info',

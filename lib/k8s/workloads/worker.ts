@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ResourceProfile } from '../../model/resources';
+import { RolloutStrategy } from '../delivery/rollout-strategy';
 import { AppLabels, appLabels, podLabels, selectorLabels } from '../labels';
 
 /** A named container port. */
@@ -44,6 +45,7 @@ export interface MigrationOptions {
 export interface WorkerProps {
   /** The name of every object. */
   readonly name: string;
+  /** The app's labels; `track` ones go on the pods only. */
   readonly labels: AppLabels;
   /** The full image reference: a release tag, and the digest when known. */
   readonly image: string;
@@ -79,19 +81,35 @@ export interface WorkerProps {
    * @default - none
    */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Release the workload as an Argo Rollout with this strategy: the same pod template, replaced
+   * step by step under analysis.
+   * @default - a Deployment with a rolling update
+   */
+  readonly rollout?: RolloutStrategy;
+  /**
+   * Annotations of the workload object, such as a candidate's bake time.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 const RUN_AS = 65532;
 export const CONFIG_HASH_ANNOTATION = 'platform.shop/config-hash';
 
+const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
+
 /**
- * An app without a Service: a Deployment with its ServiceAccount and ConfigMap, and, when it scales,
+ * An app without a Service: a Deployment (or Argo Rollout) with its ServiceAccount and ConfigMap, and, when it scales,
  * a HorizontalPodAutoscaler and a PodDisruptionBudget. Containers run as non-root with a read-only
  * root filesystem, no capabilities, the RuntimeDefault seccomp profile and no privilege escalation,
  * with liveness, readiness and startup probes and pods spread across zones.
  */
 export class Worker extends Construct {
+  /** The workload, or the template of its Rollout when it has one. */
   public readonly deployment: kplus.Deployment;
+  /** The Argo Rollout that replaces the Deployment, when the workload has a rollout strategy. */
+  public readonly rollout?: ApiObject;
   public readonly serviceAccount: kplus.ServiceAccount;
   public readonly configMap?: kplus.ConfigMap;
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
@@ -157,8 +175,13 @@ export class Worker extends Construct {
       });
     const liveness = props.probes.livenessPath ?? '/healthz';
 
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: this.metadata(props.name),
+    props.rollout?.validate(props.name);
+    // A Rollout's template is built as a Deployment in a chart of its own, which is never rendered.
+    const templateScope = props.rollout
+      ? new Chart(new App(), 'RolloutTemplate', { namespace: Chart.of(this).namespace, disableResourceNameHashes: true })
+      : this;
+    this.deployment = new kplus.Deployment(templateScope, 'Deployment', {
+      metadata: this.metadata(props.name, props.annotations),
       select: false,
       podMetadata: { labels: podLabels(props.labels) },
       // An autoscaled Deployment leaves `replicas` to the autoscaler.
@@ -200,6 +223,17 @@ export class Worker extends Construct {
       ]),
     );
 
+    if (props.rollout) {
+      // A Rollout is a Deployment with another strategy: the same spec, the same pod template.
+      const strategy = props.rollout.toArgo();
+      this.rollout = new ApiObject(this, 'Rollout', {
+        apiVersion: ROLLOUT_API_VERSION,
+        kind: 'Rollout',
+        metadata: this.metadata(props.name, props.annotations),
+        spec: Lazy.any({ produce: () => ({ ...(deployment.toJson() as { spec: object }).spec, strategy }) }),
+      });
+    }
+
     if (props.autoscaling && this.scales(props)) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: this.metadata(props.name),
@@ -211,6 +245,11 @@ export class Worker extends Construct {
           kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.autoscaling.memoryUtilization ?? 80)),
         ],
       });
+      if (props.rollout) {
+        ApiObject.of(this.autoscaler).addJsonPatch(
+          JsonPatch.replace('/spec/scaleTargetRef', { apiVersion: ROLLOUT_API_VERSION, kind: 'Rollout', name: props.name }),
+        );
+      }
     }
 
     // With one replica a budget either blocks every eviction or protects nothing, so only

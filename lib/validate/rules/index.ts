@@ -8,9 +8,11 @@ import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinImageRegistry } from './join-image-registry';
 import { joinIngressBackend } from './join-ingress-backend';
+import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
 import { joinServiceMonitor } from './join-service-monitor';
 import { joinServiceSelector } from './join-service-selector';
+import { joinTrafficRoute } from './join-traffic-route';
 import { joinWorkloadIdentity } from './join-workload-identity';
 import { pdb } from './pdb';
 import { probes } from './probes';
@@ -44,4 +46,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-scale-target': joinScaleTarget,
   'join-ingress-backend': joinIngressBackend,
   'join-service-monitor': joinServiceMonitor,
+  'join-rollout': joinRollout,
+  'join-traffic-route': joinTrafficRoute,
 };

@@ -1,4 +1,4 @@
-import { arr, at, finding, Finding, K8sObject, RuleContext, str, strMap } from './types';
+import { arr, at, finding, Finding, inNamespace, isObj, K8sObject, namespaceOf, RuleContext, str, strMap } from './types';
 
 const ingressClass = (o: K8sObject): string | undefined =>
   str(at(o.body, 'spec', 'ingressClassName')) ?? strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
@@ -19,6 +19,9 @@ export function ingressTls(ctx: RuleContext): Finding[] {
 /**
  * No internal app exposed publicly: no LoadBalancer Service; every Ingress names its class; a public
  * ingress (class `gce`) uses its reserved static IP and never serves a host under `internal.`.
+ * An app reached through the Istio gateway (a VirtualService bound to it, no Ingress) has no Ingress
+ * to check; and no Ingress may route to a Service whose traffic a VirtualService splits, since a GKE
+ * Ingress sends to pod IPs directly, past the mesh and every weight of the split.
  */
 export function publicExposure(ctx: RuleContext): Finding[] {
   return ctx.objects.flatMap((o): Finding[] => {
@@ -26,6 +29,8 @@ export function publicExposure(ctx: RuleContext): Finding[] {
       return [finding(o, 'public-exposure', 'is a Service of type LoadBalancer', 'use type ClusterIP and expose the app through its Ingress (AppConfig.exposure)')];
     }
     if (o.kind !== 'Ingress') return [];
+    const bypass = bypassedSplits(ctx, o);
+    if (bypass.length > 0) return bypass;
     const cls = ingressClass(o);
     if (cls === undefined) return [finding(o, 'public-exposure', 'names no ingress class', 'set spec.ingressClassName to gce (public) or gce-internal')];
     if (cls === 'gce' && strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.global-static-ip-name'] === undefined) {
@@ -36,5 +41,28 @@ export function publicExposure(ctx: RuleContext): Finding[] {
       .map((r) => str(at(r, 'host')))
       .filter((h): h is string => h !== undefined && h.split('.').includes('internal'))
       .map((h) => finding(o, 'public-exposure', `is a public ingress (class gce) for internal host "${h}"`, 'keep an internal app on a gce-internal ingress (AppConfig.exposure type "internal")'));
+  });
+}
+
+/** The Service names an Ingress routes to. */
+const backendServices = (o: K8sObject): string[] =>
+  [at(o.body, 'spec', 'defaultBackend'), ...arr(at(o.body, 'spec', 'rules')).flatMap((r) => arr(at(r, 'http', 'paths')).map((p) => at(p, 'backend')))]
+    .map((b) => str(at(b, 'service', 'name')))
+    .filter((n): n is string => n !== undefined);
+
+/** An Ingress that routes to a Service whose traffic a VirtualService of its namespace splits between subsets or hosts. */
+function bypassedSplits(ctx: RuleContext, o: K8sObject): Finding[] {
+  const ns = namespaceOf(ctx, o);
+  return [...new Set(backendServices(o))].flatMap((svc) => {
+    const splitting = inNamespace(ctx, o, 'VirtualService').find((vs) =>
+      arr(at(vs.body, 'spec', 'http')).some((h) => {
+        const dests = arr(at(h, 'route')).map((d) => at(d, 'destination')).filter(isObj);
+        const toSvc = dests.filter((d) => [svc, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`].includes(str(d.host) ?? ''));
+        return toSvc.length > 0 && (dests.length > 1 || toSvc.some((d) => d.subset !== undefined));
+      }));
+    return splitting
+      ? [finding(o, 'public-exposure', `routes to Service "${svc}", whose traffic VirtualService "${splitting.name}" splits: a GKE Ingress sends to pod IPs past the split`,
+        'expose the app through the Istio gateway (its VirtualService bound to the gateway) and drop its Ingress')]
+      : [];
   });
 }

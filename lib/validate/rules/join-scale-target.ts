@@ -1,15 +1,23 @@
 import { matchLabels } from './replicas';
-import { at, finding, Finding, podLabels, RuleContext, selects, str, workloads } from './types';
+import { apiGroup, at, finding, Finding, podLabels, RuleContext, selects, str, workloads } from './types';
 
-/** Every HPA scales a workload of its directory, and every PDB selects the pods of one. */
+/**
+ * Every HPA scales a workload of its directory, named by its kind, name and API group (an Argo
+ * Rollout is `argoproj.io`, not `apps`), and every PDB selects the pods of one.
+ */
 export function joinScaleTarget(ctx: RuleContext): Finding[] {
   return ctx.objects.flatMap((o): Finding[] => {
     if (o.kind === 'HorizontalPodAutoscaler') {
       const kind = str(at(o.body, 'spec', 'scaleTargetRef', 'kind'));
       const name = str(at(o.body, 'spec', 'scaleTargetRef', 'name'));
-      return workloads(ctx, o.dir).some((w) => w.kind === kind && w.name === name)
-        ? []
-        : [finding(o, 'join-scale-target', `scales ${kind}/${name}, which is not in ${o.dir}`, 'point spec.scaleTargetRef at the app\'s workload')];
+      const apiVersion = str(at(o.body, 'spec', 'scaleTargetRef', 'apiVersion'));
+      const target = workloads(ctx, o.dir).find((w) => w.kind === kind && w.name === name);
+      if (!target) return [finding(o, 'join-scale-target', `scales ${kind}/${name}, which is not in ${o.dir}`, 'point spec.scaleTargetRef at the app\'s workload')];
+      const targetVersion = str(target.body.apiVersion) ?? '';
+      if (apiVersion !== undefined && apiGroup(apiVersion) !== apiGroup(targetVersion)) {
+        return [finding(o, 'join-scale-target', `scales ${kind}/${name} of apiVersion "${apiVersion}", but ${target.file} is ${kind}/${name} of "${targetVersion}"`, `set spec.scaleTargetRef.apiVersion to "${targetVersion}"`)];
+      }
+      return [];
     }
     if (o.kind === 'PodDisruptionBudget') {
       return workloads(ctx, o.dir).some((w) => selects(matchLabels(o), podLabels(w)))

@@ -106,7 +106,8 @@ export function providerProject(stack: TfStack): string | undefined {
   return str(block(at(stack.body, 'provider', 'google'))?.project);
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+/** Kinds with a pod template; an Argo Rollout is a Deployment with another update strategy. */
+export const WORKLOAD_KINDS = ['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
 /** The pod template spec of a workload, if it is one. */
 export function podSpec(o: K8sObject): Obj | undefined {
@@ -149,4 +150,83 @@ export const workloads = (ctx: RuleContext, dir?: string): K8sObject[] =>
 export function envOf(o: K8sObject): string | undefined {
   const m = /^kubernetes\/([^/]+)\/[^/]+$/.exec(o.file);
   return m && !['clusters', 'argocd', 'bootstrap'].includes(m[1]) ? m[1] : undefined;
+}
+
+/** The API group of an apiVersion: `argoproj.io` of `argoproj.io/v1alpha1`, empty for the core group. */
+export function apiGroup(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
+
+/**
+ * True when a Kubernetes LabelSelector (`matchLabels` and `matchExpressions`) matches the labels.
+ * Unlike {@link selects}, an empty selector matches everything, as in a NetworkPolicy podSelector.
+ */
+export function labelSelectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObj(selector)) return false;
+  const byLabel = Object.entries(strMap(selector.matchLabels)).every(([k, v]) => labels[k] === v);
+  return byLabel && arr(selector.matchExpressions).every((e) => {
+    const key = str(at(e, 'key')) ?? '';
+    const values = arr(at(e, 'values'));
+    const has = Object.hasOwn(labels, key);
+    switch (at(e, 'operator')) {
+      case 'In': return has && values.includes(labels[key]);
+      case 'NotIn': return !has || !values.includes(labels[key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false;
+    }
+  });
+}
+
+/** Where the ArgoCD Application that syncs a directory applies it. */
+interface Destination {
+  /** The cluster's server or name; empty when no Application of the output syncs the directory. */
+  readonly cluster: string;
+  readonly namespace?: string;
+}
+
+const destinations = new WeakMap<readonly K8sObject[], ReadonlyMap<string, Destination>>();
+
+function destinationOf(ctx: RuleContext, dir: string): Destination {
+  let byDir = destinations.get(ctx.objects);
+  if (!byDir) {
+    const map = new Map<string, Destination>();
+    for (const a of ctx.objects.filter((o) => o.kind === 'Application')) {
+      const dest = at(a.body, 'spec', 'destination');
+      const cluster = str(at(dest, 'server')) ?? str(at(dest, 'name')) ?? '';
+      const sources = [at(a.body, 'spec', 'source'), ...arr(at(a.body, 'spec', 'sources'))];
+      for (const p of sources.map((s) => str(at(s, 'path'))).filter((p): p is string => p !== undefined)) {
+        map.set(p.replace(/\/+$/, ''), { cluster, namespace: str(at(dest, 'namespace')) });
+      }
+    }
+    byDir = map;
+    destinations.set(ctx.objects, byDir);
+  }
+  return byDir.get(dir) ?? { cluster: '' };
+}
+
+/** The namespace an object is applied to: its own, else its Application's destination, else `default`. */
+export function namespaceOf(ctx: RuleContext, o: K8sObject): string {
+  return str(at(o.body, 'metadata', 'namespace')) ?? destinationOf(ctx, o.dir).namespace ?? 'default';
+}
+
+/** The cluster an object is applied to (its Application's destination); empty when unknown. */
+export function clusterOf(ctx: RuleContext, o: K8sObject): string {
+  return destinationOf(ctx, o.dir).cluster;
+}
+
+/**
+ * The objects of a kind in a namespace of the cluster `o` is applied to (of `o`'s own namespace by
+ * default), whatever their directory: two environments, such as canary and prod, can share one
+ * namespace, and Argo Rollouts and Istio resolve their references by namespace.
+ */
+export function inNamespace(ctx: RuleContext, o: K8sObject, kind: string, namespace = namespaceOf(ctx, o)): K8sObject[] {
+  const cluster = clusterOf(ctx, o);
+  return ctx.objects.filter((x) => x.kind === kind && namespaceOf(ctx, x) === namespace && clusterOf(ctx, x) === cluster);
+}
+
+/** The workloads (objects with a pod template) in a namespace of the cluster `o` is applied to. */
+export function workloadsInNamespace(ctx: RuleContext, o: K8sObject, namespace = namespaceOf(ctx, o)): K8sObject[] {
+  const cluster = clusterOf(ctx, o);
+  return ctx.objects.filter((x) => podSpec(x) !== undefined && namespaceOf(ctx, x) === namespace && clusterOf(ctx, x) === cluster);
 }

@@ -55,6 +55,24 @@ describe('NamespaceBaseline', () => {
     ]);
   });
 
+  test('a namespace in the mesh gets sidecar injection and egress to istiod, and nothing else more', () => {
+    const objs = synth({ mesh: { namespace: 'istio-system' } });
+    expect(byKind(objs, 'Namespace')[0].metadata.labels).toMatchObject({ 'istio-injection': 'enabled' });
+    const policies = byKind(objs, 'NetworkPolicy');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'allow-istiod']);
+    expect(policies[2].spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istiod' } } }],
+          ports: [{ protocol: 'TCP', port: 15012 }],
+        },
+      ],
+    });
+    expect(byKind(synth(), 'Namespace')[0].metadata.labels).not.toHaveProperty('istio-injection');
+  });
+
   test('fails if the quota allows no pod', () => {
     expect(() => synth({ quota: { ...props.quota, pods: 0 } })).toThrow('namespace shop-dev: quota.pods (0) must be a positive integer');
   });

@@ -18,7 +18,7 @@ function synth(props: (chart: Chart) => Partial<AlertRoutingProps> = () => ({}))
 }
 
 describe('AlertRouting', () => {
-  test('an AlertmanagerConfig: critical alerts page, everything else goes to Slack', () => {
+  test('an AlertmanagerConfig: emergency and critical alerts page, everything else goes to Slack', () => {
     const [config] = synth();
     expect(config).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', metadata: { name: 'shop-alerts', namespace: 'shop' } });
     expect(config.spec.route).toEqual({
@@ -27,8 +27,11 @@ describe('AlertRouting', () => {
       groupWait: '30s',
       groupInterval: '5m',
       repeatInterval: '4h',
-      routes: [{ receiver: 'paging', matchers: [{ name: 'severity', matchType: '=', value: 'critical' }] }],
+      routes: [{ receiver: 'paging', matchers: [{ name: 'severity', matchType: '=~', value: 'critical|emergency' }] }],
     });
+    // Alertmanager anchors matcher regexes.
+    const pages = new RegExp(`^(?:${config.spec.route.routes[0].matchers[0].value})$`);
+    expect(['emergency', 'critical', 'warning', 'info', 'critical-ish'].map((s) => pages.test(s))).toEqual([true, true, false, false, false]);
   });
 
   test('PagerDuty reads its routing key and Slack its webhook URL from a Secret', () => {
@@ -52,12 +55,18 @@ describe('AlertRouting', () => {
     expect(text).not.toMatch(/"(url|apiURL|routingKey|serviceKey|apiKey)":"/);
   });
 
-  test('a critical alert silences the warning of the same alert about the same target', () => {
+  test('a critical alert silences the warning, an emergency both, of the same alert about the same target', () => {
+    const equal = ['alertname', 'namespace', 'app_kubernetes_io_name', 'app_kubernetes_io_instance', 'slo', 'instance', 'mountpoint', 'persistentvolumeclaim'];
     expect(synth()[0].spec.inhibitRules).toEqual([
       {
         sourceMatch: [{ name: 'severity', matchType: '=', value: 'critical' }],
         targetMatch: [{ name: 'severity', matchType: '=', value: 'warning' }],
-        equal: ['alertname', 'namespace', 'app_kubernetes_io_instance', 'instance', 'mountpoint', 'persistentvolumeclaim'],
+        equal,
+      },
+      {
+        sourceMatch: [{ name: 'severity', matchType: '=', value: 'emergency' }],
+        targetMatch: [{ name: 'severity', matchType: '=~', value: 'critical|warning' }],
+        equal,
       },
     ]);
   });

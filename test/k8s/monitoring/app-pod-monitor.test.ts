@@ -21,8 +21,8 @@ describe('AppPodMonitor', () => {
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
   });
 
-  test('copies the app labels onto every scraped series', () => {
-    expect(synth()[0].spec.podTargetLabels).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/instance']);
+  test('copies the app labels and the rollout pod template hash onto every scraped series', () => {
+    expect(synth()[0].spec.podTargetLabels).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'rollouts-pod-template-hash']);
   });
 
   test('carries the app labels and the discovery labels', () => {

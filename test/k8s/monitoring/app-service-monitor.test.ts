@@ -5,6 +5,8 @@ import { validateObjects } from '../../../lib/validate/schemas';
 type Manifest = ReturnType<typeof Testing.synth>[number];
 
 const labels = { app: 'inventory-api', instance: 'inventory-api', partOf: 'shop', version: 'v1.4.2' };
+/** The endpoint relabeling that drops every target but the pods of `instance`. */
+const keepInstance = (instance: string) => ({ sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_instance'], regex: instance, action: 'keep' });
 
 function synth(props: Partial<AppServiceMonitorProps> = {}, chartNamespace: string | null = 'shop'): Manifest[] {
   const chart = new Chart(Testing.app(), 'test', { namespace: chartNamespace ?? undefined });
@@ -18,11 +20,16 @@ describe('AppServiceMonitor', () => {
     expect(monitor).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'inventory-api', namespace: 'shop' } });
     expect(monitor.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'inventory-api', 'app.kubernetes.io/instance': 'inventory-api' } });
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['shop'] });
-    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [keepInstance('inventory-api')] }]);
   });
 
-  test('copies the app labels onto every scraped series', () => {
-    expect(synth()[0].spec.podTargetLabels).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/instance']);
+  test('keeps only the pods of its own instance: production\'s Service also selects the canary candidate beside it', () => {
+    const [monitor] = synth({ name: 'inventory-api-canary', labels: { ...labels, instance: 'inventory-api-canary' } });
+    expect(monitor.spec.endpoints[0].relabelings).toEqual([keepInstance('inventory-api-canary')]);
+  });
+
+  test('copies the app labels and the rollout pod template hash onto every scraped series', () => {
+    expect(synth()[0].spec.podTargetLabels).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'rollouts-pod-template-hash']);
   });
 
   test('carries the app labels and the discovery labels', () => {
@@ -32,7 +39,9 @@ describe('AppServiceMonitor', () => {
 
   test('takes another port, path, interval and timeout', () => {
     const [monitor] = synth({ port: 'http-metrics', path: '/internal/metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(10) });
-    expect(monitor.spec.endpoints).toEqual([{ port: 'http-metrics', path: '/internal/metrics', interval: '15s', scrapeTimeout: '10s' }]);
+    expect(monitor.spec.endpoints).toEqual([
+      { port: 'http-metrics', path: '/internal/metrics', interval: '15s', scrapeTimeout: '10s', relabelings: [keepInstance('inventory-api')] },
+    ]);
   });
 
   test('a given namespace wins over the chart namespace', () => {

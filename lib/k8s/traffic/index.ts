@@ -1,0 +1,2 @@
+export * from './app-destination-rule';
+export * from './app-virtual-service';
