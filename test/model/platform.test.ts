@@ -2,18 +2,12 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { platformConfig } from '../../apps/platform';
 import { AppConfig, ClusterConfig, EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
-import { ConfigError } from '../../lib/model/config-error';
 import { definePlatform } from '../../lib/model/platform';
 import { parseReleases } from '../../lib/model/releases';
+import { configRejection, mapApp, mapEnv } from '../helpers';
 
 const base = platformConfig;
 
-function mapApp(name: string, change: (a: AppConfig) => AppConfig): PlatformConfig {
-  return { ...base, apps: base.apps.map((a) => (a.name === name ? change(a) : a)) };
-}
-function mapEnv(name: string, change: (e: EnvironmentConfig) => EnvironmentConfig): PlatformConfig {
-  return { ...base, environments: base.environments.map((e) => (e.name === name ? change(e) : e)) };
-}
 function mapCluster(name: string, change: (c: ClusterConfig) => ClusterConfig): PlatformConfig {
   return { ...base, clusters: base.clusters.map((c) => (c.name === name ? change(c) : c)) };
 }
@@ -27,15 +21,7 @@ function databaseApp(name: string): AppConfig {
   return { name, team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { database: { migrateCommand: ['migrate'] } } };
 }
 
-function rejection(config: PlatformConfig): ConfigError {
-  try {
-    definePlatform(config);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('config was accepted');
-}
+const rejection = configRejection;
 
 describe('definePlatform', () => {
   test('accepts the sample platform and resolves its four environments in promotion order', () => {

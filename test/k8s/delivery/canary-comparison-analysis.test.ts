@@ -6,19 +6,11 @@ import {
   P95_LATENCY_VS_STABLE_METRIC,
 } from '../../../lib/k8s/delivery/canary-comparison-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
+import { Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
 
-interface Metric {
-  name: string;
-  interval: string;
-  failureLimit: number;
-  successCondition: string;
-  provider: { prometheus: { address: string; query: string } };
-}
-
 const labels = { app: 'inventory-api', instance: 'inventory-api-canary', partOf: 'shop', version: 'v1.5.0' };
-const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
 
 function synth(props: Partial<CanaryComparisonAnalysisProps> = {}): Manifest[] {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });

@@ -7,19 +7,11 @@ import {
   SUCCESS_RATE_METRIC,
 } from '../../../lib/k8s/delivery/release-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
+import { Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
 
-interface Metric {
-  name: string;
-  interval: string;
-  failureLimit: number;
-  successCondition: string;
-  provider: { prometheus: { address: string; query: string } };
-}
-
 const labels = { app: 'inventory-api', instance: 'inventory-api', partOf: 'shop', version: 'v1.4.2' };
-const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
 
 function create(chart: Chart, props: Partial<ReleaseAnalysisProps> = {}): ReleaseAnalysis {
   return new ReleaseAnalysis(chart, 'Analysis', {
