@@ -1,3 +1,5 @@
+import { Track, TRACK_LABEL } from '../model/delivery';
+
 /** The recommended Kubernetes labels every object of an app carries. */
 export interface AppLabels {
   /** `app.kubernetes.io/name`: the app, the same in every environment. */
@@ -12,7 +14,7 @@ export interface AppLabels {
    * `track`: the Istio subset the pods belong to, when production shares its route with a candidate.
    * @default - no track label
    */
-  readonly track?: 'stable' | 'canary';
+  readonly track?: Track;
 }
 
 /** Labels that select an app's pods; they never change for the life of a workload. */
@@ -34,5 +36,5 @@ export function appLabels(l: AppLabels): Record<string, string> {
 
 /** The labels of an app's pods: its labels, the version they run and their track. */
 export function podLabels(l: AppLabels): Record<string, string> {
-  return { ...appLabels(l), 'app.kubernetes.io/version': l.version, ...(l.track ? { track: l.track } : {}) };
+  return { ...appLabels(l), 'app.kubernetes.io/version': l.version, ...(l.track ? { [TRACK_LABEL]: l.track } : {}) };
 }

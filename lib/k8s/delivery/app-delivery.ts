@@ -40,8 +40,6 @@ export interface DeliveryPlan {
   /** @default - the workload's own pods */
   readonly serviceSelector?: Readonly<Record<string, string>>;
   readonly previewServiceName?: string;
-  /** Whether external hosts enter through the Istio Gateway instead of a GKE Ingress. */
-  readonly meshIngress: boolean;
   /** Makes the objects that route traffic to the workload. */
   readonly traffic?: (scope: Construct, service: kplus.Service) => void;
 }
@@ -53,13 +51,12 @@ type Planner<T extends InstanceDelivery['type']> = (scope: Construct, ctx: Deliv
  * asks which strategy or environment it is in.
  */
 const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
-  rolling: () => ({ meshIngress: false }),
+  rolling: () => ({}),
 
   canary: (scope, ctx, d) => ({
     rollout: RolloutStrategy.canary({ steps: d.steps, analysis: releaseAnalysis(scope, ctx, d.analysis) }),
     // Production's Service and route also reach the candidate beside it.
     serviceSelector: d.candidate ? { 'app.kubernetes.io/name': ctx.labels.app } : undefined,
-    meshIngress: d.candidate !== undefined,
     traffic: d.candidate ? (s, service) => sharedRoute(s, ctx, service, d.candidate as CanaryCandidate) : undefined,
   }),
 
@@ -69,7 +66,6 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
       analysis: releaseAnalysis(scope, ctx, d.analysis),
       istio: { virtualService: ctx.name, route: PRIMARY_ROUTE, destinationRule: ctx.name },
     }),
-    meshIngress: true,
     // Both subsets select the workload's pods; Argo Rollouts adds each version's template hash.
     traffic: (s, service) => route(s, ctx, service, { stable: selectorLabels(ctx.labels), canary: selectorLabels(ctx.labels) }, 0),
   }),
@@ -84,7 +80,6 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
         prePromotionAnalysis: releaseAnalysis(scope, ctx, d.analysis),
       }),
       previewServiceName,
-      meshIngress: false,
     };
   },
 
@@ -108,7 +103,6 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
         analysis: { templates: withBudget(ctx, comparison.templateName) },
       }),
       workloadAnnotations: { [BAKE_TIME_ANNOTATION]: goDuration(d.bakeTime) },
-      meshIngress: false,
     };
   },
 };
