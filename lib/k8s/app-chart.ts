@@ -16,7 +16,6 @@ import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { planDelivery } from './delivery/app-delivery';
 import { AppSloDashboard } from './slo/app-slo-dashboard';
 import { AppSloRules } from './slo/app-slo-rules';
-import { ErrorBudgetAnalysis } from './slo/error-budget-analysis';
 import { applySyncWaves } from './sync-wave';
 import { WebService } from './workloads/web-service';
 import { Worker } from './workloads/worker';
@@ -27,6 +26,8 @@ const METADATA_SERVER: readonly CidrPeer[] = [
   { cidr: '169.254.169.254/32', ports: [80] },
 ];
 const POSTGRES_PORT = 5432;
+/** @see https://istio.io/latest/docs/reference/config/annotations/#SidecarTrafficExcludeOutboundPorts */
+const ISTIO_EXCLUDE_OUTBOUND_PORTS = 'traffic.sidecar.istio.io/excludeOutboundPorts';
 
 /** Props of {@link AppChart}. */
 export interface AppChartProps {
@@ -55,25 +56,23 @@ export class AppChart extends Chart {
     const servingPort = exposure.type === 'none' ? undefined : app.ports.find((p) => p.name === exposure.port)?.port;
     const monitored = { name, labels, discoveryLabels: addons.monitoringLabels };
 
-    // The SLO is watched where users are: the environment with progressive delivery. Its budget
-    // template is shared by every Rollout of the app in the namespace, the candidate's included.
+    // The SLO is watched where users are: the environment with progressive delivery. The error
+    // budget's AnalysisTemplate belongs to the delivery, which every Rollout of the app runs.
     const slo = app.slo;
     if (slo && env.progressive) {
       const objectives = { availability: slo.availability, latency: slo.latency, window: slo.window };
       new AppSloRules(this, 'Slo', { ...monitored, name: naming.slo(name), ...objectives });
-      new ErrorBudgetAnalysis(this, 'ErrorBudget', { name: naming.errorBudget(name), labels, prometheusAddress: addons.prometheusUrl });
       new AppSloDashboard(this, 'SloDashboard', { name: naming.sloDashboard(name), labels, ...objectives });
     }
-    const budgetOwner = instance.delivery.type === 'candidate' ? instance.delivery.stableInstance : name;
     const delivery = planDelivery(new Construct(this, 'Delivery'), {
       name,
       labels,
       namespace: env.namespace,
       prometheusUrl: addons.prometheusUrl,
-      errorBudgetTemplate: slo ? naming.errorBudget(budgetOwner) : undefined,
+      hasSlo: slo !== undefined,
       servingPort,
       host: instance.host,
-      istioGateway: env.progressive?.istioGateway,
+      istioGateway: env.mesh?.istioGateway,
     }, instance.delivery);
 
     const secrets =
@@ -87,6 +86,7 @@ export class AppChart extends Chart {
           })
         : undefined;
 
+    const dataPorts = [...(instance.gcp.database ? [POSTGRES_PORT] : []), ...(instance.gcp.cache ? [instance.gcp.cache.port] : [])];
     const workloadProps = {
       name,
       labels,
@@ -103,6 +103,9 @@ export class AppChart extends Chart {
       autoscaling: { maxReplicas: instance.maxReplicas },
       // The same identity object Terraform binds, so the two planes name one account.
       serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
+      // Cloud SQL and Redis are outside the mesh, and the migration init container runs before the
+      // sidecar: Istio leaves the data ports alone.
+      podAnnotations: env.mesh && dataPorts.length > 0 ? { [ISTIO_EXCLUDE_OUTBOUND_PORTS]: dataPorts.join(',') } : undefined,
       rollout: delivery.rollout,
       annotations: delivery.workloadAnnotations,
       serviceSelector: delivery.serviceSelector,
@@ -120,13 +123,12 @@ export class AppChart extends Chart {
     };
     const fromCidrs: CidrPeer[] = [];
     const external = servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal');
-    const gatewayNamespace = env.progressive?.istioGateway.split('/')[0];
+    const gatewayNamespace = env.mesh?.istioGateway.split('/')[0];
     const fromGateway = external && instance.meshIngress && gatewayNamespace !== undefined ? [{ namespace: gatewayNamespace, ports: [servingPort] }] : [];
     if (external && !instance.meshIngress) {
       const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
       fromCidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
     }
-    const dataPorts = [...(instance.gcp.database ? [POSTGRES_PORT] : []), ...(instance.gcp.cache ? [instance.gcp.cache.port] : [])];
     const privateServices = cluster.network.privateServicesCidr;
     const metricsPort = k8s.metricsPort ? app.ports.find((p) => p.name === k8s.metricsPort)?.port : undefined;
     new AppNetworkPolicy(this, 'NetworkPolicy', {

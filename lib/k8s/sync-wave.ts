@@ -45,7 +45,17 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   VirtualService: SyncWave.TRAFFIC,
 };
 
-/** Annotates every object of a chart with the sync wave of its kind. */
+const OVERRIDES = new WeakMap<ApiObject, SyncWave>();
+
+/**
+ * Syncs one object in another wave than its kind's: a route an Argo Rollout manages must exist
+ * before the Rollout, which is invalid without it.
+ */
+export function overrideSyncWave(object: ApiObject, wave: SyncWave): void {
+  OVERRIDES.set(object, wave);
+}
+
+/** Annotates every object of a chart with the sync wave of its kind, or its override. */
 export function applySyncWaves(chart: Chart): void {
   for (const construct of chart.node.findAll()) {
     if (!(construct instanceof ApiObject)) continue;
@@ -53,6 +63,6 @@ export function applySyncWaves(chart: Chart): void {
     if (wave === undefined) {
       throw new Error(`no ArgoCD sync wave for kind ${construct.kind} (${construct.node.path}); fix: add it to lib/k8s/sync-wave.ts`);
     }
-    construct.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+    construct.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(OVERRIDES.get(construct) ?? wave));
   }
 }

@@ -229,7 +229,8 @@ export interface CanaryEnvironmentConfig {
    */
   readonly weight?: number;
   /**
-   * How long a candidate must run here before it may be promoted; shown on its Rollout.
+   * How long a candidate bakes here under analysis before its Rollout completes (the Rollout's
+   * last pause); shown on the Rollout as an annotation. `promote` does not wait for it.
    * @default Duration.hours(24)
    */
   readonly bakeTime?: Duration;

@@ -215,5 +215,6 @@ export type Track = 'stable' | 'canary';
  * gateway: a GKE Ingress sends to pod IPs directly, past every VirtualService weight.
  */
 export function entersThroughMesh(delivery: InstanceDelivery): boolean {
-  return delivery.type === 'rolloutIstio' || (delivery.type === 'canary' && delivery.candidate !== undefined);
+  // The candidate shares production's host and takes its share through production's route.
+  return delivery.type === 'rolloutIstio' || delivery.type === 'candidate' || (delivery.type === 'canary' && delivery.candidate !== undefined);
 }

@@ -54,6 +54,11 @@ export interface Environment extends EnvironmentConfig {
   readonly order: number;
   /** Set when releases here are Argo Rollouts behind Istio, with SLOs watched. */
   readonly progressive?: { readonly istioGateway: string; readonly istioNamespace: string };
+  /**
+   * Set when the namespace is in the Istio mesh: the environment with progressive delivery, and the
+   * canary environment beside it.
+   */
+  readonly mesh?: { readonly istioGateway: string; readonly istioNamespace: string };
   /** Set on the canary environment. */
   readonly canary?: {
     readonly weight: number;
@@ -270,7 +275,7 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secr
 function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: readonly Cluster[], root: Checks): Environment[] {
   root.require(configs.length > 0, 'environments', [], 'is empty', 'declare at least one environment');
   root.unique('environments[].name', configs.map((e) => e.name));
-  const envs = configs.map((e, order): Environment => {
+  const resolved = configs.map((e, order): Environment => {
     const checks = root.within({ env: e.name });
     checks.dnsLabel('name', e.name, 20);
     checks.oneOf('region', e.region, GCP_REGIONS);
@@ -307,6 +312,8 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
         e.quota === undefined ? e.teamAccess : 'set', 'is set, but the environment shares another\'s namespace',
         'set it on the environment that manages the namespace');
     }
+    const progressive = resolveProgressive(e, checks);
+    const canary = resolveCanary(e, configs, checks);
     return {
       ...e,
       managesNamespace,
@@ -315,10 +322,13 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
       maxReplicas,
       clusterConfig: cluster,
       order,
-      progressive: resolveProgressive(e, checks),
-      canary: resolveCanary(e, configs, checks),
+      progressive,
+      mesh: progressive,
+      canary,
     };
   });
+  // The canary joins the mesh of the production environment whose namespace it runs in.
+  const envs = resolved.map((e): Environment => (e.canary ? { ...e, mesh: resolved.find((p) => p.name === e.canary?.production)?.progressive } : e));
   // Each namespace has exactly one owner, and environments that share it never share object names.
   for (const env of envs) {
     const sharing = envs.filter((o) => o.cluster === env.cluster && o.namespace === env.namespace);
@@ -418,7 +428,7 @@ function resolveApps(configs: readonly AppConfig[], envs: readonly Environment[]
   const longestSuffix = Math.max(0, ...envs.map((e) => e.nameSuffix.length));
   return configs.map((a): App => {
     const checks = root.within({ app: a.name });
-    // Room for the environment suffix and the longest suffix of a derived name ("-error-budget").
+    // Room for the environment suffix and the longest suffix of a derived name ("-slo-dashboard").
     checks.dnsLabel('name', a.name, 63 - longestSuffix - naming.longestDerivedSuffix());
     const ports = a.ports ?? [];
     checks.unique('ports[].name', ports.map((p) => p.name));

@@ -131,8 +131,9 @@ describe('policy over all the output', () => {
     expect(wave('Deployment')).toEqual(new Set([String(SyncWave.WORKLOAD)]));
     expect(wave('Rollout')).toEqual(new Set([String(SyncWave.WORKLOAD)]));
     expect(wave('AnalysisTemplate')).toEqual(new Set([String(SyncWave.CONFIG)]));
-    expect(wave('VirtualService')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
-    expect(wave('DestinationRule')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
+    // A route an Argo Rollout manages (rolloutIstio) syncs with the config, before the Rollout needs it.
+    expect(wave('VirtualService')).toEqual(new Set([String(SyncWave.CONFIG), String(SyncWave.TRAFFIC)]));
+    expect(wave('DestinationRule')).toEqual(new Set([String(SyncWave.CONFIG), String(SyncWave.TRAFFIC)]));
     expect(wave('Ingress')).toEqual(new Set([String(SyncWave.TRAFFIC)]));
   });
 

@@ -2,6 +2,8 @@ import { load } from 'js-yaml';
 import { samplePlatform } from '../../apps/platform';
 import { synthPlatform } from '../../cli/platform-output';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../../lib/k8s/sync-wave';
+import { definePlatform } from '../../lib/model/platform';
+import { mapApp } from '../helpers';
 
 type Json = Record<string, unknown>;
 interface KubeObject {
@@ -282,12 +284,48 @@ describe('ArgoCD', () => {
     expect(at(find('argocd', 'Application', 'app-stage').spec, 'ignoreDifferences')).toBeUndefined();
   });
 
-  test('sync waves: baseline, then config and analysis, then workloads, then traffic', () => {
+  test('sync waves: baseline, then config and analysis, then workloads, then traffic; a route a Rollout manages comes before it', () => {
     const wave = (dir: string, kind: string, name: string) => Number(find(dir, kind, name).metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
     expect(wave('prod', 'AnalysisTemplate', 'web-analysis')).toBe(SyncWave.CONFIG);
     expect(wave('prod', 'Rollout', 'web')).toBe(SyncWave.WORKLOAD);
-    expect(wave('prod', 'VirtualService', 'web')).toBe(SyncWave.TRAFFIC);
-    expect(wave('prod', 'DestinationRule', 'web')).toBe(SyncWave.TRAFFIC);
+    // Argo Rollouts holds a Rollout invalid until the route it manages exists.
+    expect(wave('prod', 'VirtualService', 'web')).toBe(SyncWave.CONFIG);
+    expect(wave('prod', 'DestinationRule', 'web')).toBe(SyncWave.CONFIG);
+    expect(wave('prod', 'VirtualService', 'inventory-api')).toBe(SyncWave.TRAFFIC);
+    expect(wave('prod', 'DestinationRule', 'inventory-api')).toBe(SyncWave.TRAFFIC);
     expect(wave('prod', 'NetworkPolicy', 'allow-istiod')).toBe(SyncWave.BASELINE);
+  });
+});
+
+describe('review fixes', () => {
+  test('blue-green gates end: every metric of its pre-promotion templates takes a fixed number of measurements', () => {
+    for (const name of ['admin-analysis', 'admin-error-budget']) {
+      for (const metric of at(find('prod', 'AnalysisTemplate', name).spec, 'metrics') as Json[]) expect([name, metric.count]).toEqual([name, 10]);
+    }
+    // Background analysis runs until the Rollout ends it.
+    for (const name of ['web-analysis', 'web-error-budget', 'inventory-api-analysis']) {
+      for (const metric of at(find('prod', 'AnalysisTemplate', name).spec, 'metrics') as Json[]) expect([name, metric.count]).toEqual([name, undefined]);
+    }
+  });
+
+  test('pods in the mesh reach Cloud SQL and Redis past the sidecar, so the migration init container can too', () => {
+    const annotations = (dir: string, name: string) => at(find(dir, 'Rollout', name).spec, 'template', 'metadata', 'annotations') as Record<string, string>;
+    expect(annotations('prod', 'inventory-api')['traffic.sidecar.istio.io/excludeOutboundPorts']).toBe('5432,6379');
+    expect(annotations('canary', 'inventory-api-canary')['traffic.sidecar.istio.io/excludeOutboundPorts']).toBe('5432,6379');
+    const stage = at(find('stage', 'Deployment', 'inventory-api').spec, 'template', 'metadata', 'annotations') as Record<string, string>;
+    expect(stage['traffic.sidecar.istio.io/excludeOutboundPorts']).toBeUndefined();
+  });
+});
+
+describe('a public app through the canary environment', () => {
+  const platform = definePlatform(mapApp('web', (a) => ({ ...a, delivery: { strategy: { type: 'canary' } } })));
+  const files = synthPlatform(platform).files.filter((f) => f.path.startsWith('kubernetes/canary/'));
+
+  test('the candidate takes its share of production\'s host through the gateway: no Ingress or certificate of its own', () => {
+    const names = files.map((f) => f.path.split('/').pop());
+    expect(names).toContain('rollout-web-canary.yaml');
+    expect(names.filter((n) => /^(ingress|certificate|frontendconfig)-web-canary/.test(n ?? ''))).toEqual([]);
+    const policy = load(files.find((f) => f.path.endsWith('networkpolicy-web-canary.yaml'))?.content ?? '') as KubeObject;
+    expect(JSON.stringify(policy.spec)).toContain('"kubernetes.io/metadata.name":"istio-ingress"');
   });
 });

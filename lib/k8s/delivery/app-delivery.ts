@@ -8,12 +8,16 @@ import { AppDestinationRule } from '../traffic/app-destination-rule';
 import { AppVirtualService } from '../traffic/app-virtual-service';
 import { CanaryComparisonAnalysis } from './canary-comparison-analysis';
 import { POD_TEMPLATE_HASH_ARG, ReleaseAnalysis } from './release-analysis';
-import { RolloutStrategy } from './rollout-strategy';
+import { ErrorBudgetAnalysis } from '../slo/error-budget-analysis';
+import { overrideSyncWave, SyncWave } from '../sync-wave';
+import { RolloutAnalysisRef, RolloutStrategy } from './rollout-strategy';
 
 /** The annotation that shows how long a candidate must bake before promotion. */
 export const BAKE_TIME_ANNOTATION = 'platform.shop/min-bake-time';
 /** The route every app VirtualService has; a `rolloutIstio` Rollout manages it. */
 export const PRIMARY_ROUTE = 'primary';
+/** Measurements a blue-green gate takes: five minutes at the 30-second interval. */
+const GATE_MEASUREMENTS = 10;
 
 /** What the delivery of one app in one environment needs to know. */
 export interface DeliveryContext {
@@ -22,8 +26,11 @@ export interface DeliveryContext {
   readonly labels: AppLabels;
   readonly namespace: string;
   readonly prometheusUrl: string;
-  /** The app's error-budget AnalysisTemplate, when the app has an SLO. */
-  readonly errorBudgetTemplate?: string;
+  /**
+   * Whether the app has an SLO: production then makes its error-budget AnalysisTemplate, which every
+   * Rollout of the app runs, the candidate's included.
+   */
+  readonly hasSlo: boolean;
   /** The port the app serves on. */
   readonly servingPort?: number;
   /** The public or internal host, when the app has one. */
@@ -54,20 +61,21 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
   rolling: () => ({}),
 
   canary: (scope, ctx, d) => ({
-    rollout: RolloutStrategy.canary({ steps: d.steps, analysis: releaseAnalysis(scope, ctx, d.analysis) }),
+    rollout: RolloutStrategy.canary({ steps: d.steps, analysis: releaseAnalysis(scope, ctx, d.analysis, errorBudget(scope, ctx)) }),
     // Production's Service and route also reach the candidate beside it.
     serviceSelector: d.candidate ? { 'app.kubernetes.io/name': ctx.labels.app } : undefined,
-    traffic: d.candidate ? (s, service) => sharedRoute(s, ctx, service, d.candidate as CanaryCandidate) : undefined,
+    traffic: d.candidate ? (s, service) => route(s, ctx, service, TRACK_SUBSETS, (d.candidate as CanaryCandidate).weight) : undefined,
   }),
 
   rolloutIstio: (scope, ctx, d) => ({
     rollout: RolloutStrategy.canary({
       steps: d.steps,
-      analysis: releaseAnalysis(scope, ctx, d.analysis),
+      analysis: releaseAnalysis(scope, ctx, d.analysis, errorBudget(scope, ctx)),
       istio: { virtualService: ctx.name, route: PRIMARY_ROUTE, destinationRule: ctx.name },
     }),
     // Both subsets select the workload's pods; Argo Rollouts adds each version's template hash.
-    traffic: (s, service) => route(s, ctx, service, { stable: selectorLabels(ctx.labels), canary: selectorLabels(ctx.labels) }, 0),
+    // The Rollout is invalid until its route exists, so the route syncs before it.
+    traffic: (s, service) => route(s, ctx, service, { stable: selectorLabels(ctx.labels), canary: selectorLabels(ctx.labels) }, 0, SyncWave.CONFIG),
   }),
 
   blueGreen: (scope, ctx, d) => {
@@ -77,7 +85,8 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
         activeService: ctx.name,
         previewService: previewServiceName,
         autoPromotion: d.autoPromotion,
-        prePromotionAnalysis: releaseAnalysis(scope, ctx, d.analysis),
+        // A gate must end: each metric takes a fixed number of measurements of the preview.
+        prePromotionAnalysis: releaseAnalysis(scope, ctx, d.analysis, errorBudget(scope, ctx, GATE_MEASUREMENTS), GATE_MEASUREMENTS),
       }),
       previewServiceName,
     };
@@ -100,7 +109,7 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
       // brings back the last version that baked through.
       rollout: RolloutStrategy.canary({
         steps: [{ weight: 100, pause: d.bakeTime.toSeconds() > 0 ? d.bakeTime : undefined }],
-        analysis: { templates: withBudget(ctx, comparison.templateName) },
+        analysis: { templates: [comparison.templateName, ...(ctx.hasSlo ? [naming.errorBudget(d.stableInstance)] : [])] },
       }),
       workloadAnnotations: { [BAKE_TIME_ANNOTATION]: goDuration(d.bakeTime) },
     };
@@ -113,7 +122,7 @@ export function planDelivery(scope: Construct, ctx: DeliveryContext, delivery: I
   return planner(scope, ctx, delivery);
 }
 
-function releaseAnalysis(scope: Construct, ctx: DeliveryContext, settings: ReleaseAnalysisSettings) {
+function releaseAnalysis(scope: Construct, ctx: DeliveryContext, settings: ReleaseAnalysisSettings, budget: string | undefined, count?: number): RolloutAnalysisRef {
   const analysis = new ReleaseAnalysis(scope, 'Analysis', {
     name: naming.analysis(ctx.name),
     labels: ctx.labels,
@@ -122,18 +131,21 @@ function releaseAnalysis(scope: Construct, ctx: DeliveryContext, settings: Relea
     successRate: settings.successRate,
     p95Latency: settings.p95Latency,
     interval: settings.interval,
+    count,
   });
-  return { templates: withBudget(ctx, analysis.templateName), podTemplateHashArg: POD_TEMPLATE_HASH_ARG };
+  return { templates: [analysis.templateName, ...(budget ? [budget] : [])], podTemplateHashArg: POD_TEMPLATE_HASH_ARG };
 }
 
-function withBudget(ctx: DeliveryContext, template: string): string[] {
-  return ctx.errorBudgetTemplate ? [template, ctx.errorBudgetTemplate] : [template];
+/** The app's error-budget template, made by production, the owner of the app's SLO. */
+function errorBudget(scope: Construct, ctx: DeliveryContext, count?: number): string | undefined {
+  if (!ctx.hasSlo) return undefined;
+  const name = naming.errorBudget(ctx.name);
+  new ErrorBudgetAnalysis(scope, 'ErrorBudget', { name, labels: ctx.labels, namespace: ctx.namespace, prometheusAddress: ctx.prometheusUrl, count });
+  return name;
 }
 
-/** Production's route, shared with the candidate: subsets by track, weights from the canary setting. */
-function sharedRoute(scope: Construct, ctx: DeliveryContext, service: kplus.Service, candidate: CanaryCandidate): void {
-  route(scope, ctx, service, { stable: { [TRACK_LABEL]: 'stable' }, canary: { [TRACK_LABEL]: 'canary' } }, candidate.weight);
-}
+/** Subsets of production's route shared with the candidate: one per track. */
+const TRACK_SUBSETS = { stable: { [TRACK_LABEL]: 'stable' }, canary: { [TRACK_LABEL]: 'canary' } } as const;
 
 function route(
   scope: Construct,
@@ -141,6 +153,7 @@ function route(
   service: kplus.Service,
   subsets: { readonly stable: Readonly<Record<string, string>>; readonly canary: Readonly<Record<string, string>> },
   canaryWeight: number,
+  wave?: SyncWave,
 ): void {
   if (ctx.servingPort === undefined) throw new Error(`${ctx.name}: an Istio route needs the port the app serves on; fix: give the app an exposure with a port`);
   // Short names resolve in the namespace of the rule, which is the Service's.
@@ -155,7 +168,7 @@ function route(
     ],
   });
   const external = ctx.host !== undefined && ctx.istioGateway !== undefined;
-  new AppVirtualService(scope, 'VirtualService', {
+  const virtualService = new AppVirtualService(scope, 'VirtualService', {
     name: ctx.name,
     labels: ctx.labels,
     hosts: external ? [serviceHost, ctx.host as string] : [serviceHost],
@@ -168,4 +181,7 @@ function route(
       { subset: 'canary', weight: canaryWeight },
     ],
   });
+  if (wave !== undefined) {
+    for (const o of [destinationRule.resource, virtualService.resource]) overrideSyncWave(o, wave);
+  }
 }

@@ -32,6 +32,12 @@ export interface PrometheusAnalysisProps extends Omit<MonitoredAppProps, 'discov
    */
   readonly failureLimit?: number;
   /**
+   * How many measurements each metric takes before the analysis ends. A gate (blue-green's
+   * pre-promotion analysis) needs one, or the Rollout waits forever.
+   * @default - measure until the Rollout ends the analysis: background analysis
+   */
+  readonly count?: number;
+  /**
    * The window rates are computed over: at least four scrape intervals, so rate() has samples.
    * @default Duration.minutes(2)
    */
@@ -95,6 +101,7 @@ export interface PrometheusAnalysis {
   readonly prometheusAddress: string;
   readonly interval: Duration;
   readonly failureLimit: number;
+  readonly count?: number;
   readonly rateWindow: Duration;
   readonly metrics: Required<HttpMetricNames>;
 }
@@ -112,7 +119,11 @@ export function prometheusAnalysis(scope: Construct, props: PrometheusAnalysisPr
   if (!Number.isInteger(failureLimit) || failureLimit < 0) {
     throw new Error(`${props.name}: failureLimit (${failureLimit}) must be a whole number of at least 0; fix: give how many failed measurements to tolerate, like 1`);
   }
+  if (props.count !== undefined && (!Number.isInteger(props.count) || props.count <= failureLimit)) {
+    throw new Error(`${props.name}: count (${props.count}) must be a whole number above failureLimit (${failureLimit}); fix: take more measurements, like 10`);
+  }
   return {
+    count: props.count,
     namespace: monitoredNamespace(scope, props),
     prometheusAddress: props.prometheusAddress,
     interval,
@@ -142,6 +153,7 @@ export function prometheusMetric(settings: PrometheusAnalysis, name: string, que
   return {
     name,
     interval: promDuration(settings.interval),
+    count: settings.count,
     failureLimit: settings.failureLimit,
     successCondition,
     provider: { prometheus: { address: settings.prometheusAddress, query } },

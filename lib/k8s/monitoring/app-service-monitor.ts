@@ -10,7 +10,8 @@ export interface AppServiceMonitorProps extends AppScrapeProps {}
 
 /**
  * Scrapes an app through its Service: selects the Service by the app's labels in the app's
- * namespace only, on a named port, keeping only the workload's own pods. Every series gets the
+ * namespace only, on a named port, keeping only the workload's own pods through the Service named
+ * like the monitor. Every series gets the
  * app's name and instance labels.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
  */
@@ -35,9 +36,12 @@ export class AppServiceMonitor extends Construct {
             path: endpoint.path,
             interval: promDuration(endpoint.interval),
             scrapeTimeout: endpoint.scrapeTimeout ? promDuration(endpoint.scrapeTimeout) : undefined,
-            // Production's Service also selects the candidate beside it, which its own monitor scrapes.
+            // Production's Service also selects the candidate beside it, which its own monitor
+            // scrapes, and a blue-green preview Service selects the same pods: keep the workload's
+            // own pods, through its own Service only, so each pod is scraped once.
             relabelings: [
               { sourceLabels: [`__meta_kubernetes_pod_label_${promLabelName('app.kubernetes.io/instance')}`], regex: props.labels.instance, action: 'keep' },
+              { sourceLabels: ['__meta_kubernetes_service_name'], regex: props.name, action: 'keep' },
             ],
           },
         ],

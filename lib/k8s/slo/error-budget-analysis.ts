@@ -22,14 +22,20 @@ export interface ErrorBudgetAnalysisProps extends Omit<MonitoredAppProps, 'disco
    * @default Duration.seconds(30)
    */
   readonly interval?: Duration;
+  /**
+   * How many measurements the analysis takes before it ends, for a gate such as blue-green's
+   * pre-promotion analysis.
+   * @default - measure until the Rollout ends the analysis: background analysis
+   */
+  readonly count?: number;
 }
 
 /**
  * An Argo Rollouts AnalysisTemplate that fails as soon as the app has no error budget left, so a
  * release that would spend an exhausted budget is aborted and rolled back. It reads the budget
  * {@link AppSloRules} records, the smallest over the app's SLIs. Its metric measures until the
- * analysis ends, so use it as the Rollout's background analysis (`strategy.canary.analysis`), not
- * as an analysis step.
+ * analysis ends, so use it as the Rollout's background analysis (`strategy.canary.analysis`), or
+ * give it a `count` to use it as a gate.
  * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/
  */
 export class ErrorBudgetAnalysis extends Construct {
@@ -40,6 +46,9 @@ export class ErrorBudgetAnalysis extends Construct {
     const namespace = monitoredNamespace(this, props);
     const interval = props.interval ?? Duration.seconds(30);
     requirePositive(props.name, 'interval', interval);
+    if (props.count !== undefined && (!Number.isInteger(props.count) || props.count < 1)) {
+      throw new Error(`${props.name}: count (${props.count}) must be a whole number of at least 1; fix: take some measurements, like 10`);
+    }
     if (!isHttpUrl(props.prometheusAddress)) {
       throw new Error(
         `${props.name}: prometheusAddress "${props.prometheusAddress}" is not an http(s) URL; fix: give the Prometheus service URL, like "http://prometheus-operated.monitoring.svc:9090"`,
@@ -54,6 +63,7 @@ export class ErrorBudgetAnalysis extends Construct {
           {
             name: ERROR_BUDGET_METRIC,
             interval: promDuration(interval),
+            count: props.count,
             successCondition: 'result[0] > 0',
             // One measurement with the budget spent is enough to stop the release.
             failureLimit: 0,

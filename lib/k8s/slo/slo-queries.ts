@@ -66,10 +66,11 @@ export const BURN_RATE_CONDITIONS: readonly BurnRateCondition[] = [
 
 /**
  * How many times faster than the budget allows an SLI burns when it spends `budgetShare` of the
- * budget of `window` within `longWindow`: 14.4, 6, 3 and 1 for a 30 d window.
+ * budget of `window` within `longWindow`: 14.4, 6, 3 and 1 for a 30 d window, and at least 1.
  */
 export function burnRateFactor(window: Duration, condition: BurnRateCondition): number {
-  return condition.budgetShare * (window.toMilliseconds() / condition.longWindow.toMilliseconds());
+  // Never below 1: a slower burn stays within the objective and is no reason to alert.
+  return Math.max(1, condition.budgetShare * (window.toMilliseconds() / condition.longWindow.toMilliseconds()));
 }
 
 /** The windows each SLI's error ratio is recorded over: every window of the burn-rate conditions, shortest first. */

@@ -88,6 +88,11 @@ export interface WorkerProps {
    */
   readonly rollout?: RolloutStrategy;
   /**
+   * Annotations of the pods, such as the ports an Istio sidecar leaves alone.
+   * @default - none
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
    * Annotations of the workload object, such as a candidate's bake time.
    * @default - none
    */
@@ -207,6 +212,7 @@ export class Worker extends Construct {
     if (this.configMap) {
       this.deployment.podMetadata.addAnnotation(CONFIG_HASH_ANNOTATION, hashOf(config));
     }
+    for (const [key, value] of Object.entries(props.podAnnotations ?? {})) this.deployment.podMetadata.addAnnotation(key, value);
     const deployment = ApiObject.of(this.deployment);
     // cdk8s-plus labels pods with their construct address, a hash that differs per environment;
     // selectors here use the app's labels, so that label is only noise in reviews.

@@ -7,6 +7,8 @@ type Manifest = ReturnType<typeof Testing.synth>[number];
 const labels = { app: 'inventory-api', instance: 'inventory-api', partOf: 'shop', version: 'v1.4.2' };
 /** The endpoint relabeling that drops every target but the pods of `instance`. */
 const keepInstance = (instance: string) => ({ sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_instance'], regex: instance, action: 'keep' });
+// A blue-green preview Service selects the same pods as the active one: only the monitor's own Service counts.
+const keepService = (service: string) => ({ sourceLabels: ['__meta_kubernetes_service_name'], regex: service, action: 'keep' });
 
 function synth(props: Partial<AppServiceMonitorProps> = {}, chartNamespace: string | null = 'shop'): Manifest[] {
   const chart = new Chart(Testing.app(), 'test', { namespace: chartNamespace ?? undefined });
@@ -20,12 +22,12 @@ describe('AppServiceMonitor', () => {
     expect(monitor).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'inventory-api', namespace: 'shop' } });
     expect(monitor.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'inventory-api', 'app.kubernetes.io/instance': 'inventory-api' } });
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['shop'] });
-    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [keepInstance('inventory-api')] }]);
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [keepInstance('inventory-api'), keepService('inventory-api')] }]);
   });
 
   test('keeps only the pods of its own instance: production\'s Service also selects the canary candidate beside it', () => {
     const [monitor] = synth({ name: 'inventory-api-canary', labels: { ...labels, instance: 'inventory-api-canary' } });
-    expect(monitor.spec.endpoints[0].relabelings).toEqual([keepInstance('inventory-api-canary')]);
+    expect(monitor.spec.endpoints[0].relabelings).toEqual([keepInstance('inventory-api-canary'), keepService('inventory-api-canary')]);
   });
 
   test('copies the app labels and the rollout pod template hash onto every scraped series', () => {
@@ -40,7 +42,7 @@ describe('AppServiceMonitor', () => {
   test('takes another port, path, interval and timeout', () => {
     const [monitor] = synth({ port: 'http-metrics', path: '/internal/metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(10) });
     expect(monitor.spec.endpoints).toEqual([
-      { port: 'http-metrics', path: '/internal/metrics', interval: '15s', scrapeTimeout: '10s', relabelings: [keepInstance('inventory-api')] },
+      { port: 'http-metrics', path: '/internal/metrics', interval: '15s', scrapeTimeout: '10s', relabelings: [keepInstance('inventory-api'), keepService('inventory-api')] },
     ]);
   });
 

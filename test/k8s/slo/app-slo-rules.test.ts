@@ -160,9 +160,9 @@ describe('AppSloRules', () => {
     ]);
   });
 
-  test('the factors follow the window: over 7 days they are 3.36, 1.4, 0.7 and 0.23', () => {
+  test('the factors follow the window, never below 1: over 7 days they are 3.36, 1.4, 1 and 1', () => {
     const factors = alerts('AppErrorBudgetBurn', group('latency', { latency, window: Duration.days(7) })).flatMap((a) => burnConditions(a.expr));
-    expect(factors.map((c) => c.factor)).toEqual([3.36, 1.4, 0.7, 0.233333333333]);
+    expect(factors.map((c) => c.factor)).toEqual([3.36, 1.4, 1, 1]);
     expect(factors.every((c) => c.budget === 0.01)).toBe(true);
     expect(BURN_RATE_CONDITIONS.map((c) => burnRateFactor(Duration.days(90), c))).toEqual([43.2, 18, 9, 3]);
   });

@@ -1,0 +1,4 @@
+export * from './app-delivery';
+export * from './canary-comparison-analysis';
+export * from './release-analysis';
+export * from './rollout-strategy';
