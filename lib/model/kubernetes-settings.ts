@@ -1,4 +1,5 @@
 import { Checks } from './checks';
+import { isHttpUrl } from './http-url';
 import { AlertingConfig, AppConfig, ClusterAddonsConfig, ExposureConfig, NamespaceQuotaConfig, PortConfig, TeamConfig } from './config';
 
 /** The add-ons the manifests rely on, with defaults applied. */
@@ -46,7 +47,7 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
   };
   checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
   checks.dnsLabel('addons.externalSecretsNamespace', addons.externalSecretsNamespace);
-  checks.require(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(addons.prometheusUrl), 'addons.prometheusUrl', addons.prometheusUrl,
+  checks.require(isHttpUrl(addons.prometheusUrl), 'addons.prometheusUrl', addons.prometheusUrl,
     'is not an http(s) URL', 'write it as http://prometheus-operated.monitoring.svc:9090');
   checks.oneOf('addons.alerting.paging', addons.alerting.paging, ['pagerduty', 'opsgenie']);
   checks.require(/^#[a-z0-9_-]+$/.test(addons.alerting.slackChannel), 'addons.alerting.slackChannel', addons.alerting.slackChannel,

@@ -1,8 +1,8 @@
-import type { IAnalysisRunArgument } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRunArgument';
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IMetric } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Metric';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { isHttpUrl } from '../../model/http-url';
 import { appLabels } from '../labels';
 import { ModelObject } from '../model-object';
 import { MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
@@ -67,8 +67,6 @@ export class ReleaseAnalysis extends Construct {
   public readonly resource: ModelObject<IAnalysisTemplate>;
   /** The name a Rollout's `analysis.templates[].templateName` refers to. */
   public readonly templateName: string;
-  /** The args a Rollout's analysis passes: the pod template hash of the latest ReplicaSet. */
-  public readonly rolloutArgs: readonly IAnalysisRunArgument[];
 
   constructor(scope: Construct, id: string, props: ReleaseAnalysisProps) {
     super(scope, id);
@@ -84,7 +82,6 @@ export class ReleaseAnalysis extends Construct {
     ];
     const maxSeconds = promNumber(props.p95Latency.toMilliseconds() / 1000);
     this.templateName = props.name;
-    this.rolloutArgs = [{ name: POD_TEMPLATE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }];
     this.resource = analysisTemplate(this, props, settings, {
       args: [{ name: POD_TEMPLATE_HASH_ARG }],
       metrics: [
@@ -111,7 +108,7 @@ export function prometheusAnalysis(scope: Construct, props: PrometheusAnalysisPr
   const interval = props.interval ?? Duration.seconds(30);
   const failureLimit = props.failureLimit ?? 1;
   const rateWindow = props.rateWindow ?? Duration.minutes(2);
-  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(props.prometheusAddress)) {
+  if (!isHttpUrl(props.prometheusAddress)) {
     throw new Error(`${props.name}: prometheusAddress "${props.prometheusAddress}" is not an HTTP address; fix: give the Prometheus URL, like "http://prometheus-operated.monitoring.svc:9090"`);
   }
   requirePositive(props.name, 'interval', interval);

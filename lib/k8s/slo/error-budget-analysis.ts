@@ -1,6 +1,7 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { isHttpUrl } from '../../model/http-url';
 import { appLabels } from '../labels';
 import { ModelObject } from '../model-object';
 import { MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
@@ -78,14 +79,5 @@ export class ErrorBudgetAnalysis extends Construct {
         ],
       },
     });
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
   }
 }

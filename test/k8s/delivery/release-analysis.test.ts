@@ -60,10 +60,9 @@ describe('ReleaseAnalysis', () => {
   });
 
   test('takes the pod template hash as its one arg, which the Rollout fills from the latest ReplicaSet', () => {
-    const { analysis, manifests } = synth();
+    const { manifests } = synth();
     expect(POD_TEMPLATE_HASH_ARG).toBe('pod-template-hash');
     expect(manifests[0].spec.args).toEqual([{ name: 'pod-template-hash' }]);
-    expect(analysis.rolloutArgs).toEqual([{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
   });
 
   test('every query selects the app namespace, the app itself and the release pod template hash', () => {
