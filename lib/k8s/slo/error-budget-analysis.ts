@@ -1,11 +1,9 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isHttpUrl } from '../../model/http-url';
-import { appLabels } from '../labels';
+import { analysisTemplate, prometheusAnalysis, prometheusMetric } from '../delivery/prometheus-analysis';
 import { ModelObject } from '../model-object';
-import { MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
-import { promDuration } from '../monitoring/promql';
+import { MonitoredAppProps } from '../monitoring/monitored-app';
 import { ERROR_BUDGET_REMAINING, sloSeries } from './slo-queries';
 
 /** The name of the {@link ErrorBudgetAnalysis} metric, as the AnalysisRun reports it. */
@@ -44,40 +42,10 @@ export class ErrorBudgetAnalysis extends Construct {
 
   constructor(scope: Construct, id: string, props: ErrorBudgetAnalysisProps) {
     super(scope, id);
-    const namespace = monitoredNamespace(this, props);
-    const interval = props.interval ?? Duration.seconds(30);
-    requirePositive(props.name, 'interval', interval);
-    if (props.count !== undefined && (!Number.isInteger(props.count) || props.count < 1)) {
-      throw new Error(`${props.name}: count (${props.count}) must be a whole number of at least 1; fix: take some measurements, like 10`);
-    }
-    if (!isHttpUrl(props.prometheusAddress)) {
-      throw new Error(
-        `${props.name}: prometheusAddress "${props.prometheusAddress}" is not an http(s) URL; fix: give the Prometheus service URL, like "http://prometheus-operated.monitoring.svc:9090"`,
-      );
-    }
-    this.resource = new ModelObject<IAnalysisTemplate>(this, 'Resource', {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: props.name, namespace, labels: appLabels(props.labels) },
-      spec: {
-        metrics: [
-          {
-            name: ERROR_BUDGET_METRIC,
-            interval: promDuration(interval),
-            count: props.count,
-            successCondition: 'result[0] > 0',
-            // One measurement with the budget spent is enough to stop the release.
-            failureLimit: 0,
-            provider: {
-              prometheus: {
-                address: props.prometheusAddress,
-                // An app without history yet has its whole budget, not an empty result that fails.
-                query: `min(${sloSeries(ERROR_BUDGET_REMAINING, props.labels, namespace)}) or on() vector(1)`,
-              },
-            },
-          },
-        ],
-      },
-    });
+    // One measurement with the budget spent is enough to stop the release.
+    const settings = prometheusAnalysis(this, { ...props, failureLimit: 0 });
+    // An app without history yet has its whole budget, not an empty result that fails.
+    const query = `min(${sloSeries(ERROR_BUDGET_REMAINING, props.labels, settings.namespace)}) or on() vector(1)`;
+    this.resource = analysisTemplate(this, props, settings, { metrics: [prometheusMetric(settings, ERROR_BUDGET_METRIC, query, 'result[0] > 0')] });
   }
 }

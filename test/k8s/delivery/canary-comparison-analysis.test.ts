@@ -122,7 +122,7 @@ describe('CanaryComparisonAnalysis', () => {
     expect(() => synth({ maxLatencyIncrease: -0.2 })).toThrow('inventory-api-canary: maxLatencyIncrease (-0.2) must be a number of at least 0');
   });
 
-  test('fails if the Prometheus address is not an HTTP address', () => {
-    expect(() => synth({ prometheusAddress: '' })).toThrow('prometheusAddress "" is not an HTTP address');
+  test('fails if the Prometheus address is not an http(s) URL', () => {
+    expect(() => synth({ prometheusAddress: '' })).toThrow('prometheusAddress "" is not an http(s) URL');
   });
 });

@@ -154,8 +154,8 @@ describe('ReleaseAnalysis', () => {
     expect(() => synth({ failureLimit: 1.5 })).toThrow('failureLimit (1.5) must be a whole number');
   });
 
-  test('fails if the Prometheus address is not an HTTP address', () => {
-    expect(() => synth({ prometheusAddress: 'prometheus:9090' })).toThrow('inventory-api-release: prometheusAddress "prometheus:9090" is not an HTTP address');
+  test('fails if the Prometheus address is not an http(s) URL', () => {
+    expect(() => synth({ prometheusAddress: 'prometheus:9090' })).toThrow('inventory-api-release: prometheusAddress "prometheus:9090" is not an http(s) URL');
   });
 
   test('fails if a metric name is not a Prometheus name', () => {
