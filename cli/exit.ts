@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { OutputError } from '../lib/engine/output-error';
 import { GitOpsError } from '../lib/gitops/gitops-error';
 import { ConfigError } from '../lib/model/config-error';
 import { UsageError } from './errors';
@@ -18,7 +19,7 @@ export function exitWith(run: Promise<number>): void {
         process.exitCode = error.exitCode === 0 ? 0 : 2;
         return;
       }
-      const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError;
+      const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError || error instanceof OutputError;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       process.stderr.write(`error: ${message}\n`);
       if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);

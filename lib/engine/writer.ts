@@ -1,8 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from './hash';
+import { JOURNAL_FILE, journalText, readJournal, recoverEntries, removeEmptyDirs, removeJournal } from './journal';
 import { IndexEntry, ManifestIndex, parseIndex, ReleaseRecord } from './manifest-index';
 import { layout, OutputFile } from './output';
+import { OutputError } from './output-error';
+import { checkRelativePath, OutputRoot, tempPath } from './output-root';
 import { compareCodePoints, stableJson } from './stable-json';
 
 /** What a write did to one scope. */
@@ -31,32 +33,46 @@ export interface WriteOptions {
    */
   readonly releases?: readonly ReleaseRecord[];
   /**
-   * Paths the tool may overwrite although the index does not list them: inputs it read from the
-   * root, such as `releases.json`.
+   * Paths the tool may overwrite although the index does not list them, or their bytes changed:
+   * inputs it read from the root, such as `releases.json`.
    * @default - none
    */
   readonly adopt?: readonly string[];
+  /**
+   * The root to write through. Tests pass one that injects disk faults.
+   * @default - new OutputRoot(outDir)
+   */
+  readonly root?: OutputRoot;
 }
 
 export interface WriteResult {
   readonly summaries: readonly ScopeSummary[];
   /** Paths written or removed, index included. */
   readonly touched: readonly string[];
+  /**
+   * Files the tool would have removed, but whose bytes are no longer the ones it wrote (edited by
+   * hand): kept, and still listed in the index so every run names them until a person decides.
+   */
+  readonly drift: readonly string[];
 }
 
 type Change = 'added' | 'changed' | 'unchanged';
 
+const INDEX_FIX = `restore it from git (git checkout -- ${layout.index()}), then run again`;
+
 /**
  * Writes the output root so that it holds exactly `files` for the selected scopes.
  *
- * Only files whose bytes differ are written; files the previous index listed for a selected scope
- * and that are gone from `files` are removed. Nothing else is touched: a README, `.git` or another
- * team's directory stays as it is. Every file is first written to a temporary file beside its
- * target and only then renamed, and a failure before the renames undoes what it made, so a failed
- * run leaves the root as it was.
+ * The root is a jail (see OutputRoot): every path, from the synth, the index or a journal, is
+ * checked before use and no link is followed. Only files whose bytes differ are written, always
+ * through a temporary file renamed over the target. A file is overwritten or pruned only when
+ * its bytes are the ones the index recorded; a pruned file that differs is kept and reported as
+ * drift. The protocol (docs/safety.md): write a journal of the planned writes and removals, stage
+ * every temporary, rename, prune, write the index, remove the journal. A run that is killed at any
+ * point leaves a journal, from which the next run recovers first, so it converges on its output.
  */
 export function writeOutput(options: WriteOptions): WriteResult {
-  const root = path.resolve(options.outDir);
+  const root = options.root ?? new OutputRoot(options.outDir);
   const indexPath = layout.index();
   checkPaths(options.files, indexPath);
   const scopes = new Set(options.scopes);
@@ -64,74 +80,127 @@ export function writeOutput(options: WriteOptions): WriteResult {
     if (!scopes.has(file.scope)) throw new Error(`internal: ${file.path} has scope "${file.scope}", which this run does not own`);
   }
 
-  const previous = readIndex(root, indexPath);
-  const owned = new Map((previous?.files ?? []).map((e) => [e.path, e]));
+  const state = readRootState(root);
+  const owned = new Map(state.entries.map((e) => [e.path, e]));
+  const adopt = new Set(options.adopt ?? []);
 
   const changes = options.files.map((file): Change => {
-      const existing = readIfExists(path.join(root, file.path));
-      if (existing === undefined) return 'added';
-      if (existing === file.content) return 'unchanged';
-      if (!owned.has(file.path) && !(options.adopt ?? []).includes(file.path)) {
-        throw new Error(
-          `refusing to overwrite ${path.join(options.outDir, file.path)}: the tool did not write it (it is not in ${indexPath}); fix: move or delete that file, then synth again`,
-        );
-      }
-      return 'changed';
-    });
+    const existing = root.read(file.path);
+    if (existing === undefined) return 'added';
+    if (existing === file.content) return 'unchanged';
+    if (adopt.has(file.path)) return 'changed';
+    const entry = owned.get(file.path);
+    if (entry === undefined) {
+      throw new OutputError({
+        path: root.show(file.path),
+        problem: `the tool did not write it (it is not in ${indexPath}), so it will not overwrite it`,
+        state: 'nothing was changed',
+        fix: 'move or delete that file, then run again',
+      });
+    }
+    if (sha256(existing) !== entry.sha256) {
+      throw new OutputError({
+        path: root.show(file.path),
+        problem: 'was edited by hand since the tool wrote it (its sha256 differs from the index), so it will not overwrite it',
+        state: 'nothing was changed',
+        fix: 'restore it (git checkout -- FILE) or delete it, then run again',
+      });
+    }
+    return 'changed';
+  });
 
   const wanted = new Set(options.files.map((f) => f.path));
   const removals: IndexEntry[] = [];
+  const drift: IndexEntry[] = [];
   for (const entry of owned.values()) {
-    if (scopes.has(entry.scope) && !wanted.has(entry.path)) removals.push(entry);
+    if (!scopes.has(entry.scope) || wanted.has(entry.path)) continue;
+    const now = root.state(entry.path);
+    if (now.kind === 'absent') continue;
+    if (now.kind === 'file' && sha256(root.readFile(entry.path)) === entry.sha256) removals.push(entry);
+    else drift.push(entry);
   }
 
   const kept = [...owned.values()].filter((e) => !scopes.has(e.scope));
-  const entries = [...kept, ...options.files.map((f) => ({ path: f.path, scope: f.scope, sha256: sha256(f.content) }))];
+  const entries = [...kept, ...drift, ...options.files.map((f) => ({ path: f.path, scope: f.scope, sha256: sha256(f.content) }))];
   entries.sort((a, b) => compareCodePoints(a.path, b.path));
-  const releases = options.releases ?? previous?.releases;
+  const releases = options.releases ?? state.previous?.releases;
   const index: ManifestIndex = { generator: 'platform-synth', sourceCommit: options.sourceCommit, files: entries, releases: releases && [...releases] };
   const indexText = stableJson(index);
-  const indexChanged = readIfExists(path.join(root, indexPath)) !== indexText;
+  const indexChanged = state.indexText !== indexText;
 
   const summaries = summarize(options, changes, removals);
-  const writes = options.files
-    .map((file, i) => ({ file, isNew: changes[i] === 'added' }))
-    .filter((_, i) => changes[i] !== 'unchanged');
-  const touched = [...writes.map((w) => w.file.path), ...removals.map((r) => r.path), ...(indexChanged ? [indexPath] : [])].sort(compareCodePoints);
-  if (options.dryRun) return { summaries, touched };
+  const writes = options.files.filter((_, i) => changes[i] !== 'unchanged');
+  const touched = [...writes.map((w) => w.path), ...removals.map((r) => r.path), ...(indexChanged ? [indexPath] : [])].sort(compareCodePoints);
+  const result = { summaries, touched, drift: drift.map((d) => d.path).sort(compareCodePoints) };
+  if (options.dryRun) return result;
 
-  const indexFile = { file: { path: indexPath, content: indexText, scope: '' }, isNew: previous === undefined };
-  const toWrite = indexChanged ? [...writes, indexFile] : writes;
-  commit(root, toWrite, removals.map((r) => r.path));
-  return { summaries, touched };
+  const recovered = state.journal !== undefined ? () => removeJournal(root, state.journal!) : undefined;
+  if (writes.length === 0 && removals.length === 0 && !indexChanged) {
+    recovered?.();
+    return result;
+  }
+  if (recovered !== undefined) {
+    // The recovered index first, then the old journal goes: the new run's journal replaces it.
+    root.remove(tempPath(indexPath));
+    root.replace(indexPath, state.recoveredIndexText!);
+    recovered();
+  }
+  const failed = commit(root, writes, removals, {
+    path: indexPath,
+    // A removal that failed keeps its entry, so the next run tries again.
+    text: (stay) => (stay.length === 0 ? indexText : stableJson({ ...index, files: [...entries, ...stay].sort((a, b) => compareCodePoints(a.path, b.path)) })),
+  });
+  if (failed.length > 0) {
+    const [first] = failed;
+    throw first.error.withState(
+      `${failed.length} file(s) could not be pruned; the rest of the output is written, and the index still lists them so the next run removes them`,
+    );
+  }
+  return result;
+}
+
+/** The index and journal of a root, with the index as recovered from an interrupted run. */
+interface RootState {
+  readonly previous?: ManifestIndex;
+  /** The index's bytes on disk, to tell whether it changes. */
+  readonly indexText?: string;
+  /** The index's entries, after recovery. */
+  readonly entries: readonly IndexEntry[];
+  readonly journal?: ReturnType<typeof readJournal>;
+  /** The recovered index, when a journal was found. */
+  readonly recoveredIndexText?: string;
+}
+
+/**
+ * Reads the index and any journal of an interrupted run, and checks every path they name: a
+ * hostile or damaged index is refused before anything is touched.
+ */
+export function readRootState(root: OutputRoot): RootState {
+  const indexPath = layout.index();
+  const indexText = root.exists() ? root.read(indexPath) : undefined;
+  const previous = indexText === undefined ? undefined : parseIndex(indexText, indexPath);
+  for (const entry of previous?.files ?? []) {
+    const at = checkRelativePath(entry.path, root.show(indexPath), INDEX_FIX);
+    if (at === indexPath || at === JOURNAL_FILE) {
+      throw new OutputError({ path: root.show(indexPath), problem: `lists ${at}, the tool's own bookkeeping`, state: 'nothing was changed', fix: INDEX_FIX });
+    }
+  }
+  const journal = root.exists() ? readJournal(root) : undefined;
+  if (journal === undefined) return { previous, indexText, entries: previous?.files ?? [] };
+  const entries = recoverEntries(root, previous?.files ?? [], journal);
+  const recoveredIndexText = stableJson({ ...(previous ?? { generator: 'platform-synth', sourceCommit: 'recovered' }), files: entries });
+  return { previous, indexText: recoveredIndexText === indexText ? indexText : undefined, entries, journal, recoveredIndexText };
 }
 
 function checkPaths(files: readonly OutputFile[], indexPath: string): void {
   const seen = new Set<string>();
   for (const file of files) {
     const normal = path.posix.normalize(file.path);
-    if (normal !== file.path || path.posix.isAbsolute(normal) || normal.startsWith('../') || normal === indexPath) {
+    if (normal !== file.path || path.posix.isAbsolute(normal) || normal.startsWith('../') || normal === indexPath || normal === JOURNAL_FILE) {
       throw new Error(`internal: output path "${file.path}" is not a plain relative path`);
     }
     if (seen.has(normal)) throw new Error(`two objects would be written to ${normal}; fix: give one of them another name`);
     seen.add(normal);
-  }
-}
-
-function readIndex(root: string, indexPath: string): ManifestIndex | undefined {
-  const text = readIfExists(path.join(root, indexPath));
-  return text === undefined ? undefined : parseIndex(text, indexPath);
-}
-
-// Synchronous I/O: measured faster here than the promise API for thousands of small files.
-function readIfExists(file: string): string | undefined {
-  // Most files of a fresh synth do not exist yet; an exception for each costs more than the check.
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
 
@@ -150,55 +219,67 @@ function summarize(options: WriteOptions, changes: readonly Change[], removals: 
 }
 
 /**
- * Writes new files in place and stages changed ones as temporary files beside their targets, then
- * renames the staged files and removes the pruned ones. If any write fails, every new file, every
- * temporary and every directory the run created is removed again, so the old tree stands.
+ * The write protocol. The journal goes first; then every write is staged as a temporary beside its
+ * target. A failure while staging removes every temporary, every directory made and the journal,
+ * so the root is as it was. Then the temporaries are renamed over their targets, pruned files are
+ * removed (a failure keeps that file's index entry), the index is written, and the journal goes.
+ * Returns the removals that failed.
  */
-function commit(root: string, writes: readonly { file: OutputFile; isNew: boolean }[], removals: readonly string[]): void {
-  const createdDirs: string[] = [];
-  const created: string[] = [];
-  const staged: { temp: string; target: string }[] = [];
+function commit(
+  root: OutputRoot,
+  writes: readonly OutputFile[],
+  removals: readonly IndexEntry[],
+  index: { readonly path: string; readonly text: (failed: readonly IndexEntry[]) => string },
+): { entry: IndexEntry; error: OutputError }[] {
+  root.ensureRoot();
+  // A journal written part-way, by a run killed before it touched any target.
+  root.remove(tempPath(JOURNAL_FILE));
+  const journal = journalText({
+    generator: 'platform-synth-journal',
+    writes: writes.map((f) => ({ path: f.path, scope: f.scope, sha256: sha256(f.content), size: Buffer.byteLength(f.content) })),
+    removals: removals.map((r) => ({ path: r.path, sha256: r.sha256 })),
+  });
   try {
-    const dirs = [...new Set(writes.map((w) => path.dirname(path.join(root, w.file.path))))].sort();
-    for (const dir of dirs) {
-      const first = fs.mkdirSync(dir, { recursive: true });
-      if (first !== undefined) createdDirs.push(first);
-    }
-    for (const { file, isNew } of writes) {
-      const target = path.join(root, file.path);
-      if (isNew) {
-        // Nothing to preserve: write in place (a rename per file doubles the cost of a fresh synth).
-        fs.writeFileSync(target, file.content, { flag: 'wx' });
-        created.push(target);
-      } else {
-        // Temporaries are ours by name, so a failed write may always remove its own.
-        const temp = path.join(path.dirname(target), `.${path.basename(target)}.synth-tmp`);
-        staged.push({ temp, target });
-        fs.writeFileSync(temp, file.content);
-      }
+    root.replace(JOURNAL_FILE, journal);
+  } catch (error) {
+    throw error instanceof OutputError ? error.withState('nothing was changed') : error;
+  }
+
+  const madeDirs: string[] = [];
+  const staged: string[] = [];
+  try {
+    for (const dir of [...new Set(writes.map((w) => path.posix.dirname(w.path)))].sort(compareCodePoints)) madeDirs.push(...root.makeDirs(dir));
+    for (const file of writes) {
+      root.create(tempPath(file.path), file.content);
+      staged.push(file.path);
     }
   } catch (error) {
-    for (const file of [...created, ...staged.map((s) => s.temp)]) fs.rmSync(file, { force: true });
-    for (const dir of createdDirs.reverse()) fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
+    for (const file of staged) root.remove(tempPath(file));
+    for (const dir of madeDirs.reverse()) root.removeDirIfEmpty(dir);
+    root.remove(JOURNAL_FILE);
+    throw error instanceof OutputError ? error.withState('nothing was changed') : error;
   }
-  for (const s of staged) fs.renameSync(s.temp, s.target);
-  for (const r of removals) fs.rmSync(path.join(root, r), { force: true });
-  removeEmptyDirs(root, removals);
-}
 
-/** Removes directories that pruning left empty, up to (not including) the root. */
-function removeEmptyDirs(root: string, removed: readonly string[]): void {
-  const dirs = new Set<string>();
-  for (const r of removed) {
-    for (let d = path.posix.dirname(r); d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
+  try {
+    for (const file of writes) root.rename(tempPath(file.path), file.path);
+  } catch (error) {
+    throw error instanceof OutputError ? error.withState('the run stopped part-way; the next run finishes it') : error;
   }
-  const deepestFirst = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length);
-  for (const dir of deepestFirst) {
+  const failed: { entry: IndexEntry; error: OutputError }[] = [];
+  for (const removal of removals) {
     try {
-      fs.rmdirSync(path.join(root, dir));
-    } catch {
-      // Not empty: something else still lives there.
+      root.remove(removal.path);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      failed.push({ entry: removal, error });
     }
   }
+  removeEmptyDirs(root, removals.map((r) => r.path));
+  try {
+    root.replace(index.path, index.text(failed.map((f) => f.entry)));
+    root.remove(JOURNAL_FILE);
+  } catch (error) {
+    throw error instanceof OutputError ? error.withState('the run stopped part-way; the next run finishes it') : error;
+  }
+  return failed;
 }
