@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { OutputError } from '../lib/engine/output-error';
 import { GitOpsError } from '../lib/gitops/gitops-error';
 import { ConfigError } from '../lib/model/config-error';
-import { UsageError } from './errors';
+import { Interrupted, UsageError } from './errors';
 
 /**
  * Ends a CLI run: the command's own exit code, or for an error one line on stderr and exit 2
@@ -19,11 +19,12 @@ export function exitWith(run: Promise<number>): void {
         process.exitCode = error.exitCode === 0 ? 0 : 2;
         return;
       }
-      const known = error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError || error instanceof OutputError;
+      const known =
+        error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError || error instanceof OutputError || error instanceof Interrupted;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       process.stderr.write(`error: ${message}\n`);
       if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = 2;
+      process.exitCode = error instanceof Interrupted ? error.exitCode : 2;
     },
   );
 }

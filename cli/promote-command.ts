@@ -22,7 +22,7 @@ export interface PromoteCommandOptions extends GitOpsRunOptions {
  * safe synth and commit as a release. With `--app`, the order is that of the environments the app
  * runs in: an app with no canary instance goes from stage straight to production.
  */
-export function runPromote(options: PromoteCommandOptions): GitOpsRunResult {
+export function runPromote(options: PromoteCommandOptions): Promise<GitOpsRunResult> {
   const config = options.config ?? platformConfig;
   const envs = config.environments.map((e) => e.name);
   const known = (flag: string, name: string): number => {
@@ -49,7 +49,8 @@ export function runPromote(options: PromoteCommandOptions): GitOpsRunResult {
     throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} goes back; fix: ${fix}`);
   }
   if (options.app !== undefined) requireApp(platform, options.app, to, '--to');
-  const reason = options.reason?.trim();
+  // One line: the reason goes into the commit message and the releases file, never new lines of them.
+  const reason = options.reason?.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
   if (options.force && (reason === undefined || reason === '')) {
     throw new UsageError('--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"');
   }

@@ -4,12 +4,28 @@ import { Command } from 'commander';
 import * as path from 'node:path';
 import { exitWith } from './exit';
 import { runPromote } from './promote-command';
+import { Interrupted } from './errors';
 import { GitOpsRunResult, runRelease } from './release-command';
 import { sourceCommit } from './source-commit';
 import { runValidate } from './validate-command';
 import { samplePlatform } from '../apps/platform';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
+
+/**
+ * An AbortSignal that SIGINT and SIGTERM abort. While it is live the signals no longer end the
+ * process: the run stops at its next step, rolls the checkout back and releases its lock, and
+ * exitWith ends the process with 128 + the signal's number.
+ */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(name, () => {
+      if (!controller.signal.aborted) controller.abort(new Interrupted(name));
+    });
+  }
+  return controller.signal;
+}
 
 /** Prints a release's or promotion's lines and returns its exit code. */
 function report(result: GitOpsRunResult): number {
@@ -44,8 +60,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--app <name>', 'release only this app')
     .option('--digest <digest>', "the image's digest, sha256:... (with --app)")
     .option('--push', "push the commit to the checkout's remote", false)
-    .action((tag: string, opts: { gitops?: string; env?: string; app?: string; digest?: string; push: boolean }) => {
-      exitCode = report(runRelease({ ...opts, tag, sourceCommit: sourceCommit(PROJECT_DIR) }));
+    .action(async (tag: string, opts: { gitops?: string; env?: string; app?: string; digest?: string; push: boolean }) => {
+      exitCode = report(await runRelease({ ...opts, tag, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
     });
 
   program
@@ -59,8 +75,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--reason <text>', 'why environments are skipped; recorded in the releases file and the commit')
     .option('--step', 'move the canary to its next weight', false)
     .option('--push', "push the commit to the checkout's remote", false)
-    .action((opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; push: boolean }) => {
-      exitCode = report(runPromote({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR) }));
+    .action(async (opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; push: boolean }) => {
+      exitCode = report(await runPromote({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
     });
 
   await program.parseAsync([...argv], { from: 'user' });

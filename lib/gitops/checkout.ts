@@ -1,5 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sha256 } from '../engine/hash';
+import { JOURNAL_FILE, readJournal, removeEmptyDirs } from '../engine/journal';
+import { layout } from '../engine/output';
+import { OutputRoot, tempPath } from '../engine/output-root';
 import { gitOrThrow, gitReason, runGit } from './git';
 import { GitOpsError } from './gitops-error';
 import { withCheckoutLock } from './lock';
@@ -17,6 +21,12 @@ export interface CheckoutChange {
   readonly paths: readonly string[];
   /** Writes the change into the output root. */
   readonly apply: () => void;
+  /**
+   * Called between the steps of the commit; throws to stop it (an interruption), and the checkout
+   * is rolled back as for any failure.
+   * @default - never stops
+   */
+  readonly checkpoint?: () => Promise<void>;
   readonly message: string;
   /** Push the commit here; no push when unset. */
   readonly push?: PushTarget;
@@ -28,6 +38,9 @@ export interface CommitOutcome {
   readonly commit?: string;
   readonly pushed: boolean;
 }
+
+/** What a push did. */
+export type PushOutcome = 'pushed' | 'up-to-date';
 
 /**
  * A GitOps checkout: the output root, which may be a subdirectory of a git work tree. Changes go
@@ -60,9 +73,49 @@ export class GitOpsCheckout {
     public readonly gitDir: string,
   ) {}
 
-  /** Runs `fn` holding the checkout's lock. */
-  public locked<T>(fn: () => T): T {
+  /** Runs `fn` holding the checkout's lock, released however `fn` ends. */
+  public locked<T>(fn: () => Promise<T>): Promise<T> {
     return withCheckoutLock(this.gitDir, this.label, fn);
+  }
+
+  /** Refuses when git's own lock is held: another git command runs, or one was killed part-way. */
+  public assertGitUnlocked(): void {
+    const lock = path.join(this.gitDir, 'index.lock');
+    if (fs.existsSync(lock)) throw gitLockError(this.label, lock);
+  }
+
+  /**
+   * Undoes what a release or promotion killed part-way (SIGKILL) left: its journal, temporaries and
+   * half-written output. Only when every uncommitted change in the work tree is one the journal
+   * names, with bytes the killed run wrote, is the work tree reset to HEAD and are those files
+   * removed; otherwise nothing is touched and {@link assertClean} names the first stray change.
+   * Returns whether it recovered.
+   */
+  public recoverInterrupted(): boolean {
+    const root = new OutputRoot(this.root);
+    const journal = readJournal(root);
+    if (journal === undefined) return false;
+    const written = new Map(journal.writes.map((w) => [w.path, w]));
+    const mine = new Set<string>([JOURNAL_FILE, tempPath(JOURNAL_FILE), layout.index(), tempPath(layout.index())]);
+    for (const entry of [...journal.writes, ...journal.removals]) mine.add(entry.path);
+    for (const w of journal.writes) mine.add(tempPath(w.path));
+    const prefix = path.relative(this.top, this.root).split(path.sep).join('/');
+    const untracked: string[] = [];
+    for (const change of this.changes()) {
+      const rel = prefix === '' ? change.path : change.path.startsWith(`${prefix}/`) ? change.path.slice(prefix.length + 1) : undefined;
+      if (rel === undefined || !mine.has(rel)) return false;
+      const state = root.state(rel);
+      if (state.kind === 'other') return false;
+      if (state.kind === 'file' && change.untracked) untracked.push(rel);
+      // A changed target holds the bytes the killed run wrote, or the change is someone else's.
+      const write = written.get(rel);
+      if (write !== undefined && state.kind === 'file' && sha256(root.readFile(rel)) !== write.sha256) return false;
+    }
+    this.must(['reset', '-q', '--hard', 'HEAD'], 'git reset failed');
+    for (const rel of untracked) root.remove(rel);
+    root.remove(JOURNAL_FILE);
+    removeEmptyDirs(root, untracked);
+    return true;
   }
 
   /** The commit checked out; throws when there is none yet. */
@@ -76,15 +129,29 @@ export class GitOpsCheckout {
 
   /** Refuses a work tree with uncommitted changes or untracked files anywhere in it. */
   public assertClean(): void {
-    const status = runGit(this.top, ['status', '--porcelain=v1', '--untracked-files=all']);
-    if (status.status !== 0) throw new GitOpsError(`cannot read the status of ${this.label} (${gitReason(status)}); fix: check it with git -C ${this.label} status`);
-    const lines = status.stdout.split('\n').filter((l) => l !== '');
-    if (lines.length > 0) {
-      const more = lines.length > 1 ? ` and ${lines.length - 1} more` : '';
+    const changes = this.changes();
+    if (changes.length > 0) {
+      const more = changes.length > 1 ? ` and ${changes.length - 1} more` : '';
       throw new GitOpsError(
-        `GitOps checkout ${this.label} has uncommitted changes (${lines[0].trim()}${more}); fix: commit or discard them (git -C ${this.label} status), then run again`,
+        `GitOps checkout ${this.label} has uncommitted changes (${changes[0].status} ${changes[0].path}${more}); fix: commit or discard them (git -C ${this.label} status), then run again`,
       );
     }
+  }
+
+  /** Every uncommitted change of the work tree, as paths relative to its top. */
+  private changes(): { readonly status: string; readonly path: string; readonly untracked: boolean }[] {
+    const status = runGit(this.top, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    if (status.status !== 0) throw new GitOpsError(`cannot read the status of ${this.label} (${gitReason(status)}); fix: check it with git -C ${this.label} status`);
+    const out: { status: string; path: string; untracked: boolean }[] = [];
+    const records = status.stdout.split('\0');
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (record.length < 4) continue;
+      out.push({ status: record.slice(0, 2).trim(), path: record.slice(3), untracked: record.startsWith('??') });
+      // A rename or copy is followed by its source path.
+      if (record[0] === 'R' || record[0] === 'C') i += 1;
+    }
+    return out;
   }
 
   /** Refuses when git has no committer identity, before anything is written. */
@@ -119,29 +186,25 @@ export class GitOpsCheckout {
    * index and work tree are reset, and files and directories the change created are removed.
    * Nothing else is deleted.
    */
-  public commit(head: string, change: CheckoutChange): CommitOutcome {
+  public async commit(head: string, change: CheckoutChange): Promise<CommitOutcome> {
     // No paths: nothing to add (an empty pathspec list would add the whole tree).
     if (change.paths.length === 0) return { pushed: false };
+    const checkpoint = change.checkpoint ?? (() => Promise.resolve());
     const created = this.createdBy(change.paths);
     try {
       change.apply();
+      await checkpoint();
       const list = change.paths.map((p) => `${p}\0`).join('');
       this.must(['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], 'git add failed', list);
       if (runGit(this.root, ['diff', '--cached', '--quiet']).status === 0) {
         this.rollback(head, created);
         return { pushed: false };
       }
+      await checkpoint();
       this.must(['commit', '-q', '--cleanup=verbatim', '-F', '-'], 'git commit failed', change.message);
       const commit = this.must(['rev-parse', 'HEAD'], 'git rev-parse failed');
-      if (change.push !== undefined) {
-        const { remote, ref } = change.push;
-        const push = runGit(this.root, ['push', '--porcelain', remote, `HEAD:${ref}`]);
-        if (push.status !== 0) {
-          throw new GitOpsError(
-            `push to ${remote} ${ref} was rejected (${gitReason(push)}); the checkout is back at ${head.slice(0, 12)}; fix: git -C ${this.label} pull --ff-only, then run again`,
-          );
-        }
-      }
+      await checkpoint();
+      if (change.push !== undefined) this.push(change.push, head);
       return { commit, pushed: change.push !== undefined };
     } catch (error) {
       this.rollback(head, created);
@@ -149,8 +212,31 @@ export class GitOpsCheckout {
     }
   }
 
+  /**
+   * Pushes HEAD to `target`: also when a run before this one committed and did not push, so the
+   * remote never lags behind a release the checkout holds. `rollbackTo` is named in the error.
+   */
+  public push(target: PushTarget, rollbackTo?: string): PushOutcome {
+    const { remote, ref } = target;
+    const push = runGit(this.root, ['push', '--porcelain', remote, `HEAD:${ref}`]);
+    if (push.status !== 0) {
+      const back = rollbackTo === undefined ? 'nothing was changed' : `the checkout is back at ${rollbackTo.slice(0, 12)}`;
+      throw new GitOpsError(`push to ${remote} ${ref} was rejected (${gitReason(push)}); ${back}; fix: git -C ${this.label} pull --ff-only, then run again`);
+    }
+    // Porcelain: one line per ref, flagged `=` when the remote already had it.
+    return /^=\t/m.test(push.stdout) ? 'up-to-date' : 'pushed';
+  }
+
   private must(args: readonly string[], what: string, input?: string): string {
-    return gitOrThrow(this.root, args, (reason) => new GitOpsError(`${what} in ${this.label} (${reason}); the checkout is unchanged; fix: correct the cause and run again`), input);
+    return gitOrThrow(
+      this.root,
+      args,
+      (reason) =>
+        /index\.lock/.test(reason)
+          ? gitLockError(this.label, path.join(this.gitDir, 'index.lock'))
+          : new GitOpsError(`${what} in ${this.label} (${reason}); the checkout is unchanged; fix: correct the cause and run again`),
+      input,
+    );
   }
 
   /** The files among `paths`, and the directories above them, that do not exist yet. */
@@ -177,4 +263,10 @@ export class GitOpsCheckout {
       }
     }
   }
+}
+
+function gitLockError(label: string, lock: string): GitOpsError {
+  return new GitOpsError(
+    `git's own lock ${lock} exists: a git command is running in ${label}, or one was killed part-way; nothing was changed; fix: make sure no git command runs there, then delete ${lock} and run again`,
+  );
 }

@@ -50,10 +50,10 @@ export class CheckoutLock {
 }
 
 /** Runs `fn` holding the checkout's lock, and releases it however `fn` ends. */
-export function withCheckoutLock<T>(gitDir: string, checkout: string, fn: () => T): T {
+export async function withCheckoutLock<T>(gitDir: string, checkout: string, fn: () => Promise<T>): Promise<T> {
   const lock = CheckoutLock.acquire(gitDir, checkout);
   try {
-    return fn();
+    return await fn();
   } finally {
     lock.release();
   }

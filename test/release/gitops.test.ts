@@ -45,10 +45,13 @@ describe('CheckoutLock', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(content);
   });
 
-  test('withCheckoutLock releases the lock when the work throws', () => {
-    expect(() => withCheckoutLock(gitDir, 'co', () => {
-      throw new Error('boom');
-    })).toThrow('boom');
+  test('withCheckoutLock releases the lock when the work throws', async () => {
+    await expect(
+      withCheckoutLock(gitDir, 'co', () => {
+        expect(fs.existsSync(file)).toBe(true);
+        return Promise.reject(new Error('boom'));
+      }),
+    ).rejects.toThrow('boom');
     expect(fs.existsSync(file)).toBe(false);
   });
 });

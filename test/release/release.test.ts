@@ -215,14 +215,14 @@ describe('npm run release', () => {
 });
 
 describe('validation', () => {
-  test('an output with violations exits 1, lists each with its fix, and writes nothing', () => {
+  test('an output with violations exits 1, lists each with its fix, and writes nothing', async () => {
     const repo = copyRepo(released);
     const before = snapshot(repo);
     const violation = { file: 'kubernetes/dev/deployment-web.yaml', object: 'Deployment/web', rule: 'schema', message: '/spec/replicas: must be integer', fix: 'correct it' };
     const saved = process.env.PLATFORM_RELEASE_TAG_TIME;
     process.env.PLATFORM_RELEASE_TAG_TIME = TAG_TIME;
     try {
-      const result = runRelease({ tag: 'v1.6.0', gitops: repo.checkout, sourceCommit: 'test-commit', validate: () => [violation] });
+      const result = await runRelease({ tag: 'v1.6.0', gitops: repo.checkout, sourceCommit: 'test-commit', validate: () => [violation] });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toEqual([
         'kubernetes/dev/deployment-web.yaml: Deployment/web: schema: /spec/replicas: must be integer; fix: correct it',
