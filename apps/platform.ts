@@ -1,10 +1,27 @@
+import * as path from 'node:path';
 import { PlatformConfig } from '../lib/model/config';
 import { definePlatform, Platform } from '../lib/model/platform';
-import { parseReleases } from '../lib/model/releases';
+import { readReleasesFile, ReleasesConfig } from '../lib/model/releases';
 import { apps } from './apps';
 import { clusters } from './clusters';
 import { environments } from './environments';
-import releases from './releases.json';
+
+/**
+ * The seed of an output root with no releases file. Resolved from the project's top, so it is the
+ * same file from these sources and from the bundle in .build/.
+ */
+export const SEED_RELEASES = path.resolve(__dirname, '..', 'apps', 'releases.json');
+
+let seed: ReleasesConfig | undefined;
+
+/**
+ * The seed, read when first needed rather than bundled: a damaged file is then one config error
+ * (exit 2) of the command that reads it, not a crash of every command at start-up.
+ */
+function seedReleases(): ReleasesConfig {
+  seed ??= readReleasesFile(SEED_RELEASES, 'apps/releases.json');
+  return seed;
+}
 
 /** The sample platform's config: the tool's embedded default. */
 export const platformConfig: PlatformConfig = {
@@ -15,7 +32,9 @@ export const platformConfig: PlatformConfig = {
   clusters,
   environments,
   apps,
-  releases: parseReleases(releases),
+  get releases(): ReleasesConfig {
+    return seedReleases();
+  },
   teams: [
     { name: 'inventory', group: 'inventory@shop.example.com' },
     { name: 'storefront', group: 'storefront@shop.example.com' },

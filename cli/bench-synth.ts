@@ -1,13 +1,27 @@
-// The process `npm run bench` times: one full synth of a synthetic platform into --out.
+// The process `npm run bench` times: one full synth of a synthetic platform into --out. The fault
+// tests (test/faults) also kill it part-way; `--first` and `--tag` make a different platform, whose
+// output a later synth then adds to, changes and prunes.
+import { Command } from 'commander';
+import { RELEASE_TAG } from '../lib/model/releases';
 import { buildPlatform, PlatformSource } from './platform-source';
 import { runSynth } from './synth-command';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const apps = Number(args[args.indexOf('--apps') + 1]);
-  const out = args[args.indexOf('--out') + 1];
-  const source: PlatformSource = { kind: 'synthetic', apps };
-  const result = runSynth({ platform: buildPlatform(source), source, outDir: out, envs: [], sourceCommit: 'bench' });
+  const opts = new Command('bench-synth')
+    .requiredOption('--apps <n>', 'apps in the synthetic platform')
+    .requiredOption('--out <dir>', 'output root')
+    .option('--first <n>', 'the number of the first app', '1')
+    .option('--tag <tag>', 'the release tag of every environment (default: the sample releases)')
+    .parse(process.argv.slice(2), { from: 'user' })
+    .opts<{ apps: string; out: string; first: string; tag?: string }>();
+  const apps = Number(opts.apps);
+  const first = Number(opts.first);
+  if (!Number.isInteger(apps) || apps < 1 || !Number.isInteger(first) || first < 1) {
+    throw new Error(`--apps and --first take whole numbers of at least 1 (got --apps ${opts.apps} --first ${opts.first})`);
+  }
+  if (opts.tag !== undefined && !RELEASE_TAG.test(opts.tag)) throw new Error(`--tag "${opts.tag}" is not a release tag such as v1.2.3`);
+  const source: PlatformSource = { kind: 'synthetic', apps, first, tag: opts.tag };
+  const result = runSynth({ platform: buildPlatform(source), source, outDir: opts.out, envs: [], sourceCommit: 'bench' });
   const files = result.summaries.reduce((n, s) => n + s.added + s.changed + s.unchanged, 0);
   // maxRSS is in kilobytes.
   process.stdout.write(`${JSON.stringify({ files, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

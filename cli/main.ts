@@ -1,14 +1,13 @@
 import { Command } from 'commander';
-import * as path from 'node:path';
 import { samplePlatform } from '../apps/platform';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { exitWith } from './exit';
+import { checkOutDir, PROJECT_DIR } from './project-dir';
 import { Plane, PLANES } from './platform-output';
 import { sourceCommit } from './source-commit';
 import { formatReleasesSource, formatSummary, loadRootPlatform, runSynth } from './synth-command';
 
-const PROJECT_DIR = path.resolve(__dirname, '..');
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -37,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--dry-run', 'report what would change without writing', false)
     .action(async (opts: { out: string; env: string[]; dryRun: boolean; plane?: string }) => {
       const planes = parsePlane(opts.plane);
+      checkOutDir(opts.out, '--out');
       // The output root's own releases.json, else the seed apps/releases.json.
       const root = loadRootPlatform(opts.out);
       const result = runSynth({

@@ -1,7 +1,7 @@
 import { platformConfig } from '../apps/platform';
 import { definePlatform, Platform } from '../lib/model/platform';
 import { ReleasesConfig } from '../lib/model/releases';
-import { syntheticPlatform } from './synthetic-platform';
+import { syntheticPlatform, SyntheticOptions } from './synthetic-platform';
 
 /**
  * How to build a platform, as plain data: a worker thread cannot receive the Platform itself (it
@@ -9,13 +9,13 @@ import { syntheticPlatform } from './synthetic-platform';
  */
 export type PlatformSource =
   | { readonly kind: 'sample'; /** @default - apps/releases.json */ readonly releases?: ReleasesConfig }
-  | { readonly kind: 'synthetic'; readonly apps: number };
+  | ({ readonly kind: 'synthetic'; readonly apps: number } & SyntheticOptions);
 
 export function buildPlatform(source: PlatformSource): Platform {
   switch (source.kind) {
     case 'sample':
       return definePlatform({ ...platformConfig, releases: source.releases ?? platformConfig.releases });
     case 'synthetic':
-      return syntheticPlatform(source.apps);
+      return syntheticPlatform(source.apps, { first: source.first, tag: source.tag });
   }
 }

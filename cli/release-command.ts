@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { platformConfig } from '../apps/platform';
 import { OutputFile } from '../lib/engine/output';
 import { writeOutput } from '../lib/engine/writer';
@@ -10,10 +9,9 @@ import { IMAGE_DIGEST, RELEASE_TAG, ReleasesConfig } from '../lib/model/releases
 import { validateOutput, Violation } from '../lib/validate/output';
 import { platformRules } from './validate-command';
 import { Interrupted, UsageError } from './errors';
+import { checkOutDir, PROJECT_DIR } from './project-dir';
 import { formatReleasesSource, formatSummary, loadRootPlatform, RootPlatform, SEED_RELEASES, synthWrite } from './synth-command';
 
-/** The platform repository: where release tags are read. */
-export const PROJECT_DIR = path.resolve(__dirname, '..');
 
 /** What a release or promotion printed, and its exit code. */
 export interface GitOpsRunResult {
@@ -104,6 +102,7 @@ export function checkTag(tag: string): string {
 
 export function requireGitops(gitops: string | undefined, command: string): string {
   if (gitops === undefined || gitops === '') throw new UsageError(`${command} needs the GitOps checkout to commit to; fix: add --gitops DIR`);
+  checkOutDir(gitops, '--gitops');
   return gitops;
 }
 

@@ -1,8 +1,8 @@
 // Entry point of `npm run validate`, `npm run release` and `npm run promote`. A bundle of its own:
 // validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
 import { Command } from 'commander';
-import * as path from 'node:path';
 import { exitWith } from './exit';
+import { PROJECT_DIR } from './project-dir';
 import { runPromote } from './promote-command';
 import { Interrupted } from './errors';
 import { GitOpsRunResult, runRelease } from './release-command';
@@ -10,7 +10,6 @@ import { sourceCommit } from './source-commit';
 import { runValidate } from './validate-command';
 import { samplePlatform } from '../apps/platform';
 
-const PROJECT_DIR = path.resolve(__dirname, '..');
 
 /**
  * An AbortSignal that SIGINT and SIGTERM abort. While it is live the signals no longer end the

@@ -1,12 +1,10 @@
-import * as path from 'node:path';
-import { platformConfig } from '../apps/platform';
+import { platformConfig, SEED_RELEASES } from '../apps/platform';
 import { writeOutput, WriteOptions, WriteResult } from '../lib/engine/writer';
 import {
   canaryPolicy,
   CanaryPolicy,
   LoadedReleases,
   readReleases,
-  readReleasesFile,
   reconcileReleases,
   RELEASES_FILE,
   RELEASES_SCOPE,
@@ -15,12 +13,11 @@ import {
 } from '../lib/gitops/release-state';
 import { PlatformConfig } from '../lib/model/config';
 import { definePlatform, Platform } from '../lib/model/platform';
-import { checkReleases, ReleasesConfig } from '../lib/model/releases';
+import { checkReleases, readReleasesFile, ReleasesConfig } from '../lib/model/releases';
 import { Plane, PLANES, synthPlatform } from './platform-output';
 import { PlatformSource } from './platform-source';
 
-/** The seed of an output root with no releases file. */
-export const SEED_RELEASES = path.resolve(__dirname, '..', 'apps', 'releases.json');
+export { SEED_RELEASES };
 
 export interface SynthCommandOptions {
   readonly platform: Platform;
@@ -103,5 +100,12 @@ export function formatSummary(result: WriteResult, outDir: string): string[] {
     (s) => `${s.scope.padEnd(width)}  ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged`,
   );
   lines.push(`wrote ${result.touched.length} file(s) under ${outDir}`);
+  if (result.drift.length > 0) {
+    const shown = result.drift.slice(0, 5).join(', ');
+    const more = result.drift.length > 5 ? ` and ${result.drift.length - 5} more` : '';
+    lines.push(
+      `kept ${result.drift.length} hand-edited file(s) the tool would have removed: ${shown}${more}; delete them if they should go, or restore them (git checkout) and run again`,
+    );
+  }
   return lines;
 }

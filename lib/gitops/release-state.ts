@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { sha256 } from '../engine/hash';
 import { ReleaseRecord } from '../engine/manifest-index';
 import { OutputFile } from '../engine/output';
+import { OutputRoot } from '../engine/output-root';
 import { stableJson } from '../engine/stable-json';
 import { EnvironmentConfig } from '../model/config';
-import { ConfigError } from '../model/config-error';
 import { App, Platform } from '../model/platform';
 import {
   AppReleaseConfig,
@@ -14,11 +12,13 @@ import {
   EnvReleaseConfig,
   formatReleases,
   ISO_TIME,
-  parseReleases,
+  parseReleasesText,
+  readReleasesFile,
   ReleaseProvenance,
   ReleasesConfig,
 } from '../model/releases';
 import { gitReason, runGit } from './git';
+
 import { GitOpsError } from './gitops-error';
 
 /** The releases file in the output root: the state of every environment. */
@@ -37,25 +37,15 @@ export interface LoadedReleases {
 
 /**
  * Reads `<outDir>/releases.json`, or the seed when the output root has none, and checks its shape.
+ * The root's file is read like every path of an output root: never through a link.
  * `seedLabel` names the seed in messages.
  */
 export function readReleases(outDir: string, seedFile: string, seedLabel = 'apps/releases.json'): LoadedReleases {
-  const own = path.join(outDir, RELEASES_FILE);
-  const seeded = !fs.existsSync(own);
-  const file = seeded ? seedLabel : own;
-  return { config: readReleasesFile(seeded ? seedFile : own, file), file, seeded };
-}
-
-/** Reads and checks one releases file; `label` names it in messages. */
-export function readReleasesFile(file: string, label = file): ReleasesConfig {
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new ConfigError({ field: label, value: undefined, problem: `cannot be read as JSON (${reason})`, fix: `restore it from git (git checkout -- ${path.basename(file)})` });
-  }
-  return parseReleases(data, label);
+  const root = new OutputRoot(outDir);
+  const text = root.exists() ? root.read(RELEASES_FILE) : undefined;
+  if (text === undefined) return { config: readReleasesFile(seedFile, seedLabel), file: seedLabel, seeded: true };
+  const file = root.show(RELEASES_FILE);
+  return { config: parseReleasesText(text, file), file, seeded: false };
 }
 
 /**

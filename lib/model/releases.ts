@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 
@@ -90,6 +91,33 @@ const FIXES: Record<string, string> = {
   canaryWeight: 'use an integer from 0 to 100',
   tagTime: 'use an ISO 8601 time such as 2024-05-01T12:00:00Z, or remove it',
 };
+
+/**
+ * Parses and checks the text of a releases file; `source` names it in messages. Text that is not
+ * JSON is a config error too, so a damaged file is one line and exit 2.
+ */
+export function parseReleasesText(text: string, source: string): ReleasesConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new ConfigError({ field: source, value: undefined, problem: `cannot be read as JSON (${reason})`, fix: `restore it from git (git checkout -- ${source})` });
+  }
+  return parseReleases(data, source);
+}
+
+/** Reads and checks one releases file; `label` names it in messages. */
+export function readReleasesFile(file: string, label = file): ReleasesConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError({ field: label, value: undefined, problem: `cannot be read (${code})`, fix: `restore it from git (git checkout -- ${label})` });
+  }
+  return parseReleasesText(text, label);
+}
 
 /** Parses and checks a releases file; the error names the file, environment, app and field. */
 export function parseReleases(data: unknown, source = 'apps/releases.json'): ReleasesConfig {
