@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fault-injection suite kills real processes for minutes: it runs on its own (jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   // The ES-module-only schema packages resolve through their "import" condition (jest.resolver.js)
   // and are compiled to CommonJS like our own sources; the rest of node_modules runs as it is.
   resolver: '<rootDir>/jest.resolver.js',

@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { OutputFile } from '../lib/engine/output';
 import { checkOutput, ValidateOutputOptions, Violation, WaivedViolation } from '../lib/validate/output';
 import { Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
+import { OutputRoot } from '../lib/engine/output-root';
 import { synthPlatform } from './platform-output';
 
 /** Options of {@link runValidate}. */
@@ -47,20 +46,24 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   return { lines, violations, waived, exitCode: violations.length === 0 ? 0 : 1 };
 }
 
-/** The Kubernetes and Terraform files of an output root, as the writer would have written them. */
+/**
+ * The Kubernetes and Terraform files of an output root, as the writer would have written them,
+ * read through the writer's jail: no link is followed and `.git` is never read.
+ */
 export function readOutputRoot(dir: string): OutputFile[] {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+  const root = new OutputRoot(dir);
+  if (!root.exists()) {
     throw new UsageError(`--dir ${dir} is not a directory; fix: run npm run synth first, or pass the output root or GitOps checkout`);
   }
   const files: OutputFile[] = [];
   const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of root.list(rel).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(child);
-      else if (/\.(ya?ml|tf\.json)$/.test(entry.name)) files.push({ path: child, content: fs.readFileSync(path.join(dir, child), 'utf8'), scope: '' });
+      else if (entry.isFile() && /\.(ya?ml|tf\.json)$/.test(entry.name)) files.push({ path: child, content: root.readFile(child), scope: '' });
     }
   };
-  for (const top of ['kubernetes', 'terraform']) if (fs.existsSync(path.join(dir, top))) walk(top);
+  for (const top of ['kubernetes', 'terraform']) if (root.isDir(top)) walk(top);
   if (files.length === 0) {
     throw new UsageError(`--dir ${dir} holds no kubernetes/ or terraform/ output; fix: run npm run synth -- --out ${dir} first`);
   }

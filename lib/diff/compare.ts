@@ -1,3 +1,4 @@
+import { sha256 } from '../engine/hash';
 import { OutputFile, SHARED_SCOPES } from '../engine/output';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
@@ -55,6 +56,12 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
   for (const [p, scope] of previous) if (!wanted.has(p)) pending.push({ path: p, scope });
   const old = against.read(pending.filter((f) => previous.has(f.path)).map((f) => f.path));
   const pairs: FilePair[] = pending.map((f) => ({ ...f, before: old.get(f.path) }));
+  // Drift matters where the synth would change or prune a file: elsewhere nothing touches it.
+  const indexed = against.indexed();
+  const drift = pairs
+    .filter((p) => p.before !== undefined && indexed.has(p.path) && indexed.get(p.path)?.sha256 !== sha256(p.before))
+    .map((p) => p.path)
+    .sort(compareCodePoints);
 
   const kubernetes: KubernetesPair[] = [];
   const terraform: TerraformPair[] = [];
@@ -80,7 +87,7 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
   );
   const risks = riskFlags(kubernetes, terraform, { production: new Set(options.production) });
   risks.sort((a, b) => (rank.get(a.group) ?? groups.length) - (rank.get(b.group) ?? groups.length) || compareCodePoints(a.path, b.path));
-  return { against: against.label, groups, changes, risks, unchangedFiles };
+  return { against: against.label, groups, changes, risks, unchangedFiles, drift };
 }
 
 /** The report section of a file: its scope, or the stack directory for Terraform. */

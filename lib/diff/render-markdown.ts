@@ -28,6 +28,10 @@ export function renderMarkdown(report: DiffReport): string {
   out.push('', `#### Risks (${report.risks.length})`, '');
   if (report.risks.length === 0) out.push('No risk flags.');
   for (const r of report.risks) out.push(`- :warning: **${r.rule}** ${flagPlace(r).map(code).join(' ')}: ${r.reason}`);
+  if (report.drift.length > 0) {
+    out.push('', `#### Edited by hand (${report.drift.length})`, '', 'Synth keeps these files and refuses to overwrite them: restore or delete them.', '');
+    for (const p of report.drift) out.push(`- ${code(p)}`);
+  }
 
   for (const group of report.groups) {
     const changes = report.changes.filter((c) => c.group === group);

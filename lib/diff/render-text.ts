@@ -39,6 +39,10 @@ export function renderText(report: DiffReport, options: { color: boolean }): str
   lines.push('', paint.bold(`Risks (${report.risks.length})`));
   if (report.risks.length === 0) lines.push('  none');
   for (const r of report.risks) lines.push(paint.yellow(`  ! [${r.rule}] ${flagPlace(r).join(' ')}: ${r.reason}`));
+  if (report.drift.length > 0) {
+    lines.push('', paint.bold(`Edited by hand since the tool wrote them (${report.drift.length}): synth keeps these and refuses to overwrite them`));
+    for (const p of report.drift) lines.push(paint.yellow(`  ! ${p}`));
+  }
 
   for (const group of report.groups) {
     const changes = report.changes.filter((c) => c.group === group);

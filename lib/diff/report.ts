@@ -62,6 +62,11 @@ export interface DiffReport {
   readonly risks: readonly RiskFlag[];
   /** Files whose bytes are the same on both sides. */
   readonly unchangedFiles: number;
+  /**
+   * Files of the compared scopes that were edited by hand since the tool wrote them: their bytes
+   * differ from the sha256 the tree's index recorded. A synth will not overwrite or prune them.
+   */
+  readonly drift: readonly string[];
 }
 
 /** True when the report has anything to show; the CLI then exits 1. */

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { IndexEntry, parseIndex } from '../engine/manifest-index';
+import { layout } from '../engine/output';
+import { OutputRoot } from '../engine/output-root';
+import { readRootState } from '../engine/writer';
 
 /**
  * A tree of files to compare the synth with: an output root on disk or a commit of the GitOps
@@ -16,6 +18,8 @@ export interface TreeSource {
   holds(path: string, content: string): boolean;
   /** The contents of listed files, read in one go. */
   read(paths: readonly string[]): Map<string, string>;
+  /** The files the tree's index says the tool wrote, with their hashes; empty without an index. */
+  indexed(): ReadonlyMap<string, IndexEntry>;
 }
 
 /** A tree that cannot be read: the message is one line with the fix. */
@@ -26,32 +30,34 @@ export class TreeSourceError extends Error {
   }
 }
 
-/** The files of an output root or a GitOps checkout on disk; `.git` is never read. */
+/**
+ * The files of an output root or a GitOps checkout on disk, read through the jail of the writer:
+ * `.git` is never read and no link is followed, so a tree cannot make the diff read outside it.
+ */
 export function dirSource(dir: string, label = dir): TreeSource {
-  const root = path.resolve(dir);
-  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+  const root = new OutputRoot(dir);
+  if (!root.exists()) {
     throw new TreeSourceError(`--against ${dir} does not exist; fix: run npm run synth first or pass --against DIR`);
   }
-  const readText = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
   return {
     label,
     list(roots) {
       const out: string[] = [];
       const walk = (rel: string): void => {
-        for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+        for (const entry of root.list(rel)) {
           if (entry.name === '.git') continue;
           const child = `${rel}/${entry.name}`;
           if (entry.isDirectory()) walk(child);
           else if (entry.isFile()) out.push(child);
         }
       };
-      for (const top of roots) {
-        if (fs.statSync(path.join(root, top), { throwIfNoEntry: false })?.isDirectory()) walk(top);
-      }
+      for (const top of roots) if (root.isDir(top)) walk(top);
       return out;
     },
-    holds: (rel, content) => readText(rel) === content,
-    read: (paths) => new Map(paths.map((p) => [p, readText(p)])),
+    holds: (rel, content) => root.read(rel) === content,
+    read: (paths) => new Map(paths.map((p) => [p, root.read(p) ?? ''])),
+    // As recovered from a run that was killed part-way, so its finished files are no drift.
+    indexed: () => new Map(readRootState(root).entries.map((e) => [e.path, e])),
   };
 }
 
@@ -63,7 +69,7 @@ export function dirSource(dir: string, label = dir): TreeSource {
 export function gitRefSource(repoDir: string, ref: string): TreeSource {
   const git = (args: readonly string[], input?: Buffer): Buffer =>
     execFileSync('git', ['-C', repoDir, ...args], { input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
-  if (!fs.existsSync(repoDir)) {
+  if (!new OutputRoot(repoDir).exists()) {
     throw new TreeSourceError(`--gitops ${repoDir} does not exist; fix: clone the GitOps repository there or pass --gitops DIR`);
   }
   try {
@@ -120,6 +126,13 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
         at = eol + 1 + size + 1;
       }
       return out;
+    },
+    indexed() {
+      const at = layout.index();
+      const listing = git(['ls-tree', '-z', commit, '--', at]).toString('utf8');
+      if (!listing.includes('\t')) return new Map();
+      const text = git(['cat-file', 'blob', `${commit}:./${at}`]).toString('utf8');
+      return new Map(parseIndex(text, `${at} at ${ref}`).files.map((e) => [e.path, e]));
     },
   };
 }

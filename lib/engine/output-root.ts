@@ -96,6 +96,22 @@ export class OutputRoot {
     return this.readFile(rel);
   }
 
+  /** The entries of the directory `rel`, which must be a real directory below the root. */
+  public list(rel: string): fs.Dirent[] {
+    if (!this.dirExists(rel)) return [];
+    try {
+      return fs.readdirSync(path.join(this.dir, rel), { withFileTypes: true });
+    } catch (error) {
+      throw fsError(error, this.show(rel), 'list it');
+    }
+  }
+
+  /** Whether `rel` is a real directory below the root (not a link). */
+  public isDir(rel: string): boolean {
+    const st = this.dirExists(path.posix.dirname(rel)) ? fs.lstatSync(path.join(this.dir, rel), { throwIfNoEntry: false }) : undefined;
+    return st?.isDirectory() === true;
+  }
+
   /** Whether the root exists yet. */
   public exists(): boolean {
     return this.dirs.get('.') === true;

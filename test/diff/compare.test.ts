@@ -1,5 +1,7 @@
 import { samplePlatform } from '../../apps/platform';
 import { synthPlatform } from '../../cli/platform-output';
+import { renderMarkdown } from '../../lib/diff/render-markdown';
+import { renderText } from '../../lib/diff/render-text';
 import { DiffReport } from '../../lib/diff/report';
 import { withConfig } from '../helpers';
 import { copyTree, diffDir, editFile, readFile, removeTempDirs, scratchDir, synthesizedTree, withApp, writeFile } from './fixtures';
@@ -126,4 +128,17 @@ test('a Terraform file that differs only in formatting is shown as a file diff',
   expect(summary(report)).toEqual([`terraform/bootstrap changed ${stack}`]);
   expect(report.changes[0].kind).toBe('file');
   expect(report.changes[0].patch).toContain(`+++ b/${stack}`);
+});
+
+test('a file edited by hand since the tool wrote it is named as drift, in text and markdown', () => {
+  const tree = copyTree(base);
+  const path = 'kubernetes/dev/deployment-web.yaml';
+  editFile(tree, path, (t) => `${t}# edited by hand\n`);
+  const report = diffDir(samplePlatform(), tree);
+  expect(report.drift).toEqual([path]);
+  expect(summary(report)).toEqual(['dev changed Deployment/web']);
+  expect(renderText(report, { color: false })).toMatch(new RegExp(`Edited by hand since the tool wrote them \\(1\\).*\\n  ! ${path}`));
+  expect(renderMarkdown(report)).toContain(`#### Edited by hand (1)`);
+  // The same change made by the synth itself is no drift.
+  expect(diffDir(samplePlatform(), base).drift).toEqual([]);
 });
