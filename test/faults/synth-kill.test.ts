@@ -32,6 +32,12 @@ let changedPhaseMs: number;
 
 const journalOf = (root: string): string => path.join(root, JOURNAL_FILE);
 
+/**
+ * Flushes what earlier runs and copies left for the disk to write, so it does not slow the next
+ * run: the measured write phase and the killed runs' must be alike for the delays to land.
+ */
+const flushDisk = (): void => void spawnSync('sync');
+
 /** A synth run to its end, waited for. */
 function synth(args: readonly string[], out: string): Ended {
   const run = spawnSync(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), BENCH, ...args, '--out', out], {
@@ -44,6 +50,7 @@ function synth(args: readonly string[], out: string): Ended {
 
 /** Runs a synth to its end, timing its write phase: from the journal's appearance to its removal. */
 async function timedSynth(out: string): Promise<number> {
+  flushDisk();
   const proc = new ToolProcess(BENCH, [...TARGET, '--out', out]);
   const journal = journalOf(out);
   if (!(await pollUntil(() => fs.existsSync(journal), proc))) throw new Error(`the synth into ${out} ended without writing a journal`);
@@ -75,10 +82,11 @@ beforeAll(async () => {
   fs.cpSync(otherRoot, changed, { recursive: true });
   changedPhaseMs = await timedSynth(changed);
   expect(treeDiff(reference, snapshotTree(changed))).toEqual([]);
-  fs.rmSync(changed, { recursive: true, force: true });
   log(`reference: ${reference.files.size} files, ${reference.dirs.size} directories; write phase ${freshPhaseMs} ms into a fresh root, ${changedPhaseMs} ms into the changed root`);
 }, 5 * 60_000);
 
+// The roots of all trials go at the end: deleting thousands of files slows the disk's next creates,
+// which would skew the trials after it.
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** What one kill did, and whether the next synth converged. */
@@ -97,6 +105,7 @@ interface Trial {
 async function killTrial(name: string, delayMs: number, seed?: string): Promise<Trial> {
   const out = path.join(dir, name);
   if (seed !== undefined) fs.cpSync(seed, out, { recursive: true });
+  flushDisk();
   const journal = journalOf(out);
   const proc = new ToolProcess(BENCH, [...TARGET, '--out', out]);
   const problems: string[] = [];
@@ -111,7 +120,6 @@ async function killTrial(name: string, delayMs: number, seed?: string): Promise<
   if (again.status !== 0 || again.stderr !== '') problems.push(`the next synth exited ${again.status}: ${again.stderr.trim()}`);
   const after = snapshotTree(out);
   problems.push(...leftovers(after).map((f) => `left behind ${f}`), ...treeDiff(reference, after));
-  fs.rmSync(out, { recursive: true, force: true });
   const trial = { name, delayMs, landed, problems };
   log(`${name}: SIGKILL ${delayMs} ms after the journal appeared: ${landed ? 'inside' : 'outside'} the write phase; ${problems.length === 0 ? 'converged' : problems.join('; ')}`);
   return trial;
