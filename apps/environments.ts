@@ -73,6 +73,7 @@ export const environments: readonly EnvironmentConfig[] = [
   },
   {
     name: 'prod',
+    production: true,
     project: 'shop-prod',
     region: 'europe-west1',
     cluster: 'prod',

@@ -29,13 +29,6 @@ export interface DiffCommandOptions extends AgainstOptions {
   readonly color?: boolean;
 }
 
-/**
- * The production environments of a platform: the last one in promotion order. The rules about
- * replicas, disruption budgets and automated sync watch these alone.
- */
-export function productionEnvironments(platform: Platform): string[] {
-  return platform.environments.slice(-1).map((e) => e.name);
-}
 
 /**
  * Synthesizes the platform in memory, both planes, and compares it with `against`. `envs` limits
@@ -46,7 +39,7 @@ export function diffPlatform(platform: Platform, against: TreeSource, envs: read
   const output = synthPlatform(platform, envs);
   return diffOutput(output, against, {
     environments: platform.environments.map((e) => e.name),
-    production: productionEnvironments(platform),
+    production: [platform.production.name],
   });
 }
 

@@ -6,12 +6,11 @@ import {
   LoadedReleases,
   readReleases,
   reconcileReleases,
-  RELEASES_FILE,
-  RELEASES_SCOPE,
   releaseRecords,
   releasesFile,
 } from '../lib/gitops/release-state';
 import { PlatformConfig } from '../lib/model/config';
+import { outputLayout, SHARED_SCOPES } from '../lib/model/output-layout';
 import { definePlatform, Platform } from '../lib/model/platform';
 import { checkReleases, readReleasesFile, ReleasesConfig } from '../lib/model/releases';
 import { Plane, PLANES, synthPlatform } from './platform-output';
@@ -53,10 +52,10 @@ export function synthWrite(options: SynthCommandOptions): WriteOptions {
   return {
     ...base,
     files: [...output.files, releasesFile(options.platform, options.releases)],
-    scopes: [...output.scopes, RELEASES_SCOPE],
+    scopes: [...output.scopes, SHARED_SCOPES.releases],
     releases: releaseRecords(options.platform, options.releases),
     // The releases file is read from the root, so the tool may rewrite it even before it is indexed.
-    adopt: [RELEASES_FILE],
+    adopt: [outputLayout.releases()],
   };
 }
 
@@ -81,15 +80,15 @@ export function loadRootPlatform(outDir: string, config: PlatformConfig = platfo
   const seedConfig = loaded.seeded ? undefined : readReleasesFile(seed, 'apps/releases.json');
   const { config: fitted, notes } = reconcileReleases(loaded.config, seedConfig, envs, apps);
   const releases = { ...loaded, config: fitted };
-  const canary = canaryPolicy(config.environments);
-  checkReleases(fitted, releases.file, envs, apps, canary.env);
-  return { platform: definePlatform({ ...config, releases: fitted }), releases, canary, notes };
+  checkReleases(fitted, releases.file, envs, apps, config.environments.find((e) => e.canary !== undefined)?.name);
+  const platform = definePlatform({ ...config, releases: fitted });
+  return { platform, releases, canary: canaryPolicy(platform), notes };
 }
 
 /** Which releases file a run used, and what fitting it to the config changed. */
 export function formatReleasesSource(root: RootPlatform, outDir: string): string[] {
   const { releases } = root;
-  const head = releases.seeded ? `releases: ${releases.file} (seed: ${outDir} has no ${RELEASES_FILE})` : `releases: ${releases.file}`;
+  const head = releases.seeded ? `releases: ${releases.file} (seed: ${outDir} has no ${outputLayout.releases()})` : `releases: ${releases.file}`;
   return [head, ...root.notes.map((n) => `releases: ${n}`)];
 }
 

@@ -1,12 +1,13 @@
 import { platformStacks } from '../infra/platform-stacks';
-import { layout, OutputFile, SHARED_SCOPES } from '../lib/engine/output';
+import { OutputFile } from '../lib/engine/output';
+import { outputLayout, SHARED_SCOPES } from '../lib/model/output-layout';
 import { synthStack } from '../lib/engine/terraform';
 import { Platform } from '../lib/model/platform';
 
 /** The Terraform plane: one `main.tf.json` per stack. */
 export function terraformFiles(platform: Platform): OutputFile[] {
   return platformStacks(platform).map(({ name, stack }) => ({
-    path: layout.terraformStack(name),
+    path: outputLayout.terraformStack(name),
     content: synthStack(stack),
     scope: SHARED_SCOPES.terraform,
   }));

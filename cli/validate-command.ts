@@ -26,10 +26,8 @@ export interface ValidateResult {
 
 /** The rules' options from the platform: its production environment and its apps' waivers. */
 export function platformRules(platform: Platform): ValidateOutputOptions {
-  // Production is the last environment of the promotion order.
-  const last = [...platform.environments].sort((a, b) => a.order - b.order).pop();
   return {
-    productionEnvs: last ? [last.name] : [],
+    productionEnvs: [platform.production.name],
     waivers: platform.apps.flatMap((a) => a.waivers.map((w) => ({ app: a.name, rule: w.rule, reason: w.reason }))),
   };
 }

@@ -1,5 +1,6 @@
 import { sha256 } from '../engine/hash';
-import { OutputFile, SHARED_SCOPES } from '../engine/output';
+import { OutputFile } from '../engine/output';
+import { SHARED_SCOPES } from '../model/output-layout';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
 import { clusterDirs, environmentDirs, layoutRoots, scopeOf, stackOf } from './layout-scope';

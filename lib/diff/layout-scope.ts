@@ -1,17 +1,15 @@
-import { layout, SHARED_SCOPES } from '../engine/output';
+import { clusterScope, outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { naming } from '../model/naming';
-
-const topDir = (p: string): string => p.slice(0, p.indexOf('/'));
 
 /** The top-level directories the synth writes into; nothing outside them is ever compared. */
 export function layoutRoots(): string[] {
-  return [...new Set([layout.terraformStack('x'), layout.environmentDir('x'), layout.argocdDir(), layout.bootstrapDir()].map(topDir))];
+  return [...outputLayout.roots()];
 }
 
 /** The Terraform stack a path is the main file of, or undefined. */
 export function stackOf(p: string): string | undefined {
-  const parts = p.split('/');
-  return parts.length === 3 && p === layout.terraformStack(parts[1]) ? parts[1] : undefined;
+  const place = outputLayout.parse(p);
+  return place?.plane === 'terraform' ? place.stack : undefined;
 }
 
 /**
@@ -24,40 +22,32 @@ export function stackOf(p: string): string | undefined {
  * @param clusters cluster names that may own an Application file, current or past
  */
 export function scopeOf(p: string, environments: ReadonlySet<string>, clusters: ReadonlySet<string> = new Set()): string | undefined {
-  if (stackOf(p) !== undefined) return SHARED_SCOPES.terraform;
-  const slash = p.lastIndexOf('/');
-  const dir = p.slice(0, slash);
-  const file = p.slice(slash + 1);
-  if (!file.endsWith('.yaml')) return undefined;
-  if (dir === layout.bootstrapDir()) return SHARED_SCOPES.argocd;
-  if (dir === layout.argocdDir()) {
-    for (const env of environments) if (file === naming.manifestFile('Application', naming.application(env))) return env;
-    for (const cluster of clusters) {
-      if (file === naming.manifestFile('Application', naming.clusterApplication(cluster))) return naming.clusterApplication(cluster);
+  const place = outputLayout.parse(p);
+  if (place === undefined || place.plane === 'state') return undefined;
+  if (place.plane === 'terraform') return SHARED_SCOPES.terraform;
+  switch (place.dir) {
+    case 'bootstrap':
+      return SHARED_SCOPES.argocd;
+    case 'environment':
+      return place.env;
+    case 'cluster':
+      return clusterScope(place.cluster);
+    case 'argocd': {
+      const file = p.slice(p.lastIndexOf('/') + 1);
+      for (const env of environments) if (file === naming.manifestFile('Application', naming.application(env))) return env;
+      for (const cluster of clusters) if (file === naming.manifestFile('Application', naming.clusterApplication(cluster))) return clusterScope(cluster);
+      return SHARED_SCOPES.argocd;
     }
-    return SHARED_SCOPES.argocd;
   }
-  const cluster = clusterOfDir(dir);
-  if (cluster !== undefined) return naming.clusterApplication(cluster);
-  const env = dir.split('/')[1];
-  return env !== undefined && dir === layout.environmentDir(env) ? env : undefined;
-}
-
-/** The cluster whose shared-objects directory `dir` is, or undefined. */
-function clusterOfDir(dir: string): string | undefined {
-  const cluster = dir.split('/')[2];
-  return cluster !== undefined && dir === layout.clusterDir(cluster) ? cluster : undefined;
 }
 
 /** Environment directory names present in a listing: the environments the against-tree knows. */
 export function environmentDirs(paths: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const p of paths) {
-    const env = p.split('/')[1];
-    if (env !== undefined && p.startsWith(`${layout.environmentDir(env)}/`)) out.add(env);
+    const place = outputLayout.parse(p);
+    if (place?.plane === 'kubernetes' && place.dir === 'environment') out.add(place.env);
   }
-  // `kubernetes/argocd`, `kubernetes/bootstrap` and the parent of the cluster directories are no environments.
-  for (const dir of [layout.argocdDir(), layout.bootstrapDir(), layout.clusterDir('x')]) out.delete(dir.split('/')[1]);
   return out;
 }
 
@@ -65,8 +55,8 @@ export function environmentDirs(paths: readonly string[]): Set<string> {
 export function clusterDirs(paths: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const p of paths) {
-    const cluster = clusterOfDir(p.slice(0, p.lastIndexOf('/')));
-    if (cluster !== undefined) out.add(cluster);
+    const place = outputLayout.parse(p);
+    if (place?.plane === 'kubernetes' && place.dir === 'cluster') out.add(place.cluster);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { IndexEntry, parseIndex } from '../engine/manifest-index';
-import { layout } from '../engine/output';
+import { outputLayout } from '../model/output-layout';
 import { OutputRoot } from '../engine/output-root';
 import { readRootState } from '../engine/writer';
 
@@ -128,7 +128,7 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
       return out;
     },
     indexed() {
-      const at = layout.index();
+      const at = outputLayout.index();
       const listing = git(['ls-tree', '-z', commit, '--', at]).toString('utf8');
       if (!listing.includes('\t')) return new Map();
       const text = git(['cat-file', 'blob', `${commit}:./${at}`]).toString('utf8');

@@ -9,16 +9,3 @@ export interface OutputFile {
    */
   readonly scope: string;
 }
-
-/** Scopes that are not environments and are always synthesized. */
-export const SHARED_SCOPES = { terraform: 'terraform', argocd: 'argocd' } as const;
-
-/** Where each plane writes, relative to the output root. */
-export const layout = {
-  terraformStack: (stack: string): string => `terraform/${stack}/main.tf.json`,
-  environmentDir: (env: string): string => `kubernetes/${env}`,
-  clusterDir: (cluster: string): string => `kubernetes/clusters/${cluster}`,
-  argocdDir: (): string => 'kubernetes/argocd',
-  bootstrapDir: (): string => 'kubernetes/bootstrap',
-  index: (): string => 'platform-index.json',
-} as const;

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { sha256 } from './hash';
 import { JOURNAL_FILE, journalText, readJournal, recoverEntries, removeEmptyDirs, removeJournal } from './journal';
 import { IndexEntry, ManifestIndex, parseIndex, ReleaseRecord } from './manifest-index';
-import { layout, OutputFile } from './output';
+import { OutputFile } from './output';
+import { outputLayout } from '../model/output-layout';
 import { OutputError } from './output-error';
 import { checkRelativePath, OutputRoot, tempPath } from './output-root';
 import { compareCodePoints, stableJson } from './stable-json';
@@ -58,7 +59,7 @@ export interface WriteResult {
 
 type Change = 'added' | 'changed' | 'unchanged';
 
-const INDEX_FIX = `restore it from git (git checkout -- ${layout.index()}), then run again`;
+const INDEX_FIX = `restore it from git (git checkout -- ${outputLayout.index()}), then run again`;
 
 /**
  * Writes the output root so that it holds exactly `files` for the selected scopes.
@@ -73,7 +74,7 @@ const INDEX_FIX = `restore it from git (git checkout -- ${layout.index()}), then
  */
 export function writeOutput(options: WriteOptions): WriteResult {
   const root = options.root ?? new OutputRoot(options.outDir);
-  const indexPath = layout.index();
+  const indexPath = outputLayout.index();
   checkPaths(options.files, indexPath);
   const scopes = new Set(options.scopes);
   for (const file of options.files) {
@@ -176,7 +177,7 @@ interface RootState {
  * hostile or damaged index is refused before anything is touched.
  */
 export function readRootState(root: OutputRoot): RootState {
-  const indexPath = layout.index();
+  const indexPath = outputLayout.index();
   const indexText = root.exists() ? root.read(indexPath) : undefined;
   const previous = indexText === undefined ? undefined : parseIndex(indexText, indexPath);
   for (const entry of previous?.files ?? []) {

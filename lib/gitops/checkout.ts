@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from '../engine/hash';
 import { JOURNAL_FILE, readJournal, removeEmptyDirs } from '../engine/journal';
-import { layout } from '../engine/output';
+import { outputLayout } from '../model/output-layout';
 import { OutputRoot, tempPath } from '../engine/output-root';
 import { gitOrThrow, gitReason, runGit } from './git';
 import { GitOpsError } from './gitops-error';
@@ -96,7 +96,7 @@ export class GitOpsCheckout {
     const journal = readJournal(root);
     if (journal === undefined) return false;
     const written = new Map(journal.writes.map((w) => [w.path, w]));
-    const mine = new Set<string>([JOURNAL_FILE, tempPath(JOURNAL_FILE), layout.index(), tempPath(layout.index())]);
+    const mine = new Set<string>([JOURNAL_FILE, tempPath(JOURNAL_FILE), outputLayout.index(), tempPath(outputLayout.index())]);
     for (const entry of [...journal.writes, ...journal.removals]) mine.add(entry.path);
     for (const w of journal.writes) mine.add(tempPath(w.path));
     const prefix = path.relative(this.top, this.root).split(path.sep).join('/');

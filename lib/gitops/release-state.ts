@@ -2,12 +2,12 @@ import { sha256 } from '../engine/hash';
 import { ReleaseRecord } from '../engine/manifest-index';
 import { OutputFile } from '../engine/output';
 import { OutputRoot } from '../engine/output-root';
+import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { stableJson } from '../engine/stable-json';
-import { EnvironmentConfig } from '../model/config';
+import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
 import { App, Platform } from '../model/platform';
 import {
   AppReleaseConfig,
-  DEFAULT_CANARY_STEPS,
   effectiveRelease,
   EnvReleaseConfig,
   formatReleases,
@@ -21,10 +21,6 @@ import { gitReason, runGit } from './git';
 
 import { GitOpsError } from './gitops-error';
 
-/** The releases file in the output root: the state of every environment. */
-export const RELEASES_FILE = 'releases.json';
-/** The index scope of the releases file; every run selects it. */
-export const RELEASES_SCOPE = 'releases';
 
 /** A releases file as read for a run. */
 export interface LoadedReleases {
@@ -42,9 +38,9 @@ export interface LoadedReleases {
  */
 export function readReleases(outDir: string, seedFile: string, seedLabel = 'apps/releases.json'): LoadedReleases {
   const root = new OutputRoot(outDir);
-  const text = root.exists() ? root.read(RELEASES_FILE) : undefined;
+  const text = root.exists() ? root.read(outputLayout.releases()) : undefined;
   if (text === undefined) return { config: readReleasesFile(seedFile, seedLabel), file: seedLabel, seeded: true };
-  const file = root.show(RELEASES_FILE);
+  const file = root.show(outputLayout.releases());
   return { config: parseReleasesText(text, file), file, seeded: false };
 }
 
@@ -83,7 +79,7 @@ export function reconcileReleases(
 export interface CanaryPolicy {
   /** The canary environment, when the platform has one. */
   readonly env?: string;
-  /** The production environment: the last in promotion order. */
+  /** The production environment ({@link Platform.production}): a release there returns the canary to 0. */
   readonly production: string;
   /** Weights `--step` moves through, ascending, in percent. */
   readonly steps: readonly number[];
@@ -93,12 +89,11 @@ export interface CanaryPolicy {
  * The canary environment (the one with `canary` settings) and the weights `promote --step` moves it
  * through: its configured weight first, then the default steps above it.
  */
-export function canaryPolicy(envs: readonly Pick<EnvironmentConfig, 'name' | 'canary'>[]): CanaryPolicy {
-  const production = envs[envs.length - 1];
-  const canary = envs.find((e) => e.canary !== undefined);
-  const first = canary?.canary?.weight ?? DEFAULT_CANARY_STEPS[0];
-  const steps = first > 0 ? [first, ...DEFAULT_CANARY_STEPS.filter((s) => s > first)] : DEFAULT_CANARY_STEPS;
-  return { env: canary?.name, production: production.name, steps };
+export function canaryPolicy(platform: Platform): CanaryPolicy {
+  const canary = platform.environments.find((e) => e.canary !== undefined);
+  const first = canary?.canary?.weight ?? DEFAULT_STEP_WEIGHTS[0];
+  const steps = first > 0 ? [first, ...DEFAULT_STEP_WEIGHTS.filter((s) => s > first)] : DEFAULT_STEP_WEIGHTS;
+  return { env: canary?.name, production: platform.production.name, steps };
 }
 
 /** A short hash of an app's config, the same in every environment: what a release was validated with. */
@@ -148,7 +143,7 @@ export function requireApp(platform: Platform, app: string, env: string, flag: s
 /** The releases file as an output file of the `releases` scope. */
 export function releasesFile(platform: Platform, releases: ReleasesConfig): OutputFile {
   const content = formatReleases(releases, platform.environments.map((e) => e.name), platform.apps.map((a) => a.name));
-  return { path: RELEASES_FILE, content, scope: RELEASES_SCOPE };
+  return { path: outputLayout.releases(), content, scope: SHARED_SCOPES.releases };
 }
 
 /** Provenance for the index: what every app runs in every environment and where it came from. */

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { layout, SHARED_SCOPES } from '../engine/output';
+import { clusterScope, outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { naming } from '../model/naming';
 import { Environment, Platform } from '../model/platform';
 import { SyncPolicy } from '../model/sync-policy';
@@ -34,7 +34,7 @@ function isolated<T extends Chart>(build: (app: App) => T): () => T {
 
 /** The namespace baseline and every app of one environment. */
 export function environmentCharts(platform: Platform, env: Environment): ChartOutput[] {
-  const dir = layout.environmentDir(env.name);
+  const dir = outputLayout.environmentDir(env.name);
   const charts: ChartOutput[] = [];
   if (env.managesNamespace) {
     const chart = isolated((app) => new EnvironmentChart(app, `${env.name}-namespace`, { platform, env }));
@@ -51,15 +51,11 @@ export function environmentCharts(platform: Platform, env: Environment): ChartOu
 export function clusterCharts(platform: Platform): ChartOutput[] {
   return platform.clusters.map((cluster) => ({
     build: isolated((app) => new ClusterChart(app, `cluster-${cluster.name}`, { platform, cluster })),
-    dir: layout.clusterDir(cluster.name),
+    dir: outputLayout.clusterDir(cluster.name),
     scope: clusterScope(cluster.name),
   }));
 }
 
-/** The scope of a cluster's shared objects. */
-export function clusterScope(cluster: string): string {
-  return naming.clusterApplication(cluster);
-}
 
 /** The platform's AppProject, the root app-of-apps and one Application per selected environment. */
 export function argocdCharts(platform: Platform, selected: readonly Environment[]): ChartOutput[] {
@@ -96,15 +92,15 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       project: platform.name,
       repoUrl: argo.repoUrl,
       revision: argo.revision,
-      path: layout.argocdDir(),
+      path: outputLayout.argocdDir(),
       destination: { server: inCluster, namespace: argo.argoNamespace },
       syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }).toArgo(),
     });
     return chart;
   });
   const outputs: ChartOutput[] = [
-    { build: shared, dir: layout.argocdDir(), scope: SHARED_SCOPES.argocd },
-    { build: root, dir: layout.bootstrapDir(), scope: SHARED_SCOPES.argocd },
+    { build: shared, dir: outputLayout.argocdDir(), scope: SHARED_SCOPES.argocd },
+    { build: root, dir: outputLayout.bootstrapDir(), scope: SHARED_SCOPES.argocd },
   ];
   for (const env of selected) {
     const chart = isolated((app) => {
@@ -112,7 +108,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       environmentApplication(c, platform, env);
       return c;
     });
-    outputs.push({ build: chart, dir: layout.argocdDir(), scope: env.name });
+    outputs.push({ build: chart, dir: outputLayout.argocdDir(), scope: env.name });
   }
   for (const cluster of platform.clusters) {
     const chart = isolated((app) => {
@@ -123,7 +119,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
         project: platform.name,
         repoUrl: argo.repoUrl,
         revision: argo.revision,
-        path: layout.clusterDir(cluster.name),
+        path: outputLayout.clusterDir(cluster.name),
         destination: { server: cluster.argoServer, namespace: platform.addons.monitoringNamespace },
         // A cluster's shared objects sync on their own only if every environment on it does.
         syncPolicy: (cluster.environments.every((e) => e.sync.isAutomated) ? SyncPolicy.automated() : SyncPolicy.manual()).toArgo(),
@@ -131,7 +127,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       });
       return c;
     });
-    outputs.push({ build: chart, dir: layout.argocdDir(), scope: clusterScope(cluster.name) });
+    outputs.push({ build: chart, dir: outputLayout.argocdDir(), scope: clusterScope(cluster.name) });
   }
   return outputs;
 }
@@ -144,7 +140,7 @@ function environmentApplication(scope: Construct, platform: Platform, env: Envir
     project: platform.name,
     repoUrl: argo.repoUrl,
     revision: argo.revision,
-    path: layout.environmentDir(env.name),
+    path: outputLayout.environmentDir(env.name),
     destination: { server: env.clusterConfig.argoServer, namespace: env.namespace },
     syncPolicy: env.sync.toArgo(),
     labels: { 'app.kubernetes.io/part-of': platform.name, environment: env.name },

@@ -190,6 +190,13 @@ export interface EnvironmentConfig {
    */
   readonly teamAccess?: 'edit' | 'view';
   /**
+   * Whether this is the production environment: the one whose replicas, disruption budgets, sync
+   * policy and canary weight the risk rules, validate and promote watch. At most one environment
+   * sets it.
+   * @default - the last environment in promotion order, when none sets it
+   */
+  readonly production?: boolean;
+  /**
    * Releases reach this environment as Argo Rollouts with each app's strategy, its traffic goes
    * through Istio, and its apps' SLOs and error budgets are watched. Production sets it.
    * @default - none: plain Deployments with rolling updates, and no SLO rules

@@ -1,4 +1,4 @@
-import { RULE_IDS } from '../validate/rule-ids';
+import { RULE_IDS } from './rule-ids';
 import { Duration } from 'cdk8s';
 import { Checks } from './checks';
 import { cidrsOverlap, parseCidr, Cidr } from './cidr';
@@ -24,7 +24,8 @@ import { ImageRef } from './image-ref';
 import { WorkloadIdentity } from './workload-identity';
 import { Addons, AppKubernetesSettings, checkQuota, checkTeams, ENV_VAR, resolveAddons, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
-import { ANALYSIS_INTERVAL, Delivery, entersThroughMesh, InstanceDelivery, resolveDelivery, Track } from './delivery';
+import { outputLayout } from './output-layout';
+import { ANALYSIS_INTERVAL, DEFAULT_STEP_WEIGHTS, Delivery, entersThroughMesh, InstanceDelivery, resolveDelivery, Track } from './delivery';
 import { AppRelease, effectiveRelease, ReleasesConfig } from './releases';
 import { resolveSlo, Slo } from './slo';
 import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
@@ -52,6 +53,8 @@ export interface Environment extends EnvironmentConfig {
   readonly clusterConfig: Cluster;
   /** Position in the promotion order, from 0. */
   readonly order: number;
+  /** True on the one production environment (see {@link Platform.production}). */
+  readonly production: boolean;
   /** Set when releases here are Argo Rollouts behind Istio, with SLOs watched. */
   readonly progressive?: { readonly istioGateway: string; readonly istioNamespace: string };
   /**
@@ -122,6 +125,11 @@ export class Platform {
   public readonly clusters: readonly Cluster[];
   /** In promotion order. */
   public readonly environments: readonly Environment[];
+  /**
+   * The production environment, decided here once: the one marked `production`, else the last in
+   * promotion order. Diff, validate, release and promote all read it.
+   */
+  public readonly production: Environment;
   public readonly apps: readonly App[];
   public readonly teams: readonly TeamConfig[];
   public readonly addons: Addons;
@@ -142,6 +150,7 @@ export class Platform {
     this.addons = resolveAddons(config.addons, checks);
     const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
+    this.production = this.environments.find((e) => e.production) as Environment;
     this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
     checkTeams(config.teams, checks);
     this.teams = config.teams;
@@ -275,9 +284,17 @@ function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secr
 function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: readonly Cluster[], root: Checks): Environment[] {
   root.require(configs.length > 0, 'environments', [], 'is empty', 'declare at least one environment');
   root.unique('environments[].name', configs.map((e) => e.name));
+  const marked = configs.filter((e) => e.production === true);
+  if (marked.length > 1) {
+    root.within({ env: marked[1].name }).fail('production', true, `is set on ${marked.map((e) => `"${e.name}"`).join(' and ')}`,
+      'mark exactly one environment as production');
+  }
+  const production = marked[0] ?? configs[configs.length - 1];
   const resolved = configs.map((e, order): Environment => {
     const checks = root.within({ env: e.name });
     checks.dnsLabel('name', e.name, 20);
+    const reserved = outputLayout.reservedEnvironmentName(e.name, clusters.map((c) => c.name));
+    if (reserved !== undefined) checks.fail('name', e.name, `is reserved: ${reserved}`, 'give the environment another name');
     checks.oneOf('region', e.region, GCP_REGIONS);
     checks.oneOf('cluster', e.cluster, clusters.map((c) => c.name));
     const cluster = clusters.find((c) => c.name === e.cluster) as Cluster;
@@ -322,6 +339,7 @@ function resolveEnvironments(configs: readonly EnvironmentConfig[], clusters: re
       maxReplicas,
       clusterConfig: cluster,
       order,
+      production: e === production,
       progressive,
       mesh: progressive,
       canary,
@@ -360,7 +378,7 @@ function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['
 function resolveCanary(e: EnvironmentConfig, configs: readonly EnvironmentConfig[], checks: Checks): Environment['canary'] {
   const c = e.canary;
   if (c === undefined) return undefined;
-  const weight = c.weight ?? 10;
+  const weight = c.weight ?? DEFAULT_STEP_WEIGHTS[0];
   const bakeTime = c.bakeTime ?? Duration.hours(24);
   const maxErrorRateIncrease = c.maxErrorRateIncrease ?? 0.01;
   const maxLatencyIncrease = c.maxLatencyIncrease ?? 0.2;

@@ -81,8 +81,6 @@ export function effectiveRelease(env: EnvReleaseConfig, app: string): EffectiveR
   };
 }
 
-/** Canary weights `promote --step` moves through, in percent. */
-export const DEFAULT_CANARY_STEPS: readonly number[] = [10, 25, 50, 75, 100];
 
 const FIXES: Record<string, string> = {
   tag: 'use a strict semver tag with a leading v, such as v1.2.3',

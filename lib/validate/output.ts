@@ -1,11 +1,11 @@
 import { loadAll } from 'js-yaml';
 import { OutputFile } from '../engine/output';
-import { RULE_IDS } from './rule-ids';
+import { RULE_IDS } from '../model/rule-ids';
 import { RULES } from './rules/index';
 import { at, isObj, K8sObject, strMap, TfStack } from './rules/types';
 import { validateObjects } from './schemas';
 
-export { RULE_IDS } from './rule-ids';
+export { RULE_IDS } from '../model/rule-ids';
 
 /** One thing wrong with a synthesized output. */
 export interface Violation {

@@ -1,5 +1,4 @@
 import { samplePlatform } from '../../apps/platform';
-import { productionEnvironments } from '../../cli/diff-command';
 import { synthPlatform } from '../../cli/platform-output';
 import { diffOutput } from '../../lib/diff/compare';
 import { DiffReport, RiskRule } from '../../lib/diff/report';
@@ -36,7 +35,7 @@ function diffWithObjects(oldTree: string, extra: readonly { path: string; object
   const files = [...output.files, ...extra.map((e) => ({ path: e.path, scope: e.scope, content: toYaml(e.object) }))];
   return diffOutput({ files, scopes: output.scopes }, dirSource(oldTree), {
     environments: platform.environments.map((e) => e.name),
-    production: productionEnvironments(platform),
+    production: [platform.production.name],
   });
 }
 

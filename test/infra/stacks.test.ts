@@ -14,7 +14,7 @@ import { platformConfig, samplePlatform } from '../../apps/platform';
 import { synthPlatform } from '../../cli/platform-output';
 import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { platformStacks } from '../../infra/platform-stacks';
-import { layout } from '../../lib/engine/output';
+import { outputLayout } from '../../lib/model/output-layout';
 import { synthStack } from '../../lib/engine/terraform';
 import { naming } from '../../lib/model/naming';
 import { definePlatform, Platform } from '../../lib/model/platform';
@@ -300,11 +300,11 @@ describe('the join between the planes', () => {
     const files = new Map(synthPlatform(platform).files.map((f) => [f.path, f.content]));
     let identities = 0;
     for (const env of platform.environments) {
-      const stack = JSON.parse(files.get(layout.terraformStack(naming.clusterStack(env.cluster))) ?? '{}') as TerraformDoc;
+      const stack = JSON.parse(files.get(outputLayout.terraformStack(naming.clusterStack(env.cluster))) ?? '{}') as TerraformDoc;
       const bindings = Object.values(stack.resource.google_service_account_iam_member ?? {}).filter((b) => b.role === 'roles/iam.workloadIdentityUser');
       for (const instance of platform.instances(env)) {
         // Both sides are read from the synthesized files, not from the model.
-        const file = `${layout.environmentDir(env.name)}/${naming.manifestFile('ServiceAccount', instance.name)}`;
+        const file = `${outputLayout.environmentDir(env.name)}/${naming.manifestFile('ServiceAccount', instance.name)}`;
         const ksa = load(files.get(file) ?? '') as { metadata: { name: string; namespace: string; annotations?: Record<string, string> } };
         const annotation = ksa.metadata.annotations?.['iam.gke.io/gcp-service-account'];
         const member = `serviceAccount:${env.project}.svc.id.goog[${ksa.metadata.namespace}/${ksa.metadata.name}]`;

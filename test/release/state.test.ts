@@ -11,14 +11,15 @@ import {
   releasesFile,
 } from '../../lib/gitops/release-state';
 import { definePlatform, Platform } from '../../lib/model/platform';
-import { checkReleases, DEFAULT_CANARY_STEPS, effectiveRelease, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
+import { DEFAULT_STEP_WEIGHTS } from '../../lib/model/delivery';
+import { checkReleases, effectiveRelease, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
 
 const seed: ReleasesConfig = {
   environments: { dev: { tag: 'v1.5.0' }, stage: { tag: 'v1.4.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },
 };
 const platformOf = (releases: ReleasesConfig): Platform => definePlatform({ ...platformConfig, releases });
 const platform = platformOf(seed);
-const canary = canaryPolicy(platformConfig.environments);
+const canary = canaryPolicy(platform);
 const TIME = '2024-05-01T10:00:00Z';
 const DIGEST = `sha256:${'cd'.repeat(32)}`;
 const release = (releases: ReleasesConfig, env: string, tag: string, app?: string, digest?: string) =>
@@ -29,17 +30,21 @@ const promote = (releases: ReleasesConfig, from: string, to: string, extra: { ap
 describe('the canary environment', () => {
   test('is the one with canary settings; its steps start at its configured weight', () => {
     expect(canary).toEqual({ env: 'canary', production: 'prod', steps: [10, 25, 50, 75, 100] });
-    expect(DEFAULT_CANARY_STEPS).toEqual([10, 25, 50, 75, 100]);
+    expect(DEFAULT_STEP_WEIGHTS).toEqual([10, 25, 50, 75, 100]);
   });
 
   test('a configured weight of 5 is the first step, before the default ones', () => {
-    const envs = platformConfig.environments.map((e) => (e.canary ? { ...e, canary: { ...e.canary, weight: 5 } } : e));
-    expect(canaryPolicy(envs).steps).toEqual([5, 10, 25, 50, 75, 100]);
+    const environments = platformConfig.environments.map((e) => (e.canary ? { ...e, canary: { ...e.canary, weight: 5 } } : e));
+    expect(canaryPolicy(definePlatform({ ...platformConfig, environments, releases: seed })).steps).toEqual([5, 10, 25, 50, 75, 100]);
   });
 
   test('a platform without one has no canary weights', () => {
-    const envs = platformConfig.environments.filter((e) => e.name !== 'canary');
-    expect(canaryPolicy(envs).env).toBeUndefined();
+    const environments = platformConfig.environments.filter((e) => e.name !== 'canary');
+    const apps = platformConfig.apps.map((a) => ({ ...a, delivery: a.delivery && { ...a.delivery, canaryEnvironment: undefined } }));
+    const { canary: _dropped, ...releases } = seed.environments;
+    const policy = canaryPolicy(definePlatform({ ...platformConfig, environments, apps, releases: { environments: releases } }));
+    expect(policy.env).toBeUndefined();
+    expect(policy.production).toBe('prod');
   });
 
   test('runs only the candidates: an app without one goes from stage straight to production', () => {

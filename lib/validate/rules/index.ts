@@ -1,4 +1,4 @@
-import type { RuleId } from '../rule-ids';
+import type { RuleId } from '../../model/rule-ids';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';

@@ -1,4 +1,5 @@
-import type { RuleId } from '../rule-ids';
+import type { RuleId } from '../../model/rule-ids';
+import { outputLayout } from '../../model/output-layout';
 
 /** A JSON-like object. */
 export type Obj = Readonly<Record<string, unknown>>;
@@ -146,10 +147,10 @@ export function selects(selector: Record<string, string>, labels: Record<string,
 export const workloads = (ctx: RuleContext, dir?: string): K8sObject[] =>
   ctx.objects.filter((o) => podSpec(o) !== undefined && (dir === undefined || o.dir === dir));
 
-/** The environment of a file under `kubernetes/<env>/`, not for clusters/argocd/bootstrap. */
+/** The environment of a file in an environment's directory, as the output layout reads it. */
 export function envOf(o: K8sObject): string | undefined {
-  const m = /^kubernetes\/([^/]+)\/[^/]+$/.exec(o.file);
-  return m && !['clusters', 'argocd', 'bootstrap'].includes(m[1]) ? m[1] : undefined;
+  const place = outputLayout.parse(o.file);
+  return place?.plane === 'kubernetes' && place.dir === 'environment' ? place.env : undefined;
 }
 
 /** The API group of an apiVersion: `argoproj.io` of `argoproj.io/v1alpha1`, empty for the core group. */
