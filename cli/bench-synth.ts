@@ -3,8 +3,8 @@
 // output a later synth then adds to, changes and prunes.
 import { Command } from 'commander';
 import { RELEASE_TAG } from '../lib/model/releases';
-import { buildPlatform, PlatformSource } from './platform-source';
-import { runSynth } from './synth-command';
+import { buildPlatform, PlatformSource, terraformWorker } from './platform-source';
+import { runSynth } from '../lib/pipeline/synth-output';
 
 async function main(): Promise<void> {
   const opts = new Command('bench-synth')
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   if (opts.tag !== undefined && !RELEASE_TAG.test(opts.tag)) throw new Error(`--tag "${opts.tag}" is not a release tag such as v1.2.3`);
   const source: PlatformSource = { kind: 'synthetic', apps, first, tag: opts.tag };
-  const result = runSynth({ platform: buildPlatform(source), source, outDir: opts.out, envs: [], sourceCommit: 'bench' });
+  const result = runSynth({ platform: buildPlatform(source), worker: terraformWorker(source), outDir: opts.out, envs: [], sourceCommit: 'bench' });
   const files = result.summaries.reduce((n, s) => n + s.added + s.changed + s.unchanged, 0);
   // maxRSS is in kilobytes.
   process.stdout.write(`${JSON.stringify({ files, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

@@ -3,7 +3,8 @@
 // safe writer as `npm run synth`.
 import { samplePlatform } from '../apps/platform';
 import { sourceCommit } from './source-commit';
-import { formatSummary, runSynth } from './synth-command';
+import { formatSummary } from '../lib/pipeline/summary';
+import { runSynth } from '../lib/pipeline/synth-output';
 import * as path from 'node:path';
 
 const outDir = process.env.CDK8S_OUTDIR ?? 'dist';

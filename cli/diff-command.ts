@@ -5,7 +5,7 @@ import { DiffReport, hasChanges } from '../lib/diff/report';
 import { dirSource, gitRefSource, TreeSource, TreeSourceError } from '../lib/diff/tree-source';
 import { Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
-import { synthPlatform } from './platform-output';
+import { synthPlatform } from '../lib/pipeline/synth';
 
 /** The output formats of `diff`. */
 export const DIFF_FORMATS = ['text', 'markdown'] as const;

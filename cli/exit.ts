@@ -2,7 +2,12 @@ import { CommanderError } from 'commander';
 import { OutputError } from '../lib/engine/output-error';
 import { GitOpsError } from '../lib/gitops/gitops-error';
 import { ConfigError } from '../lib/model/config-error';
-import { Interrupted, UsageError } from './errors';
+import { Interrupted } from '../lib/pipeline/interrupted';
+import { SelectionError } from '../lib/pipeline/selection-error';
+import { UsageError } from './errors';
+
+/** The flag each selection of a lib call comes from. */
+const SELECTION_FLAGS: Readonly<Record<SelectionError['what'], string>> = { environment: '--env', app: '--app', plane: '--plane' };
 
 /**
  * Ends a CLI run: the command's own exit code, or for an error one line on stderr and exit 2
@@ -17,6 +22,11 @@ export function exitWith(run: Promise<number>): void {
       if (error instanceof CommanderError) {
         // Commander has printed its own message; --help ends here with 0.
         process.exitCode = error.exitCode === 0 ? 0 : 2;
+        return;
+      }
+      if (error instanceof SelectionError) {
+        process.stderr.write(`error: unknown ${error.what} "${error.value}" in ${SELECTION_FLAGS[error.what]}; fix: use one of ${error.known.join(', ')}\n`);
+        process.exitCode = 2;
         return;
       }
       const known =

@@ -1,12 +1,14 @@
 import { Command } from 'commander';
-import { samplePlatform } from '../apps/platform';
+import { platformConfig, samplePlatform, SEED_RELEASES } from '../apps/platform';
+import { terraformWorker } from './platform-source';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { exitWith } from './exit';
 import { checkOutDir, PROJECT_DIR } from './project-dir';
-import { Plane, PLANES } from './platform-output';
+import { Plane, PLANES } from '../lib/pipeline/synth';
 import { sourceCommit } from './source-commit';
-import { formatReleasesSource, formatSummary, loadRootPlatform, runSynth } from './synth-command';
+import { formatReleasesSource, formatSummary } from '../lib/pipeline/summary';
+import { loadRootPlatform, runSynth } from '../lib/pipeline/synth-output';
 
 
 function collect(value: string, previous: string[]): string[] {
@@ -38,11 +40,11 @@ async function main(argv: readonly string[]): Promise<number> {
       const planes = parsePlane(opts.plane);
       checkOutDir(opts.out, '--out');
       // The output root's own releases.json, else the seed apps/releases.json.
-      const root = loadRootPlatform(opts.out);
+      const root = loadRootPlatform(opts.out, platformConfig, SEED_RELEASES);
       const result = runSynth({
         platform: root.platform,
         // The same platform as data: the Terraform plane is synthesized on a worker thread.
-        source: { kind: 'sample', releases: root.releases.config },
+        worker: terraformWorker({ kind: 'sample', releases: root.releases.config }),
         releases: root.releases.config,
         outDir: opts.out,
         envs: opts.env,

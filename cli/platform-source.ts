@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { platformConfig } from '../apps/platform';
 import { definePlatform, Platform } from '../lib/model/platform';
 import { ReleasesConfig } from '../lib/model/releases';
+import { TerraformWorker } from '../lib/pipeline/synth';
 import { syntheticPlatform, SyntheticOptions } from './synthetic-platform';
 
 /**
@@ -18,4 +20,12 @@ export function buildPlatform(source: PlatformSource): Platform {
     case 'synthetic':
       return syntheticPlatform(source.apps, { first: source.first, tag: source.tag });
   }
+}
+
+/**
+ * The Terraform plane of `source` on a worker thread: the worker's bundle, which scripts/run.js
+ * builds beside every entry point's (absent when running from sources, as in jest).
+ */
+export function terraformWorker(source: PlatformSource): TerraformWorker {
+  return { script: path.join(__dirname, 'terraform-worker.js'), data: source };
 }

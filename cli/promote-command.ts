@@ -3,9 +3,10 @@ import { applyPromotion, promotionRoute, requireApp } from '../lib/gitops/releas
 import { definePlatform } from '../lib/model/platform';
 import { effectiveRelease } from '../lib/model/releases';
 import { UsageError } from './errors';
-import { GitOpsRunOptions, GitOpsRunResult, requireGitops, synthAndCommit } from './release-command';
+import { GitOpsRunResult } from '../lib/pipeline/release-transaction';
+import { CliRunOptions, commitPlanned } from './release-command';
 
-export interface PromoteCommandOptions extends GitOpsRunOptions {
+export interface PromoteCommandOptions extends CliRunOptions {
   readonly from?: string;
   /** @default - the environment after `from` */
   readonly to?: string;
@@ -61,9 +62,8 @@ export function runPromote(options: PromoteCommandOptions): Promise<GitOpsRunRes
       `promoting ${options.from} to ${to}${options.app === undefined ? '' : ` (${options.app})`} skips ${skipped.join(', ')}; fix: promote one environment at a time (--from ${options.from} --to ${after[0]}), or pass --force --reason TEXT`,
     );
   }
-  const gitops = requireGitops(options.gitops, 'promote');
   const from = options.from;
-  return synthAndCommit({ ...options, gitops }, (root) => {
+  return commitPlanned(options, 'promote', (root) => {
     const source = root.releases.config.environments[from];
     const tag = options.app === undefined ? source.tag : effectiveRelease(source, options.app).tag;
     const transition = applyPromotion(

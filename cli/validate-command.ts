@@ -1,9 +1,10 @@
 import { OutputFile } from '../lib/engine/output';
-import { checkOutput, ValidateOutputOptions, Violation, WaivedViolation } from '../lib/validate/output';
+import { checkOutput, Violation, WaivedViolation } from '../lib/validate/output';
+import { platformRules } from '../lib/validate/platform-rules';
 import { Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
 import { OutputRoot } from '../lib/engine/output-root';
-import { synthPlatform } from './platform-output';
+import { synthPlatform } from '../lib/pipeline/synth';
 
 /** Options of {@link runValidate}. */
 export interface ValidateOptions {
@@ -24,13 +25,6 @@ export interface ValidateResult {
   readonly exitCode: number;
 }
 
-/** The rules' options from the platform: its production environment and its apps' waivers. */
-export function platformRules(platform: Platform): ValidateOutputOptions {
-  return {
-    productionEnvs: [platform.production.name],
-    waivers: platform.apps.flatMap((a) => a.waivers.map((w) => ({ app: a.name, rule: w.rule, reason: w.reason }))),
-  };
-}
 
 /** Validates a synthesized output and reports every violation at once, one line each. */
 export function runValidate(options: ValidateOptions): ValidateResult {

@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../cli/errors';
 import { checkOutDir } from '../../cli/project-dir';
-import { loadRootPlatform } from '../../cli/synth-command';
+import { loadRootPlatform } from '../../lib/pipeline/synth-output';
 import { ConfigError } from '../../lib/model/config-error';
+import { platformConfig } from '../fixtures/shop/platform';
 import { PROJECT_DIR, runCli, tempDir } from '../helpers';
 
 describe('the output root', () => {
@@ -56,8 +57,8 @@ describe('a damaged releases file', () => {
     const seed = path.join(dir, 'releases.json');
     fs.writeFileSync(seed, '{ not json');
     const out = path.join(dir, 'out');
-    expect(() => loadRootPlatform(out, undefined, seed)).toThrow(ConfigError);
-    expect(() => loadRootPlatform(out, undefined, seed)).toThrow(/field "apps\/releases\.json": value \(unset\) cannot be read as JSON .*fix: restore it from git/);
+    expect(() => loadRootPlatform(out, platformConfig, seed)).toThrow(ConfigError);
+    expect(() => loadRootPlatform(out, platformConfig, seed)).toThrow(/field "apps\/releases\.json": value \(unset\) cannot be read as JSON .*fix: restore it from git/);
   });
 
   test("the root's releases.json damaged: the CLI exits 2 with one line", () => {

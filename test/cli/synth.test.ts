@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
 import { platformConfig, samplePlatform } from '../../apps/platform';
-import { runSynth } from '../../cli/synth-command';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { definePlatform, Environment, Platform } from '../../lib/model/platform';
 import { readTree, runCli, tempDir } from '../helpers';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runSynth } from '../../cli/synth-command';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { PROJECT_DIR, readTree, tempDir } from '../helpers';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { samplePlatform } from '../../apps/platform';
-import { runSynth } from '../../cli/synth-command';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { runValidate } from '../../cli/validate-command';
 import { PROJECT_DIR, tempDir } from '../helpers';
 

@@ -1,5 +1,5 @@
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { renderMarkdown } from '../../lib/diff/render-markdown';
 import { renderText } from '../../lib/diff/render-text';
 import { DiffReport } from '../../lib/diff/report';

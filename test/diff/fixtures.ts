@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { samplePlatform } from '../../apps/platform';
 import { diffPlatform } from '../../cli/diff-command';
-import { runSynth } from '../../cli/synth-command';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { DiffReport } from '../../lib/diff/report';
 import { dirSource } from '../../lib/diff/tree-source';
 import { AppConfig, PlatformConfig } from '../../lib/model/config';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { synthPlatform } from '../../cli/platform-output';
-import { runSynth } from '../../cli/synth-command';
+import { synthPlatform } from '../../lib/pipeline/synth';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { diffOutput } from '../../lib/diff/compare';
 import { renderMarkdown } from '../../lib/diff/render-markdown';

@@ -1,5 +1,5 @@
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { diffOutput } from '../../lib/diff/compare';
 import { DiffReport, RiskRule } from '../../lib/diff/report';
 import { dirSource } from '../../lib/diff/tree-source';

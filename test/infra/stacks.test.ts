@@ -11,7 +11,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { load } from 'js-yaml';
 import { platformConfig, samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { platformStacks } from '../../infra/platform-stacks';
 import { outputLayout } from '../../lib/model/output-layout';

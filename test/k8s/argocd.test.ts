@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 
 interface Application {
   kind: string;

@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../../lib/k8s/sync-wave';
 
 interface Container {

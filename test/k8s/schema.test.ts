@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { isRegistered, registeredApiVersions, validateObject, validateObjects } from '../../lib/validate/schemas';
 import { PROJECT_DIR } from '../helpers';
 import { get } from '../validate/helpers';

@@ -1,4 +1,4 @@
-import { platformRules } from '../../cli/validate-command';
+import { platformRules } from '../../lib/validate/platform-rules';
 import { diffDir, removeTempDirs, synthesizedTree } from '../diff/fixtures';
 import { canaryPolicy } from '../../lib/gitops/release-state';
 import { EnvironmentConfig, PlatformConfig } from '../../lib/model/config';

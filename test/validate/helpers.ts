@@ -1,6 +1,6 @@
 import { dump, load } from 'js-yaml';
 import { samplePlatform } from '../../apps/platform';
-import { synthPlatform } from '../../cli/platform-output';
+import { synthPlatform } from '../../lib/pipeline/synth';
 import { OutputFile } from '../../lib/engine/output';
 import { checkOutput, OutputReport, ValidateOutputOptions, Violation } from '../../lib/validate/output';
 

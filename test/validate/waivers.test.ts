@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { samplePlatform } from '../../apps/platform';
-import { runSynth } from '../../cli/synth-command';
+import { runSynth } from '../../lib/pipeline/synth-output';
 import { runValidate } from '../../cli/validate-command';
 import { ConfigError } from '../../lib/model/config-error';
 import { PlatformConfig } from '../../lib/model/config';

@@ -1,8 +1,8 @@
-import { platformStacks } from '../infra/platform-stacks';
-import { OutputFile } from '../lib/engine/output';
-import { outputLayout, SHARED_SCOPES } from '../lib/model/output-layout';
-import { synthStack } from '../lib/engine/terraform';
-import { Platform } from '../lib/model/platform';
+import { platformStacks } from '../../infra/platform-stacks';
+import { OutputFile } from '../engine/output';
+import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
+import { synthStack } from '../engine/terraform';
+import { Platform } from '../model/platform';
 
 /** The Terraform plane: one `main.tf.json` per stack. */
 export function terraformFiles(platform: Platform): OutputFile[] {

@@ -1,5 +1,4 @@
-import { platformConfig, SEED_RELEASES } from '../apps/platform';
-import { writeOutput, WriteOptions, WriteResult } from '../lib/engine/writer';
+import { writeOutput, WriteOptions, WriteResult } from '../engine/writer';
 import {
   canaryPolicy,
   CanaryPolicy,
@@ -8,17 +7,14 @@ import {
   reconcileReleases,
   releaseRecords,
   releasesFile,
-} from '../lib/gitops/release-state';
-import { PlatformConfig } from '../lib/model/config';
-import { outputLayout, SHARED_SCOPES } from '../lib/model/output-layout';
-import { definePlatform, Platform } from '../lib/model/platform';
-import { checkReleases, readReleasesFile, ReleasesConfig } from '../lib/model/releases';
-import { Plane, PLANES, synthPlatform } from './platform-output';
-import { PlatformSource } from './platform-source';
+} from '../gitops/release-state';
+import { PlatformConfig } from '../model/config';
+import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
+import { definePlatform, Platform } from '../model/platform';
+import { checkReleases, readReleasesFile, ReleasesConfig } from '../model/releases';
+import { Plane, PLANES, synthPlatform, TerraformWorker } from './synth';
 
-export { SEED_RELEASES };
-
-export interface SynthCommandOptions {
+export interface SynthOptions {
   readonly platform: Platform;
   readonly outDir: string;
   readonly envs: readonly string[];
@@ -27,10 +23,10 @@ export interface SynthCommandOptions {
   /** @default - both planes */
   readonly planes?: readonly Plane[];
   /**
-   * The platform as data, so the Terraform plane can be synthesized on a worker thread.
+   * A worker thread for the Terraform plane (see {@link synthPlatform}).
    * @default - both planes on this thread
    */
-  readonly source?: PlatformSource;
+  readonly worker?: TerraformWorker;
   /**
    * The releases the platform was built from: written to the output root as `releases.json`,
    * and recorded as provenance in the index.
@@ -40,13 +36,13 @@ export interface SynthCommandOptions {
 }
 
 /** Synthesizes, then writes only what changed. Nothing is written unless the whole synth succeeded. */
-export function runSynth(options: SynthCommandOptions): WriteResult {
+export function runSynth(options: SynthOptions): WriteResult {
   return writeOutput(synthWrite(options));
 }
 
 /** Everything a synth writes, in memory: the files, their scopes and the index's provenance. */
-export function synthWrite(options: SynthCommandOptions): WriteOptions {
-  const output = synthPlatform(options.platform, options.envs, options.planes ?? PLANES, { source: options.source });
+export function synthWrite(options: SynthOptions): WriteOptions {
+  const output = synthPlatform(options.platform, options.envs, options.planes ?? PLANES, { worker: options.worker });
   const base = { outDir: options.outDir, sourceCommit: options.sourceCommit, dryRun: options.dryRun };
   if (options.releases === undefined) return { ...base, files: output.files, scopes: output.scopes };
   return {
@@ -73,7 +69,7 @@ export interface RootPlatform {
  * Builds the platform from `config` and the releases file of `outDir`, else the seed. The file is
  * fitted to the config (see reconcileReleases), then checked against it.
  */
-export function loadRootPlatform(outDir: string, config: PlatformConfig = platformConfig, seed = SEED_RELEASES): RootPlatform {
+export function loadRootPlatform(outDir: string, config: PlatformConfig, seed: string): RootPlatform {
   const loaded = readReleases(outDir, seed);
   const envs = config.environments.map((e) => e.name);
   const apps = config.apps.map((a) => a.name);
@@ -83,28 +79,4 @@ export function loadRootPlatform(outDir: string, config: PlatformConfig = platfo
   checkReleases(fitted, releases.file, envs, apps, config.environments.find((e) => e.canary !== undefined)?.name);
   const platform = definePlatform({ ...config, releases: fitted });
   return { platform, releases, canary: canaryPolicy(platform), notes };
-}
-
-/** Which releases file a run used, and what fitting it to the config changed. */
-export function formatReleasesSource(root: RootPlatform, outDir: string): string[] {
-  const { releases } = root;
-  const head = releases.seeded ? `releases: ${releases.file} (seed: ${outDir} has no ${outputLayout.releases()})` : `releases: ${releases.file}`;
-  return [head, ...root.notes.map((n) => `releases: ${n}`)];
-}
-
-/** One line per scope: `dev  3 added, 1 changed, 0 removed, 24 unchanged`. */
-export function formatSummary(result: WriteResult, outDir: string): string[] {
-  const width = Math.max(...result.summaries.map((s) => s.scope.length));
-  const lines = result.summaries.map(
-    (s) => `${s.scope.padEnd(width)}  ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged`,
-  );
-  lines.push(`wrote ${result.touched.length} file(s) under ${outDir}`);
-  if (result.drift.length > 0) {
-    const shown = result.drift.slice(0, 5).join(', ');
-    const more = result.drift.length > 5 ? ` and ${result.drift.length - 5} more` : '';
-    lines.push(
-      `kept ${result.drift.length} hand-edited file(s) the tool would have removed: ${shown}${more}; delete them if they should go, or restore them (git checkout) and run again`,
-    );
-  }
-  return lines;
 }

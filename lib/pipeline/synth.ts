@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { renderChart } from '../lib/engine/kubernetes';
-import { OutputFile } from '../lib/engine/output';
-import { clusterScope, SHARED_SCOPES } from '../lib/model/output-layout';
-import { argocdCharts, clusterCharts, environmentCharts } from '../lib/k8s/platform-charts';
-import { Environment, Platform } from '../lib/model/platform';
-import { UsageError } from './errors';
-import { PlatformSource } from './platform-source';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { renderChart } from '../engine/kubernetes';
+import { OutputFile } from '../engine/output';
+import { clusterScope, SHARED_SCOPES } from '../model/output-layout';
+import { argocdCharts, clusterCharts, environmentCharts } from '../k8s/platform-charts';
+import { Environment, Platform } from '../model/platform';
+import { SelectionError } from './selection-error';
 
 /** Everything one synth produces, in memory. */
 export interface PlatformOutput {
@@ -23,16 +21,20 @@ export type Plane = (typeof PLANES)[number];
 /** Options of {@link synthPlatform}. */
 export interface SynthPlatformOptions {
   /**
-   * How to build the same platform in a worker thread: given, and when running from the bundle that
-   * `scripts/run.js` builds, the Terraform plane is synthesized on the second core while this thread
-   * renders the Kubernetes plane.
+   * A worker thread that synthesizes the Terraform plane of the same platform on the second core
+   * while this thread renders the Kubernetes plane: its script, which answers with
+   * {@link answerTerraformJob}, and the data it builds the platform from (a worker cannot receive
+   * the Platform itself, which holds class instances). Used when the script exists.
    * @default - both planes on this thread
    */
-  readonly source?: PlatformSource;
+  readonly worker?: TerraformWorker;
 }
 
-/** The worker's bundle, which scripts/run.js builds beside every entry point's. */
-const TERRAFORM_WORKER = path.join(__dirname, 'terraform-worker.js');
+export interface TerraformWorker {
+  readonly script: string;
+  readonly data: unknown;
+}
+
 const WORKER_TIMEOUT_MS = 300_000;
 
 /**
@@ -48,7 +50,7 @@ export function synthPlatform(
 ): PlatformOutput {
   const selected = selectEnvironments(platform, envs);
   const terraform = planes.includes('terraform');
-  const pending = terraform && options.source ? startTerraformWorker(options.source) : undefined;
+  const pending = terraform && options.worker ? startTerraformWorker(options.worker) : undefined;
   const files: OutputFile[] = [];
   const scopes: string[] = [];
   if (planes.includes('kubernetes')) {
@@ -69,15 +71,23 @@ export function synthPlatform(
   return { files, scopes };
 }
 
+/** What the worker thread receives. */
+interface TerraformJob {
+  readonly data: unknown;
+  readonly port: MessagePort;
+  readonly done: Int32Array;
+}
+
 /**
  * Starts the Terraform plane on a worker thread and returns the wait for its files. The wait is
  * synchronous (Atomics.wait), so synthPlatform stays a plain function for every caller.
  */
-function startTerraformWorker(source: PlatformSource): (() => OutputFile[]) | undefined {
-  if (!fs.existsSync(TERRAFORM_WORKER)) return undefined;
+function startTerraformWorker({ script, data }: TerraformWorker): (() => OutputFile[]) | undefined {
+  if (!fs.existsSync(script)) return undefined;
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(TERRAFORM_WORKER, { workerData: { source, port: port2, done }, transferList: [port2] });
+  const job: TerraformJob = { data, port: port2, done };
+  const worker = new Worker(script, { workerData: job, transferList: [port2] });
   return () => {
     const waited = Atomics.wait(done, 0, 0, WORKER_TIMEOUT_MS);
     const message = receiveMessageOnPort(port1)?.message as { files?: OutputFile[]; error?: string } | undefined;
@@ -94,8 +104,26 @@ export function selectEnvironments(platform: Platform, names: readonly string[])
   const known = platform.environments.map((e) => e.name);
   for (const name of names) {
     if (!known.includes(name)) {
-      throw new UsageError(`unknown environment "${name}" in --env; fix: use one of ${known.join(', ')}`);
+      throw new SelectionError('environment', name, known);
     }
   }
   return names.length === 0 ? [...platform.environments] : platform.environments.filter((e) => names.includes(e.name));
+}
+
+/**
+ * The worker thread's side: builds the platform from the job's data, synthesizes the Terraform
+ * plane and answers. It always answers, with files or an error, so the main thread's wait ends.
+ */
+export function answerTerraformJob(job: TerraformJob, build: (data: unknown) => Platform): void {
+  let reply: { files?: OutputFile[]; error?: string };
+  try {
+    // Required here rather than imported, so a failure to load cdktf is answered too.
+    const { terraformFiles } = require('./terraform-files') as typeof import('./terraform-files');
+    reply = { files: terraformFiles(build(job.data)) };
+  } catch (error) {
+    reply = { error: error instanceof Error ? error.message : String(error) };
+  }
+  job.port.postMessage(reply);
+  Atomics.store(job.done, 0, 1);
+  Atomics.notify(job.done, 0);
 }

@@ -2,7 +2,7 @@
 // it: the platform CLI synthesizes both planes in memory and writes only what changed.
 import { App } from 'cdktf';
 import { samplePlatform } from '../apps/platform';
-import { platformStacks } from './platform-stacks';
+import { platformStacks } from '../infra/platform-stacks';
 
 const app = new App();
 platformStacks(samplePlatform(), () => app);

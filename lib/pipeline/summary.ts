@@ -1,0 +1,27 @@
+import { WriteResult } from '../engine/writer';
+import { outputLayout } from '../model/output-layout';
+import { RootPlatform } from './synth-output';
+
+/** Which releases file a run used, and what fitting it to the config changed. */
+export function formatReleasesSource(root: RootPlatform, outDir: string): string[] {
+  const { releases } = root;
+  const head = releases.seeded ? `releases: ${releases.file} (seed: ${outDir} has no ${outputLayout.releases()})` : `releases: ${releases.file}`;
+  return [head, ...root.notes.map((n) => `releases: ${n}`)];
+}
+
+/** One line per scope: `dev  3 added, 1 changed, 0 removed, 24 unchanged`. */
+export function formatSummary(result: WriteResult, outDir: string): string[] {
+  const width = Math.max(...result.summaries.map((s) => s.scope.length));
+  const lines = result.summaries.map(
+    (s) => `${s.scope.padEnd(width)}  ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged`,
+  );
+  lines.push(`wrote ${result.touched.length} file(s) under ${outDir}`);
+  if (result.drift.length > 0) {
+    const shown = result.drift.slice(0, 5).join(', ');
+    const more = result.drift.length > 5 ? ` and ${result.drift.length - 5} more` : '';
+    lines.push(
+      `kept ${result.drift.length} hand-edited file(s) the tool would have removed: ${shown}${more}; delete them if they should go, or restore them (git checkout) and run again`,
+    );
+  }
+  return lines;
+}
