@@ -10,7 +10,8 @@ import { StaticIp } from '../lib/gcp/static-ip';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
 import { RegistryConfig, StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
-import { AppInstance, Cluster } from '../lib/model/platform';
+import { AppInstance } from '../lib/model/app-instance';
+import { Cluster } from '../lib/model/cluster';
 import { PlatformStack } from './platform-stack';
 import { pinTofu } from './versions';
 

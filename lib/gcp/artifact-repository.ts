@@ -42,7 +42,7 @@ export class ArtifactRepository extends Construct {
     const keepReleases = props.keepReleases ?? 5;
     const keepTags = props.keepTags ?? [];
     const minimumAgeDays = props.minimumAgeDays ?? 7;
-    const checks = new Checks();
+    const checks: Checks = new Checks();
     checks.intInRange('keepReleases', keepReleases, 3, 5);
     checks.intInRange('minimumAgeDays', minimumAgeDays, 1, 365);
     const olderThan = `${minimumAgeDays * 86_400}s`;

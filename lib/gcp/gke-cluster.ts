@@ -94,7 +94,7 @@ export class GkeCluster extends Construct {
     const backupRetainDays = props.backupRetainDays ?? 7;
     const machineType = props.nodePool.machineType ?? 'e2-standard-4';
     const diskSizeGb = props.nodePool.diskSizeGb ?? 100;
-    const checks = new Checks();
+    const checks: Checks = new Checks();
     checks.intInRange('nodePool.minNodes', props.nodePool.minNodes, 0, 1000);
     checks.intInRange('nodePool.maxNodes', props.nodePool.maxNodes, Math.max(1, props.nodePool.minNodes), 1000);
     checks.intInRange('backupRetainDays', backupRetainDays, 1, 90);

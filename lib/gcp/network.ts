@@ -171,7 +171,8 @@ export class Network extends Construct {
   }
 
   private allowIngress(id: string, suffix: string, sources: readonly string[], target: IngressTarget, description: string): ComputeFirewall {
-    new Checks().require(target.ports.length > 0, `${id}.ports`, [], 'is empty', 'open at least one port, or add no rule');
+    const checks: Checks = new Checks();
+    checks.require(target.ports.length > 0, `${id}.ports`, [], 'is empty', 'open at least one port, or add no rule');
     return new ComputeFirewall(this, id, {
       name: `${this.name}-${suffix}`,
       network: this.id,

@@ -41,7 +41,7 @@ export class PostgresDatabase extends Construct {
     const pointInTimeRecovery = props.pointInTimeRecovery ?? false;
     const highAvailability = props.highAvailability ?? false;
     const deletionProtection = props.deletionProtection ?? true;
-    const checks = new Checks();
+    const checks: Checks = new Checks();
     checks.intInRange('backupRetentionDays', backupRetentionDays, 14, 28);
     const network = props.network.requirePrivateServices();
     this.props = props;

@@ -50,7 +50,8 @@ export class PrivateDnsZone extends Construct {
 
   /** An A record for `host` in this zone, created in `scope` under `id`. */
   public addARecord(scope: Construct, id: string, options: ARecordOptions): DnsRecordSet {
-    new Checks().require(options.host.endsWith(`.${this.domain}`), 'host', options.host, `is outside the zone "${this.domain}"`,
+    const checks: Checks = new Checks();
+    checks.require(options.host.endsWith(`.${this.domain}`), 'host', options.host, `is outside the zone "${this.domain}"`,
       `use a name that ends in .${this.domain}`);
     return new DnsRecordSet(scope, id, {
       managedZone: this.zoneName,

@@ -37,7 +37,7 @@ export class RedisCache extends Construct {
     super(scope, id);
     const tier = props.tier ?? 'BASIC';
     const memoryGb = props.memoryGb ?? 1;
-    const checks = new Checks();
+    const checks: Checks = new Checks();
     checks.intInRange('memoryGb', memoryGb, 1, 300);
     const network = props.network.requirePrivateServices();
 

@@ -45,7 +45,7 @@ export class StateBucket extends Construct {
     super(scope, id);
     const keepVersions = props.keepVersions ?? 10;
     const softDeleteDays = props.softDeleteDays ?? 7;
-    const checks = new Checks();
+    const checks: Checks = new Checks();
     checks.intInRange('keepVersions', keepVersions, 5, 10);
     checks.intInRange('softDeleteDays', softDeleteDays, 7, 90);
 

@@ -31,7 +31,8 @@ export class WorkloadServiceAccount extends Construct {
     super(scope, id);
     const { identity } = props;
     const pool = WorkloadIdentity.workloadPool(identity.project);
-    new Checks().require(props.cluster.workloadPool === pool, 'identity.project', identity.project,
+    const checks: Checks = new Checks();
+    checks.require(props.cluster.workloadPool === pool, 'identity.project', identity.project,
       `differs from the project of the cluster's Workload Identity pool (${props.cluster.workloadPool})`,
       'create the service account in the cluster\'s project');
     this.identity = identity;

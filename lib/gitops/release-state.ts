@@ -5,7 +5,8 @@ import { OutputRoot } from '../engine/output-root';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { stableJson } from '../engine/stable-json';
 import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
-import { App, Platform } from '../model/platform';
+import { Platform } from '../model/platform';
+import { App } from '../model/app';
 import {
   AppReleaseConfig,
   effectiveRelease,

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Cluster, Platform } from '../model/platform';
+import { Platform } from '../model/platform';
+import { Cluster } from '../model/cluster';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Environment, Platform } from '../model/platform';
+import { Platform } from '../model/platform';
+import { Environment } from '../model/environment';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';

@@ -19,7 +19,8 @@ export class Checks {
     throw new ConfigError({ ...this.scope, field, value, problem, fix });
   }
 
-  public require(condition: boolean, field: string, value: unknown, problem: string, fix: string): void {
+  /** An assertion: after it, TypeScript knows `condition` holds, so callers need no cast. */
+  public require(condition: boolean, field: string, value: unknown, problem: string, fix: string): asserts condition {
     if (!condition) this.fail(field, value, problem, fix);
   }
 
@@ -45,9 +46,10 @@ export class Checks {
     );
   }
 
-  public oneOf(field: string, value: string, allowed: readonly string[]): void {
+  /** An assertion: after it, TypeScript knows `value` is one of `allowed`. */
+  public oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): asserts value is T {
     this.require(
-      allowed.includes(value),
+      (allowed as readonly string[]).includes(value),
       field,
       value,
       'is not known',

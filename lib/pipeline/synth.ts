@@ -4,7 +4,8 @@ import { renderChart } from '../engine/kubernetes';
 import { OutputFile } from '../engine/output';
 import { clusterScope, SHARED_SCOPES } from '../model/output-layout';
 import { argocdCharts, clusterCharts, environmentCharts } from '../k8s/platform-charts';
-import { Environment, Platform } from '../model/platform';
+import { Platform } from '../model/platform';
+import { Environment } from '../model/environment';
 import { SelectionError } from './selection-error';
 
 /** Everything one synth produces, in memory. */

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { load } from 'js-yaml';
 import { platformConfig, samplePlatform } from '../../apps/platform';
 import { runSynth } from '../../lib/pipeline/synth-output';
-import { definePlatform, Environment, Platform } from '../../lib/model/platform';
+import { definePlatform, Platform } from '../../lib/model/platform';
+import { Environment } from '../../lib/model/environment';
 import { readTree, runCli, tempDir } from '../helpers';
 
 describe('npm run synth', () => {

@@ -1,0 +1,139 @@
+import { Checks } from './checks';
+import { App } from './app';
+import { Environment } from './environment';
+import { AppConfig } from './config';
+import { AppGcpResources, resolveGcpResources } from './gcp-resources';
+import { ImageRef } from './image-ref';
+import { naming } from './naming';
+import { ANALYSIS_INTERVAL, InstanceDelivery, Track } from './delivery';
+import { AppRelease, effectiveRelease, ReleasesConfig } from './releases';
+import { ResourceProfile } from './resources';
+
+/** Everything one app needs to render in one environment. */
+export interface AppInstance {
+  readonly app: App;
+  readonly env: Environment;
+  /** The name of the app's objects in this environment. */
+  readonly name: string;
+  readonly replicas: number;
+  /** The autoscaler's maximum; equal to `replicas` when the app does not scale. */
+  readonly maxReplicas: number;
+  readonly resources: ResourceProfile;
+  readonly image: ImageRef;
+  /** The public or internal host name, when the app is exposed. */
+  readonly host?: string;
+  /** Settings merged from the app and its override for this environment. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The app's Google Cloud resources here: identity, database, cache, static IP. */
+  readonly gcp: AppGcpResources;
+  /** How a release replaces the workload here. */
+  readonly delivery: InstanceDelivery;
+  /** Which Istio subset the pods belong to, when production shares its route with a candidate. */
+  readonly track?: Track;
+  /** External hosts enter through the Istio gateway instead of a GKE Ingress. */
+  readonly meshIngress: boolean;
+}
+
+export function resolveInstance(
+  platform: string,
+  app: App,
+  configs: readonly AppConfig[],
+  env: Environment,
+  release: AppRelease,
+  repository: string,
+  meshIngress: boolean,
+  root: Checks,
+): Omit<AppInstance, 'delivery' | 'track' | 'meshIngress'> {
+  const override = configs.find((c) => c.name === app.name)?.overrides?.[env.name] ?? {};
+  const name = naming.workload(app.name, env.nameSuffix);
+  const exposure = app.exposure;
+  const host =
+    exposure.type === 'public'
+      ? `${exposure.host}.${env.baseDomain}`
+      : exposure.type === 'internal'
+        ? `${exposure.host ?? app.name}.internal.${env.baseDomain}`
+        : undefined;
+  const cluster = env.clusterConfig;
+  const gcp = resolveGcpResources(
+    {
+      platform,
+      app: app.name,
+      needs: app.needs,
+      exposure,
+      env: env.name,
+      project: env.project,
+      region: env.region,
+      namespace: env.namespace,
+      workloadName: name,
+      cluster: cluster.name,
+      privateServicesCidr: cluster.network.privateServicesCidr,
+      meshIngress,
+    },
+    root.within({ app: app.name, env: env.name }),
+  );
+  return {
+    app,
+    env,
+    name,
+    replicas: override.replicas ?? env.replicas.replicas,
+    maxReplicas: Math.max(override.maxReplicas ?? env.maxReplicas, override.replicas ?? env.replicas.replicas),
+    resources: override.resources ?? env.resources,
+    image: new ImageRef(repository, app.image, release.tag, release.digest),
+    host,
+    config: { ...app.config, ...override.config },
+    gcp,
+  };
+}
+
+/**
+ * How `app` is released in `env`. The candidate's weight is the release state's (`promote --step`)
+ * or the configured one while the candidate runs another release than production, and 0 otherwise.
+ */
+export function instanceDelivery(app: App, env: Environment, envs: readonly Environment[], releases: ReleasesConfig): Pick<AppInstance, 'delivery' | 'track'> {
+  const canaryEnv = envs.find((e) => e.canary?.production === env.name);
+  if (env.canary) {
+    const production = envs.find((e) => e.name === env.canary?.production) as Environment;
+    return {
+      delivery: {
+        type: 'candidate',
+        stableInstance: naming.workload(app.name, production.nameSuffix),
+        bakeTime: env.canary.bakeTime,
+        maxErrorRateIncrease: env.canary.maxErrorRateIncrease,
+        maxLatencyIncrease: env.canary.maxLatencyIncrease,
+        interval: ANALYSIS_INTERVAL,
+      },
+      track: 'canary',
+    };
+  }
+  const strategy = app.delivery.strategy;
+  if (env.progressive === undefined || strategy.type === 'rolling') return { delivery: { type: 'rolling' } };
+  if (strategy.type !== 'canary' || !app.delivery.canaryEnvironment || canaryEnv?.canary === undefined) return { delivery: strategy };
+  const candidate = effectiveRelease(releases.environments[canaryEnv.name], app.name);
+  const stable = effectiveRelease(releases.environments[env.name], app.name);
+  const live = candidate.tag !== stable.tag || candidate.digest !== stable.digest;
+  const weight = live ? (releases.environments[canaryEnv.name].canaryWeight ?? canaryEnv.canary.weight) : 0;
+  return {
+    delivery: { ...strategy, candidate: { instance: naming.workload(app.name, canaryEnv.nameSuffix), weight } },
+    track: 'stable',
+  };
+}
+
+/** Two apps' resources must not share a name in one project (`a-b` in `c` and `a` in `b-c`). */
+export function checkGcpNamesUnique(instances: readonly AppInstance[], checks: Checks): void {
+  const owners = new Map<string, AppInstance>();
+  for (const instance of instances) {
+    const { identity, database, cache, staticIp } = instance.gcp;
+    const names = new Set([identity?.accountId, database?.instanceName, cache?.instanceName, staticIp?.name]);
+    for (const name of names) {
+      if (name === undefined) continue;
+      const key = `${instance.env.project}/${name}`;
+      const owner = owners.get(key);
+      if (owner !== undefined && owner.app !== instance.app) {
+        checks.within({ app: instance.app.name, env: instance.env.name }).fail('name', instance.app.name,
+          `gives its Google Cloud resources the name "${name}", which app "${owner.app.name}" uses in env "${owner.env.name}"`,
+          'rename one of the two apps');
+      }
+      owners.set(key, instance);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Checks } from './checks';
+import type { Environment } from './environment';
+import { cidrsOverlap, parseCidr, Cidr } from './cidr';
+import { ClusterConfig, NodePoolConfig } from './config';
+import { GCP_REGIONS } from './gcp-region';
+import { WorkloadIdentity } from './workload-identity';
+
+/** A cluster with its defaults applied and the environments that run on it. */
+export interface Cluster extends ClusterConfig {
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  readonly deletionProtection: boolean;
+  readonly argoServer: string;
+  readonly nodePool: Required<NodePoolConfig>;
+  readonly environments: readonly Environment[];
+  /**
+   * The identity External Secrets reads Secret Manager as: a Kubernetes service account in the
+   * operator's namespace, bound to a Google service account in the cluster's project.
+   */
+  readonly secretStoreIdentity: WorkloadIdentity;
+}
+
+export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string): Cluster[] {
+  checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
+  checks.unique('clusters[].name', configs.map((c) => c.name));
+  const ranges: { owner: string; cidr: Cidr }[] = [];
+  const resolved = configs.map((c): Cluster => {
+    const at = `clusters.${c.name}`;
+    checks.dnsLabel(`${at}.name`, c.name, 20);
+    checks.oneOf(`${at}.region`, c.region, GCP_REGIONS);
+    const pool = c.nodePool;
+    checks.intInRange(`${at}.nodePool.minNodes`, pool.minNodes, 0, 1000);
+    checks.intInRange(`${at}.nodePool.maxNodes`, pool.maxNodes, Math.max(1, pool.minNodes), 1000,
+      `set maxNodes to at least minNodes (${pool.minNodes}) and at least 1`);
+    const network = c.network;
+    const entries: [string, string | undefined][] = [
+      ['nodesCidr', network.nodesCidr],
+      ['podsCidr', network.podsCidr],
+      ['servicesCidr', network.servicesCidr],
+      ['controlPlaneCidr', network.controlPlaneCidr],
+      ['privateServicesCidr', network.privateServicesCidr],
+      ['proxyOnlyCidr', network.proxyOnlyCidr],
+    ];
+    for (const [key, text] of entries) {
+      if (text === undefined) continue;
+      const field = `${at}.network.${key}`;
+      const cidr = parseCidr(text);
+      if (cidr === undefined) {
+        return checks.fail(field, text, 'is not an IPv4 CIDR with a zero host part', 'write it as a.b.c.d/n, such as 10.10.0.0/20');
+      }
+      const clash = ranges.find((r) => cidrsOverlap(r.cidr, cidr));
+      if (clash) {
+        checks.fail(field, text, `overlaps ${clash.owner} (${clash.cidr.text})`, 'give every subnet and cluster a range of its own');
+      }
+      ranges.push({ owner: field, cidr });
+    }
+    const controlPlane = parseCidr(network.controlPlaneCidr);
+    checks.require(controlPlane?.prefix === 28, `${at}.network.controlPlaneCidr`, network.controlPlaneCidr,
+      'is not a /28', 'GKE needs a /28 for the control plane, such as 172.16.0.0/28');
+    if (c.maintenanceStartTime !== undefined) {
+      checks.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(c.maintenanceStartTime), `${at}.maintenanceStartTime`, c.maintenanceStartTime,
+        'is not a time of day as HH:MM', 'write it as HH:MM in UTC, such as "03:00"');
+    }
+    return {
+      ...c,
+      releaseChannel: c.releaseChannel ?? 'REGULAR',
+      deletionProtection: c.deletionProtection ?? true,
+      argoServer: c.argoServer ?? 'https://kubernetes.default.svc',
+      nodePool: { machineType: 'e2-standard-4', diskSizeGb: 100, ...pool },
+      environments: [],
+      secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
+    };
+  });
+  // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.
+  for (const c of configs) {
+    const field = `clusters.${c.name}.network.vpnCidrs`;
+    checks.require(c.network.vpnCidrs.length > 0, field, [], 'is empty: nobody could reach the control plane',
+      'list the ranges the VPN assigns, such as ["10.100.0.0/16"]');
+    c.network.vpnCidrs.forEach((text, i) => {
+      const cidr = parseCidr(text);
+      if (cidr === undefined) {
+        return checks.fail(`${field}[${i}]`, text, 'is not an IPv4 CIDR with a zero host part', 'write it as a.b.c.d/n, such as 10.100.0.0/16');
+      }
+      const clash = ranges.find((r) => cidrsOverlap(r.cidr, cidr));
+      if (clash) {
+        checks.fail(`${field}[${i}]`, text, `overlaps ${clash.owner} (${clash.cidr.text})`, 'give the VPN a range no cluster uses');
+      }
+    });
+  }
+  return resolved;
+}
