@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
-import { dump } from 'js-yaml';
 import { naming } from '../model/naming';
 import { OutputFile } from './output';
+import { toYaml } from './yaml';
+
+export { toYaml };
 
 /** The fields every synthesized Kubernetes object has. */
 export interface KubeObject {
@@ -22,12 +24,4 @@ export function renderChart(chart: Chart, dir: string, scope: string): OutputFil
     content: toYaml(object),
     scope,
   }));
-}
-
-/**
- * One YAML document in block style with no line folding, so diffs stay line by line. Strings that
- * YAML 1.1 would read as booleans or numbers (`'on'`, `'1.0'`) are quoted, as Kubernetes needs.
- */
-export function toYaml(object: unknown): string {
-  return dump(object, { lineWidth: -1, noRefs: true });
 }
