@@ -2,7 +2,8 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { naming } from '../model/naming';
-import { AppInstance, Platform } from '../model/platform';
+import { Platform } from '../model/platform';
+import { AppInstance } from '../model/app-instance';
 import { AppNetworkPolicy, CidrPeer } from './baseline/app-network-policy';
 import { InternalIngress, PublicIngress } from './exposure/app-ingress';
 import { Certificate } from './exposure/certificate';
@@ -112,7 +113,7 @@ export class AppChart extends Chart {
       previewServiceName: delivery.previewServiceName,
     };
     const service = exposure.type === 'none' ? undefined : new WebService(this, 'Workload', workloadProps);
-    this.workload = service ?? new Worker(this, 'Workload', workloadProps);
+    this.workload = service?.workload ?? new Worker(this, 'Workload', workloadProps);
     if (service && delivery.traffic) delivery.traffic(this, service.service);
     const cluster = env.clusterConfig;
     const portOf = (appName: string): number[] => {

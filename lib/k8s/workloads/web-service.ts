@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { selectorLabels } from '../labels';
+import { AppService } from './app-service';
 import { Worker, WorkerProps } from './worker';
 
 /** Props of {@link WebService}. */
@@ -20,32 +20,24 @@ export interface WebServiceProps extends WorkerProps {
   readonly previewServiceName?: string;
 }
 
-/** A {@link Worker} that serves traffic: the same Deployment behind a ClusterIP Service. */
-export class WebService extends Worker {
-  public readonly service: kplus.Service;
-  public readonly previewService?: kplus.Service;
+/** An app that serves traffic: a {@link Worker} and the {@link AppService} in front of its pods. */
+export class WebService extends Construct {
+  public readonly workload: Worker;
+  public readonly exposure: AppService;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, props);
-    const ports = (props.ports ?? []).filter((p) => props.servicePorts === undefined || props.servicePorts.includes(p.name));
-    if (ports.length === 0) {
-      throw new Error(`${props.name}: a web service needs at least one port; fix: declare a port, or use a Worker`);
-    }
-    const service = (id: string, name: string): kplus.Service => {
-      const s = new kplus.Service(this, id, {
-        metadata: this.metadata(name),
-        type: kplus.ServiceType.CLUSTER_IP,
-        ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
-      });
-      for (const [key, value] of Object.entries(props.serviceSelector ?? selectorLabels(props.labels))) s.selectLabel(key, value);
-      return s;
-    };
-    this.service = service('Service', props.name);
-    if (props.previewServiceName !== undefined) {
-      if (props.previewServiceName === props.name) {
-        throw new Error(`${props.name}: previewServiceName is the Service's own name; fix: name the preview "${props.name}-preview"`);
-      }
-      this.previewService = service('Preview', props.previewServiceName);
-    }
+    super(scope, id);
+    this.workload = new Worker(this, 'Worker', props);
+    this.exposure = new AppService(this, 'Exposure', {
+      workload: this.workload,
+      ports: props.servicePorts,
+      selector: props.serviceSelector,
+      previewServiceName: props.previewServiceName,
+    });
+  }
+
+  /** The Service users and other apps reach. */
+  public get service(): kplus.Service {
+    return this.exposure.service;
   }
 }

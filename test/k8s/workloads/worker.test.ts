@@ -1,97 +1,51 @@
-import { Testing } from 'cdk8s';
-import { profiles } from '../../../apps/profiles';
-import { CONFIG_HASH_ANNOTATION, Worker, WorkerProps } from '../../../lib/k8s/workloads/worker';
+import { Duration } from 'cdk8s';
+import { RolloutStrategy } from '../../../lib/k8s/delivery/rollout-strategy';
+import { CONFIG_HASH_ANNOTATION } from '../../../lib/k8s/workloads/pod-template';
+import { Worker, WorkerProps } from '../../../lib/k8s/workloads/worker';
+import { validateObjects } from '../../../lib/validate/schemas';
+import { find, Manifest, ofKind, synthWith, workerProps } from './fixtures';
 
-interface Obj {
-  kind: string;
-  metadata: { name: string; annotations?: Record<string, string> };
-  spec?: Record<string, unknown> & { template?: { metadata: { annotations?: Record<string, string>; labels: Record<string, string> }; spec: PodSpec } };
-}
-interface Container {
-  name: string;
-  image: string;
-  command?: string[];
-  securityContext: Record<string, unknown>;
-  resources: unknown;
-  livenessProbe?: unknown;
-  readinessProbe?: unknown;
-  startupProbe?: unknown;
-}
-interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  securityContext: Record<string, unknown>;
-  topologySpreadConstraints: unknown[];
-}
+const canary = RolloutStrategy.canary({ steps: [{ weight: 50, pause: Duration.minutes(5) }, { weight: 100 }], analysis: { templates: ['orders-analysis'] } });
 
-const base: WorkerProps = {
-  name: 'orders',
-  labels: { app: 'orders', instance: 'orders', partOf: 'shop', version: 'v1.2.3' },
-  image: 'europe-west1-docker.pkg.dev/p/r/orders:v1.2.3',
-  replicas: 2,
-  resources: profiles.standard,
-  ports: [{ name: 'metrics', port: 9090 }],
-  probes: { port: 'metrics' },
-  configMapName: 'orders-config',
-};
-
-function synth(props: Partial<WorkerProps> = {}): Obj[] {
-  const chart = Testing.chart();
-  new Worker(chart, 'W', { ...base, ...props });
-  return Testing.synth(chart) as Obj[];
+function synth(props: Partial<WorkerProps> = {}): Manifest[] {
+  return synthWith((chart) => new Worker(chart, 'W', { ...workerProps, ...props }));
 }
-const find = (objs: Obj[], kind: string) => objs.find((o) => o.kind === kind);
-const pod = (objs: Obj[]) => find(objs, 'Deployment')?.spec?.template?.spec as PodSpec;
+const workload = (objs: Manifest[]) => find(objs, 'Deployment') ?? find(objs, 'Rollout');
 
 describe('Worker', () => {
-  test('runs every container non-root, read-only, without capabilities or privilege escalation, under RuntimeDefault seccomp', () => {
-    const spec = pod(synth({ migration: { command: ['migrate'] } }));
-    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
-      expect(c.securityContext).toMatchObject({
-        runAsNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-    }
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-  });
-
-  test('has liveness, readiness and startup probes on the named port, and requests and limits from the profile', () => {
-    const app = pod(synth()).containers[0];
-    expect(app.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 9090 } });
-    expect(app.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 9090 } });
-    expect(app.startupProbe).toMatchObject({ httpGet: { path: '/healthz', port: 9090 }, failureThreshold: 30 });
-    expect(app.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
-  });
-
-  test('spreads pods across zones by the app labels', () => {
-    expect(pod(synth()).topologySpreadConstraints).toEqual([
-      {
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' } },
-      },
+  test('renders its pod template as a Deployment, with a ServiceAccount and no Service', () => {
+    const objs = synth({ config: { A: '1' } });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ConfigMap/orders-config',
+      'Deployment/orders',
+      'PodDisruptionBudget/orders',
+      'ServiceAccount/orders',
     ]);
+    const d = workload(objs);
+    expect(d?.spec.template.spec.serviceAccountName).toBe('orders');
+    expect(d?.spec.template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'orders-config' } }]);
+    expect(d?.spec.template.metadata.annotations?.[CONFIG_HASH_ANNOTATION]).toMatch(/^[0-9a-f]{16}$/);
+    expect(validateObjects(objs)).toEqual([]);
   });
 
-  test('has no Service', () => {
-    expect(find(synth(), 'Service')).toBeUndefined();
+  test('with a rollout strategy renders the same pod template as an Argo Rollout instead', () => {
+    const deployment = workload(synth());
+    const objs = synth({ rollout: canary });
+    expect(ofKind(objs, 'Deployment')).toEqual([]);
+    const rollout = workload(objs);
+    expect(rollout?.kind).toBe('Rollout');
+    expect(rollout?.spec.template).toEqual(deployment?.spec.template);
+    expect(rollout?.spec.strategy).toEqual(canary.toArgo());
+    expect(validateObjects(objs)).toEqual([]);
   });
 
-  test('runs the migration as an init container of the same image', () => {
-    const spec = pod(synth({ migration: { command: ['/app', 'migrate'] } }));
-    expect(spec.initContainers?.map((c) => [c.name, c.image, c.command])).toEqual([['migrate', base.image, ['/app', 'migrate']]]);
-  });
-
-  test('puts a hash of the config into the pod template, so a config change rolls the pods', () => {
-    const hash = (config: Record<string, string>) => find(synth({ config }), 'Deployment')?.spec?.template?.metadata.annotations?.[CONFIG_HASH_ANNOTATION];
-    expect(hash({ A: '1' })).toMatch(/^[0-9a-f]{16}$/);
-    expect(hash({ A: '1' })).toBe(hash({ A: '1' }));
-    expect(hash({ A: '2' })).not.toBe(hash({ A: '1' }));
+  test('puts no cdk8s construct hash on the pods, and runs them under RuntimeDefault seccomp', () => {
+    for (const objs of [synth(), synth({ rollout: canary })]) {
+      const template = workload(objs)?.spec.template;
+      expect(Object.keys(template.metadata.labels).filter((k) => k.startsWith('cdk8s.io/'))).toEqual([]);
+      expect(template.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      expect(template.spec.containers[0].securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    }
   });
 
   test('scales with an HPA on CPU and memory from the replica minimum, leaving replicas to it', () => {
@@ -99,19 +53,33 @@ describe('Worker', () => {
     expect(find(objs, 'HorizontalPodAutoscaler')?.spec).toMatchObject({
       minReplicas: 3,
       maxReplicas: 9,
-      scaleTargetRef: { kind: 'Deployment', name: 'orders' },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders' },
       metrics: [
         { resource: { name: 'cpu', target: { averageUtilization: 70 } } },
         { resource: { name: 'memory', target: { averageUtilization: 80 } } },
       ],
     });
-    expect(find(objs, 'Deployment')?.spec?.replicas).toBeUndefined();
+    expect(workload(objs)?.spec.replicas).toBeUndefined();
+  });
+
+  test('the HPA targets the Rollout when the workload is one', () => {
+    const objs = synth({ replicas: 3, autoscaling: { maxReplicas: 9 }, rollout: canary });
+    expect(find(objs, 'HorizontalPodAutoscaler')?.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'orders' });
+    expect(workload(objs)?.spec.replicas).toBeUndefined();
+  });
+
+  test('the autoscaler holds a typed reference to the rendered object', () => {
+    let worker: Worker | undefined;
+    synthWith((chart) => (worker = new Worker(chart, 'W', { ...workerProps, autoscaling: { maxReplicas: 4 }, rollout: canary })));
+    expect(worker?.workload.kind).toBe('Rollout');
+    expect(worker?.workload.hasAutoscaler).toBe(true);
+    expect(worker?.autoscaler).toBeDefined();
   });
 
   test('with no room to scale there is no HPA and the replicas are fixed', () => {
     const objs = synth({ replicas: 1, autoscaling: { maxReplicas: 1 } });
     expect(find(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
-    expect(find(objs, 'Deployment')?.spec?.replicas).toBe(1);
+    expect(workload(objs)?.spec.replicas).toBe(1);
   });
 
   test('a replicated workload gets a PDB that keeps all pods but one; a single replica gets none', () => {
@@ -122,10 +90,17 @@ describe('Worker', () => {
     expect(find(synth({ replicas: 1 }), 'PodDisruptionBudget')).toBeUndefined();
   });
 
-  test('annotates the ServiceAccount, and never mounts its token', () => {
-    const sa = find(synth({ serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'orders@p.iam.gserviceaccount.com' } }), 'ServiceAccount');
+  test('annotates the ServiceAccount and the workload object, and never mounts the token', () => {
+    const objs = synth({ serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'orders@p.iam.gserviceaccount.com' }, annotations: { 'platform.shop/min-bake-time': '1h' } });
+    const sa = find(objs, 'ServiceAccount');
     expect(sa?.metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'orders@p.iam.gserviceaccount.com' });
-    expect((sa as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
+    expect(sa?.automountServiceAccountToken).toBe(false);
+    expect(workload(objs)?.metadata.annotations).toEqual({ 'platform.shop/min-bake-time': '1h' });
+  });
+
+  test('runs the migration as an init container of the same image', () => {
+    const spec = workload(synth({ migration: { command: ['/app', 'migrate'] } }))?.spec.template.spec;
+    expect(spec.initContainers.map((c: { name: string; image: string; command: string[] }) => [c.name, c.image, c.command])).toEqual([['migrate', workerProps.image, ['/app', 'migrate']]]);
   });
 
   test('fails if the probe port is not declared', () => {
