@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fsError } from '../engine/output-error';
 import { GitOpsError } from './gitops-error';
 
 /** The lock file's name inside the checkout's git directory. */
@@ -65,7 +66,7 @@ function tryCreate(file: string, holder: LockHolder): boolean {
     fd = fs.openSync(file, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw fsError(error, file, 'create the lock');
   }
   try {
     fs.writeSync(fd, `${JSON.stringify(holder)}\n`);
