@@ -10,6 +10,7 @@ import { GcpRegion } from '../model/gcp-region';
 import { gcpNaming } from '../model/gcp-resources';
 import { WorkloadIdentity } from '../model/workload-identity';
 import { Network } from './network';
+import { GKE_DEFAULTS } from '../model/cluster';
 
 /** An autoscaled node pool. */
 export interface GkeNodePoolProps {
@@ -88,12 +89,12 @@ export class GkeCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
-    const releaseChannel = props.releaseChannel ?? 'REGULAR';
-    const deletionProtection = props.deletionProtection ?? true;
+    const releaseChannel = props.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
+    const deletionProtection = props.deletionProtection ?? GKE_DEFAULTS.deletionProtection;
     const maintenanceStartTime = props.maintenanceStartTime ?? '03:00';
     const backupRetainDays = props.backupRetainDays ?? 7;
-    const machineType = props.nodePool.machineType ?? 'e2-standard-4';
-    const diskSizeGb = props.nodePool.diskSizeGb ?? 100;
+    const machineType = props.nodePool.machineType ?? GKE_DEFAULTS.machineType;
+    const diskSizeGb = props.nodePool.diskSizeGb ?? GKE_DEFAULTS.diskSizeGb;
     const checks: Checks = new Checks();
     checks.intInRange('nodePool.minNodes', props.nodePool.minNodes, 0, 1000);
     checks.intInRange('nodePool.maxNodes', props.nodePool.maxNodes, Math.max(1, props.nodePool.minNodes), 1000);

@@ -11,6 +11,7 @@ import { ArgoApplication } from './argocd/application';
 import { ignoreDifferences } from './argocd/ignore-differences';
 import { ClusterChart } from './cluster-chart';
 import { EnvironmentChart } from './environment-chart';
+import { IN_CLUSTER_SERVER } from '../model/cluster';
 
 /**
  * A chart to build and where its objects go. The chart is built on demand, so a synth holds one
@@ -61,11 +62,10 @@ export function clusterCharts(platform: Platform): ChartOutput[] {
 /** The platform's AppProject, the root app-of-apps and one Application per selected environment. */
 export function argocdCharts(platform: Platform, selected: readonly Environment[]): ChartOutput[] {
   const argo = platform.gitops;
-  const inCluster = 'https://kubernetes.default.svc';
   const shared = isolated((app) => {
     const chart = new Chart(app, 'argocd', { disableResourceNameHashes: true });
     const destinations = uniqueDestinations([
-      { server: inCluster, namespace: argo.argoNamespace },
+      { server: IN_CLUSTER_SERVER, namespace: argo.argoNamespace },
       ...platform.environments.map((e) => ({ server: e.clusterConfig.argoServer, namespace: e.namespace })),
       ...platform.clusters.flatMap((c) => [
         { server: c.argoServer, namespace: platform.addons.monitoringNamespace },
@@ -94,7 +94,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       repoUrl: argo.repoUrl,
       revision: argo.revision,
       path: outputLayout.argocdDir(),
-      destination: { server: inCluster, namespace: argo.argoNamespace },
+      destination: { server: IN_CLUSTER_SERVER, namespace: argo.argoNamespace },
       syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }).toArgo(),
     });
     return chart;

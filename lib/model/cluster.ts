@@ -5,6 +5,17 @@ import { ClusterConfig, NodePoolConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
 import { WorkloadIdentity } from './workload-identity';
 
+/** The API server's address from inside its own cluster, where Argo CD runs by default. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** A GKE cluster's defaults: the model applies them to the config, and GkeCluster to its props. */
+export const GKE_DEFAULTS = {
+  releaseChannel: 'REGULAR',
+  deletionProtection: true,
+  machineType: 'e2-standard-4',
+  diskSizeGb: 100,
+} as const;
+
 /** A cluster with its defaults applied and the environments that run on it. */
 export interface Cluster extends ClusterConfig {
   readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
@@ -62,10 +73,10 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
     }
     return {
       ...c,
-      releaseChannel: c.releaseChannel ?? 'REGULAR',
-      deletionProtection: c.deletionProtection ?? true,
-      argoServer: c.argoServer ?? 'https://kubernetes.default.svc',
-      nodePool: { machineType: 'e2-standard-4', diskSizeGb: 100, ...pool },
+      releaseChannel: c.releaseChannel ?? GKE_DEFAULTS.releaseChannel,
+      deletionProtection: c.deletionProtection ?? GKE_DEFAULTS.deletionProtection,
+      argoServer: c.argoServer ?? IN_CLUSTER_SERVER,
+      nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
       secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
     };

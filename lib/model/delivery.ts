@@ -143,24 +143,38 @@ function resolveStrategy(config: RolloutStrategyConfig, checks: Checks): Rollout
   }
 }
 
+/**
+ * What is wrong with a list of canary step weights, or undefined: they must be whole percents from
+ * 1 to 100, strictly increasing, ending at 100 so the release reaches every replica. The one home
+ * of the rule: the model checks the config with it, and the Rollout construct its own props.
+ */
+export function canaryStepProblem(weights: readonly number[]): { readonly index: number; readonly problem: string; readonly fix: string } | undefined {
+  if (weights.length === 0) return { index: -1, problem: 'is empty', fix: 'list weights that end at 100, such as 10, 25, 50, 75, 100' };
+  for (const [i, weight] of weights.entries()) {
+    if (!Number.isInteger(weight) || weight < 1 || weight > 100) return { index: i, problem: 'is not an integer from 1 to 100', fix: 'use a whole percent from 1 to 100' };
+    if (i > 0 && weight <= weights[i - 1]) {
+      return { index: i, problem: `does not rise above the step before (${weights[i - 1]})`, fix: 'make the weights strictly increasing' };
+    }
+  }
+  const last = weights.length - 1;
+  if (weights[last] !== 100) return { index: last, problem: 'is the last step but not 100', fix: 'end the steps at 100, so the release reaches every replica' };
+  return undefined;
+}
+
 function resolveSteps(config: readonly CanaryStepConfig[] | undefined, checks: Checks): CanaryStep[] {
   const steps: readonly CanaryStepConfig[] = config ?? DEFAULT_STEP_WEIGHTS.map((weight) => ({ weight }));
   const field = 'delivery.strategy.steps';
-  checks.require(steps.length > 0, field, [], 'is empty', 'list weights that end at 100, such as 10, 25, 50, 75, 100');
+  const problem = canaryStepProblem(steps.map((s) => s.weight));
+  if (problem !== undefined) {
+    const at = problem.index < 0 ? field : `${field}[${problem.index}].weight`;
+    checks.fail(at, problem.index < 0 ? [] : steps[problem.index].weight, problem.problem, problem.fix);
+  }
   steps.forEach((s, i) => {
-    checks.intInRange(`${field}[${i}].weight`, s.weight, 1, 100, 'use a whole percent from 1 to 100');
-    if (i > 0) {
-      checks.require(s.weight > steps[i - 1].weight, `${field}[${i}].weight`, s.weight,
-        `does not rise above the step before (${steps[i - 1].weight})`, 'make the weights strictly increasing');
-    }
     if (s.pause !== undefined) {
       checks.require(s.pause.toSeconds() >= 1, `${field}[${i}].pause`, `${s.pause.toMilliseconds()}ms`, 'is shorter than a second',
         'give a pause of at least Duration.seconds(1), or leave it unset for the default');
     }
   });
-  const last = steps[steps.length - 1];
-  checks.require(last.weight === 100, `${field}[${steps.length - 1}].weight`, last.weight, 'is the last step but not 100',
-    'end the steps at 100, so the release reaches every replica');
   return steps.map((s, i) => ({ weight: s.weight, pause: i === steps.length - 1 ? undefined : (s.pause ?? DEFAULT_PAUSE) }));
 }
 

@@ -3,6 +3,7 @@ import type { IRolloutStrategy } from '@kubernetes-models/argo-rollouts/argoproj
 import type { ICanaryStep } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep';
 import { Duration } from 'cdk8s';
 import { goDuration } from '../duration';
+import { canaryStepProblem } from '../../model/delivery';
 
 /** The AnalysisTemplates a Rollout runs, and the argument that receives the new pods' template hash. */
 export interface RolloutAnalysisRef {
@@ -94,8 +95,7 @@ class CanaryRollout extends RolloutStrategy {
   public validate(owner: string): void {
     const steps = this.options.steps;
     const weights = steps.map((s) => s.weight).join(', ');
-    const increasing = steps.every((s, i) => Number.isInteger(s.weight) && s.weight >= 1 && s.weight <= 100 && (i === 0 || s.weight > steps[i - 1].weight));
-    if (steps.length === 0 || !increasing || steps[steps.length - 1].weight !== 100) {
+    if (canaryStepProblem(steps.map((s) => s.weight)) !== undefined) {
       throw new Error(`${owner}: canary steps (${weights || 'none'}) are not strictly increasing whole percents from 1 that end at 100; fix: use steps such as 10, 25, 50, 75, 100`);
     }
     requireTemplates(owner, 'analysis', this.options.analysis);
