@@ -1,5 +1,6 @@
 import { platformConfig, SEED_RELEASES } from '../apps/platform';
-import { releaseTagTime, applyRelease } from '../lib/gitops/release-state';
+import { releaseTagTime } from '../lib/gitops/release-io';
+import { applyRelease } from '../lib/gitops/release-state';
 import { PlatformConfig } from '../lib/model/config';
 import { IMAGE_DIGEST, RELEASE_TAG } from '../lib/model/releases';
 import { GitOpsRunOptions, GitOpsRunResult, PlannedChange, synthAndCommit } from '../lib/pipeline/release-transaction';

@@ -2,12 +2,11 @@ import { writeOutput, WriteOptions, WriteResult } from '../engine/writer';
 import {
   canaryPolicy,
   CanaryPolicy,
-  LoadedReleases,
-  readReleases,
   reconcileReleases,
   releaseRecords,
   releasesFile,
 } from '../gitops/release-state';
+import { LoadedReleases, readReleases } from '../gitops/release-io';
 import { PlatformConfig } from '../model/config';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { definePlatform, Platform } from '../model/platform';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OutputFile } from '../../lib/engine/output';
 import { CheckoutLock, LOCK_FILE, withCheckoutLock } from '../../lib/gitops/lock';
-import { releaseTagTime } from '../../lib/gitops/release-state';
+import { releaseTagTime } from '../../lib/gitops/release-io';
 import { validateOutput } from '../../lib/validate/output';
 import { git } from '../helpers';
 import { removeTempDirs, scratchDir } from './fixtures';
