@@ -1,5 +1,7 @@
-import { Cidr, parseCidr } from '../model/cidr';
-import { asArray, asString, at, canonical, isEmptyObject, isRecord, JsonRecord } from './json-value';
+import { type Cidr, parseCidr } from '../model/cidr';
+import { asArray, asString, at, isRecord, type JsonRecord } from '../manifest/json-access';
+import { policyTypes } from '../manifest/network-policy';
+import { canonical, isEmptyObject } from './json-value';
 
 /*
  * Access is compared as sets of grants. A NetworkPolicy direction is a set of (peer, port) pairs,
@@ -30,7 +32,7 @@ export function networkPolicyWidening(before: JsonRecord | undefined, after: Jso
   }
   if (before === undefined) return unrestrictedGrants(after);
   const out: string[] = [];
-  if (!isEmptyObject(at(before, 'spec.podSelector')) && isEmptyObject(at(after, 'spec.podSelector'))) {
+  if (!isEmptyObject(at(before, 'spec', 'podSelector')) && isEmptyObject(at(after, 'spec', 'podSelector'))) {
     out.push('podSelector loosened to {} (every pod in the namespace)');
   }
   const [oldTypes, newTypes] = [policyTypes(before), policyTypes(after)];
@@ -58,7 +60,7 @@ function unrestrictedGrants(policy: JsonRecord): string[] {
 
 function isUnrestricted(peer: unknown): boolean {
   if (peer === ANY) return true;
-  const cidr = asString(at(peer, 'ipBlock.cidr'));
+  const cidr = asString(at(peer, 'ipBlock', 'cidr'));
   if (cidr !== undefined) return cidr.endsWith('/0');
   return isEmptyObject(at(peer, 'namespaceSelector')) && (at(peer, 'podSelector') === undefined || isEmptyObject(at(peer, 'podSelector')));
 }
@@ -66,18 +68,11 @@ function isUnrestricted(peer: unknown): boolean {
 /** Directions the policy isolates with no rule letting anything through. */
 function deniedDirections(policy: JsonRecord): string[] {
   const types = policyTypes(policy);
-  return DIRECTIONS.filter((d) => types.has(d.type) && asArray(at(policy, `spec.${d.rules}`)).length === 0).map((d) => d.type.toLowerCase());
-}
-
-/** `spec.policyTypes`, or its Kubernetes default: Ingress, plus Egress when egress rules exist. */
-function policyTypes(policy: JsonRecord): Set<string> {
-  const listed = asArray(at(policy, 'spec.policyTypes')).map(asString);
-  if (listed.length > 0) return new Set(listed.filter((t): t is string => t !== undefined));
-  return new Set(asArray(at(policy, 'spec.egress')).length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+  return DIRECTIONS.filter((d) => types.has(d.type) && asArray(at(policy, 'spec', d.rules)).length === 0).map((d) => d.type.toLowerCase());
 }
 
 function grants(policy: JsonRecord, d: Direction): Grant[] {
-  return asArray(at(policy, `spec.${d.rules}`)).flatMap((rule) => {
+  return asArray(at(policy, 'spec', d.rules)).flatMap((rule) => {
     const peers = asArray(isRecord(rule) ? rule[d.peers] : undefined);
     const ports = asArray(isRecord(rule) ? rule.ports : undefined);
     return (peers.length > 0 ? peers : [ANY]).flatMap((peer) => (ports.length > 0 ? ports : [ANY]).map((port) => ({ peer, port })));
@@ -98,8 +93,8 @@ function peerCovers(old: unknown, peer: unknown): boolean {
 }
 
 function blockOf(peer: unknown): { cidr: Cidr; except: string } | undefined {
-  const cidr = parseCidr(asString(at(peer, 'ipBlock.cidr')) ?? '');
-  return cidr === undefined ? undefined : { cidr, except: canonical(at(peer, 'ipBlock.except') ?? []) };
+  const cidr = parseCidr(asString(at(peer, 'ipBlock', 'cidr')) ?? '');
+  return cidr === undefined ? undefined : { cidr, except: canonical(at(peer, 'ipBlock', 'except') ?? []) };
 }
 
 function describe(d: Direction, grant: Grant, old: readonly Grant[]): string {
@@ -157,9 +152,9 @@ export function bindingWidening(before: JsonRecord | undefined, after: JsonRecor
   if (after === undefined) return [];
   const role = canonical(after.roleRef);
   const oldSubjects = new Set(asArray(before?.subjects).map(canonical));
-  const roleName = `${asString(at(after, 'roleRef.kind')) ?? 'role'} ${asString(at(after, 'roleRef.name')) ?? '?'}`;
+  const roleName = `${asString(at(after, 'roleRef', 'kind')) ?? 'role'} ${asString(at(after, 'roleRef', 'name')) ?? '?'}`;
   if (before !== undefined && canonical(before.roleRef) !== role) {
-    return [`now binds ${roleName} instead of ${asString(at(before, 'roleRef.name')) ?? '?'}`];
+    return [`now binds ${roleName} instead of ${asString(at(before, 'roleRef', 'name')) ?? '?'}`];
   }
   const added = asArray(after.subjects)
     .filter((s) => !oldSubjects.has(canonical(s)))

@@ -1,13 +1,13 @@
 import { sha256 } from '../engine/hash';
-import { OutputFile } from '../engine/output';
+import type { OutputFile } from '../engine/output';
 import { SHARED_SCOPES } from '../model/output-layout';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
 import { clusterDirs, environmentDirs, layoutRoots, scopeOf, stackOf } from './layout-scope';
-import { DiffReport, ObjectChange } from './report';
-import { KubernetesPair, riskFlags, TerraformPair } from './risk-flags';
+import type { DiffReport, ObjectChange } from './report';
+import { type KubernetesPair, riskFlags, type TerraformPair } from './risk-flags';
 import { diffTerraform } from './terraform-diff';
-import { TreeSource } from './tree-source';
+import type { TreeSource } from './tree-source';
 
 /** A synth held in memory: its files and the scopes they cover. */
 export interface SynthesizedOutput {
@@ -110,18 +110,23 @@ function compareManifest(pair: FilePair): KubernetesPair {
 }
 
 function compareStack(pair: FilePair): TerraformPair[] {
-  const group = groupOf(pair.path);
   const before = parseJson(pair.before);
   const after = parseJson(pair.after);
-  const base = { scope: pair.scope, group, path: pair.path, plane: 'terraform' } as const;
-  const blocks = before.ok && after.ok ? diffTerraform(before.value, after.value) : undefined;
-  if (blocks === undefined || blocks.length === 0) {
-    // Unreadable JSON, or bytes that differ with the same blocks: show the file itself.
-    const change = kindOfChange(pair);
-    const patch = change === 'changed' ? textPatch(pair.path, pair.before ?? '', pair.after ?? '') : undefined;
-    return [{ change: { ...base, kind: 'file', name: pair.path, change, patch } }];
-  }
-  return blocks.map((b) => ({
+  const blocks = before.ok && after.ok ? terraformPairs(pair, before.value, after.value) : [];
+  if (blocks.length > 0) return blocks;
+  // Unreadable JSON, or bytes that differ with the same blocks: show the file itself.
+  const change = kindOfChange(pair);
+  const patch = change === 'changed' ? textPatch(pair.path, pair.before ?? '', pair.after ?? '') : undefined;
+  return [{ change: { scope: pair.scope, group: groupOf(pair.path), path: pair.path, plane: 'terraform', kind: 'file', name: pair.path, change, patch } }];
+}
+
+/**
+ * The differing blocks of two parsed versions of a stack file, as the risk rules read them; empty
+ * when every block is the same. A missing side is an empty stack.
+ */
+export function terraformPairs(file: { readonly path: string; readonly scope: string }, before: unknown, after: unknown): TerraformPair[] {
+  const base = { scope: file.scope, group: groupOf(file.path), path: file.path, plane: 'terraform' } as const;
+  return diffTerraform(before, after).map((b) => ({
     change: {
       ...base,
       kind: b.block.kind,

@@ -1,4 +1,4 @@
-import { asArray, asString, isRecord } from './json-value';
+import { asArray, asString, isRecord } from '../manifest/json-access';
 
 /** An image reference split at its tag: `repo/name`, `v1.2.3`. The digest is ignored. */
 export interface ImageParts {

@@ -1,28 +1,6 @@
-/** Helpers to read parsed YAML and JSON, which arrive as `unknown`, without casts at every step. */
+/** Comparisons and renderings of parsed JSON values for the diff; reading them is lib/manifest/json-access.ts's. */
 
-export type JsonRecord = Readonly<Record<string, unknown>>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The value at a dotted path of object keys, or undefined. */
-export function at(value: unknown, dotted: string): unknown {
-  let cursor = value;
-  for (const key of dotted.split('.')) {
-    if (!isRecord(cursor)) return undefined;
-    cursor = cursor[key];
-  }
-  return cursor;
-}
-
-export function asArray(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
+import { isRecord } from '../manifest/json-access';
 
 /** An empty object or an empty/absent value: a selector that matches everything. */
 export function isEmptyObject(value: unknown): boolean {

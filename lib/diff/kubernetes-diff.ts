@@ -1,6 +1,7 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { load } from 'js-yaml';
-import { asString, at, isRecord, JsonRecord } from './json-value';
+import { isRecord, type JsonRecord } from '../manifest/json-access';
+import { toManifest } from '../manifest/manifest';
 
 /** Lines of context around each change in an object's diff. */
 export const PATCH_CONTEXT = 3;
@@ -18,9 +19,8 @@ export function parseManifest(text: string): JsonRecord | undefined {
 
 /** `kind` and `Kind/name` of an object; from the file name when the object cannot be read. */
 export function objectIdentity(path: string, object: JsonRecord | undefined): { kind: string; name: string } {
-  const kind = asString(object?.kind);
-  const name = asString(at(object, 'metadata.name'));
-  if (kind !== undefined && name !== undefined) return { kind, name: `${kind}/${name}` };
+  const manifest = toManifest(object);
+  if (manifest?.name !== undefined) return { kind: manifest.kind, name: `${manifest.kind}/${manifest.name}` };
   const file = path.slice(path.lastIndexOf('/') + 1);
   return { kind: 'file', name: file };
 }

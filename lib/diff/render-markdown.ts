@@ -1,5 +1,5 @@
 import { showValue } from './json-value';
-import { DiffReport, ObjectChange } from './report';
+import type { DiffReport, ObjectChange } from './report';
 import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');

@@ -1,7 +1,12 @@
+import { AUTOSCALER_KIND, autoscalerFloor, scaleTarget } from '../manifest/autoscaler';
+import { at, type JsonRecord } from '../manifest/json-access';
+import { toManifest } from '../manifest/manifest';
+import { secretDataFields } from '../manifest/secret-data';
+import { isScaledWorkload } from '../manifest/workload';
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
 import { rollbackReason, tagRollbacks } from './image-tags';
-import { asString, at, deepEqual, isRecord, JsonRecord, showValue } from './json-value';
-import { ObjectChange, RiskFlag, RiskRule } from './report';
+import { deepEqual, showValue } from './json-value';
+import type { ObjectChange, RiskFlag, RiskRule } from './report';
 
 /** A differing Kubernetes object with both parsed sides (a missing side was added or removed). */
 export interface KubernetesPair {
@@ -121,7 +126,8 @@ const kubernetesRules: readonly KubernetesRule[] = [
 
   ({ change, before, after }, { production }) => {
     if (!production.has(change.scope) || change.kind !== 'Application' || after === undefined) return [];
-    const turnedOn = at(after, 'spec.syncPolicy.automated') !== undefined && at(before, 'spec.syncPolicy.automated') === undefined;
+    const automated = (o?: JsonRecord): unknown => at(o, 'spec', 'syncPolicy', 'automated');
+    const turnedOn = automated(after) !== undefined && automated(before) === undefined;
     return turnedOn ? [flag('automated-prod-sync', change, `turns on automated sync for production environment ${change.scope}`)] : [];
   },
 
@@ -136,36 +142,34 @@ const kubernetesRules: readonly KubernetesRule[] = [
   },
 
   ({ change, after }) => {
-    if (change.kind !== 'Secret' || after === undefined) return [];
-    const fields = ['data', 'stringData'].filter((f) => isRecord(after[f]) && Object.keys(after[f]).length > 0);
+    const secret = change.kind === 'Secret' ? toManifest(after) : undefined;
+    const fields = secret === undefined ? [] : secretDataFields(secret);
     if (fields.length === 0) return [];
     return [flag('secret-carries-data', change, `carries ${fields.join(' and ')} in Git; fix: use an ExternalSecret`)];
   },
 ];
 
-const HPA = 'HorizontalPodAutoscaler';
-
 /**
- * The kinds that run an app's pods from a pod template at `spec.template` and set their count at
- * `spec.replicas`, by API group: one may replace another under the same name.
- * @see https://argo-rollouts.readthedocs.io/en/stable/migrating/
+ * The name of a scaled workload (Deployment, StatefulSet, Argo Rollout): one of these may replace
+ * another under the same name. Undefined for any other object.
  */
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['apps/Deployment', 'apps/StatefulSet', 'argoproj.io/Rollout']);
-
-/** Whether an object is a workload of {@link WORKLOAD_KINDS}. */
-function isWorkload(object: JsonRecord | undefined): boolean {
-  const apiVersion = asString(object?.apiVersion);
-  const group = apiVersion?.includes('/') === true ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  return object !== undefined && WORKLOAD_KINDS.has(`${group}/${String(object.kind)}`);
+function workloadName(object: JsonRecord | undefined): string | undefined {
+  const m = toManifest(object);
+  return m !== undefined && isScaledWorkload(m) ? m.name : undefined;
 }
 
-/** The workload `Kind/name` an autoscaler scales. */
-function scaleTarget(hpa: JsonRecord): string {
-  return `${String(at(hpa, 'spec.scaleTargetRef.kind'))}/${String(at(hpa, 'spec.scaleTargetRef.name'))}`;
+/** The workload `Kind/name` an autoscaler scales, as the diff names objects; undefined when its reference is incomplete. */
+function targetOf(hpa: JsonRecord): string | undefined {
+  const m = toManifest(hpa);
+  const target = m === undefined ? undefined : scaleTarget(m);
+  return target === undefined ? undefined : `${target.kind}/${target.name}`;
 }
 
-/** An autoscaler's floor: `spec.minReplicas`, 1 when absent. */
-const minReplicas = (hpa: JsonRecord): unknown => at(hpa, 'spec.minReplicas') ?? 1;
+/** An autoscaler's floor (see `autoscalerFloor`); undefined when it cannot be read. */
+function floorOf(hpa: JsonRecord): number | undefined {
+  const m = toManifest(hpa);
+  return m === undefined ? undefined : autoscalerFloor(m);
+}
 
 /**
  * `fewer-prod-replicas`: the fewest pods a prod workload runs. With an autoscaler that is its
@@ -182,39 +186,40 @@ function fewerReplicas(pair: KubernetesPair, { production, object, autoscalerOf,
     typeof was === 'number' && typeof now === 'number' && now < was
       ? [flag('fewer-prod-replicas', change, `${reason(was, now)} in production environment ${change.scope}`)]
       : [];
-  if (change.kind === HPA) {
-    if (before !== undefined) return fewer(minReplicas(before), minReplicas(after), (was, now) => `spec.minReplicas ${was} → ${now}`);
+  if (change.kind === AUTOSCALER_KIND) {
+    if (before !== undefined) return fewer(floorOf(before), floorOf(after), (was, now) => `spec.minReplicas ${was} → ${now}`);
     // A new autoscaler takes over from the count its workload set, or the workload of another kind that one replaces.
-    const target = object(change.scope, scaleTarget(after));
+    const targetName = targetOf(after);
+    const target = targetName === undefined ? undefined : object(change.scope, targetName);
     const previous = target === undefined ? undefined : target.before === undefined ? predecessorOf(target) : target;
     if (previous?.before === undefined) return [];
     const name = previous === target ? previous.change.name : `the removed ${previous.change.name}`;
     const reason = (was: number, now: number): string => `spec.minReplicas ${now} replaces spec.replicas ${was} of ${name}`;
-    return fewer(at(previous.before, 'spec.replicas'), minReplicas(after), reason);
+    return fewer(at(previous.before, 'spec', 'replicas'), floorOf(after), reason);
   }
   // A workload that changed kind takes over the floor of the one it replaces.
   const predecessor = before === undefined ? predecessorOf(pair) : undefined;
   const previous = before ?? predecessor?.before;
   if (previous === undefined) return [];
-  const count = at(previous, 'spec.replicas');
+  const count = at(previous, 'spec', 'replicas');
   if (count !== undefined) {
     const shown = (was: number, now: number): string =>
       predecessor === undefined ? `spec.replicas ${was} → ${now}` : `spec.replicas ${now} replaces spec.replicas ${was} of the removed ${predecessor.change.name}`;
-    return fewer(count, at(after, 'spec.replicas'), shown);
+    return fewer(count, at(after, 'spec', 'replicas'), shown);
   }
   // No count before: an autoscaler that went away held the floor.
   const removed = autoscalerOf(change.scope, predecessor?.change.name ?? change.name);
   if (removed?.before === undefined || removed.after !== undefined) return [];
   const name = removed.change.name;
   const reason = (floor: number, now: number): string => `spec.replicas ${now} replaces spec.minReplicas ${floor} of the removed ${name}`;
-  return fewer(minReplicas(removed.before), at(after, 'spec.replicas'), reason);
+  return fewer(floorOf(removed.before), at(after, 'spec', 'replicas'), reason);
 }
 
 /** How a PodDisruptionBudget lets more pods go at once. */
 function budgetWeakening(before: JsonRecord, after: JsonRecord): string[] {
   const out: string[] = [];
-  const [oldMin, newMin] = [at(before, 'spec.minAvailable'), at(after, 'spec.minAvailable')];
-  const [oldMax, newMax] = [at(before, 'spec.maxUnavailable'), at(after, 'spec.maxUnavailable')];
+  const [oldMin, newMin] = [at(before, 'spec', 'minAvailable'), at(after, 'spec', 'minAvailable')];
+  const [oldMax, newMax] = [at(before, 'spec', 'maxUnavailable'), at(after, 'spec', 'maxUnavailable')];
   if (oldMin !== undefined && newMin === undefined) out.push(`minAvailable ${showValue(oldMin)} removed`);
   else if (oldMin !== undefined && newMin !== undefined && lessThan(newMin, oldMin)) {
     out.push(`minAvailable ${showValue(oldMin)} → ${showValue(newMin)}`);
@@ -241,27 +246,32 @@ function lessThan(a: unknown, b: unknown): boolean {
   return x.n < y.n;
 }
 
-/** Every risk flag of a set of differing objects, in the order the objects come. */
+/**
+ * Every risk flag of a set of differing objects, in the order the objects come. A pure function of
+ * the parsed pairs: no file, synth or platform is needed to call it.
+ */
 export function riskFlags(kubernetes: readonly KubernetesPair[], terraform: readonly TerraformPair[], context: RiskContext): RiskFlag[] {
   const key = (scope: string, name: string): string => JSON.stringify([scope, name]);
   const objects = new Map(kubernetes.map((p) => [key(p.change.scope, p.change.name), p]));
   const autoscalers = new Map<string, KubernetesPair>();
   for (const p of kubernetes) {
-    const hpa = p.change.kind === HPA ? (p.before ?? p.after) : undefined;
-    if (hpa !== undefined) autoscalers.set(key(p.change.scope, scaleTarget(hpa)), p);
+    const hpa = p.change.kind === AUTOSCALER_KIND ? (p.before ?? p.after) : undefined;
+    const target = hpa === undefined ? undefined : targetOf(hpa);
+    if (target !== undefined) autoscalers.set(key(p.change.scope, target), p);
   }
   // Removed workloads by scope and bare name, for the added workload of another kind that replaces one.
   const removedWorkloads = new Map<string, KubernetesPair>();
   for (const p of kubernetes) {
-    if (p.after === undefined && isWorkload(p.before)) removedWorkloads.set(key(p.change.scope, String(at(p.before, 'metadata.name'))), p);
+    const name = p.after === undefined ? workloadName(p.before) : undefined;
+    if (name !== undefined) removedWorkloads.set(key(p.change.scope, name), p);
   }
   const ruleContext: RuleContext = {
     ...context,
     object: (scope, name) => objects.get(key(scope, name)),
     autoscalerOf: (scope, workload) => autoscalers.get(key(scope, workload)),
     predecessorOf: ({ change, before, after }) => {
-      if (before !== undefined || !isWorkload(after)) return undefined;
-      const removed = removedWorkloads.get(key(change.scope, String(at(after, 'metadata.name'))));
+      const name = before === undefined ? workloadName(after) : undefined;
+      const removed = name === undefined ? undefined : removedWorkloads.get(key(change.scope, name));
       return removed !== undefined && removed.change.kind !== change.kind ? removed : undefined;
     },
   };

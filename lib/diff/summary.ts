@@ -1,5 +1,5 @@
 import { compareCodePoints } from '../engine/stable-json';
-import { ChangeKind, DiffReport, ObjectChange, RiskFlag } from './report';
+import type { ChangeKind, DiffReport, ObjectChange, RiskFlag } from './report';
 
 /** Counts of one kind of object in one report section. */
 export interface SummaryRow {

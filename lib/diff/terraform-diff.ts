@@ -1,5 +1,6 @@
-import { AttributeChange, ChangeKind } from './report';
-import { deepEqual, flatten, isRecord } from './json-value';
+import type { AttributeChange, ChangeKind } from './report';
+import { isRecord } from '../manifest/json-access';
+import { deepEqual, flatten } from './json-value';
 
 /** One addressable block of a Terraform JSON file. */
 export interface TerraformBlock {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { IndexEntry, parseIndex } from '../engine/manifest-index';
+import { type IndexEntry, parseIndex } from '../engine/manifest-index';
 import { outputLayout } from '../model/output-layout';
 import { OutputRoot } from '../engine/output-root';
 import { readRootState } from '../engine/writer';

@@ -1,8 +1,10 @@
 import { loadAll } from 'js-yaml';
-import { OutputFile } from '../engine/output';
+import type { OutputFile } from '../engine/output';
 import { RULE_IDS } from '../model/rule-ids';
 import { RULES } from './rules/index';
-import { at, isObj, K8sObject, strMap, TfStack } from './rules/types';
+import { isRecord } from '../manifest/json-access';
+import { toManifest } from '../manifest/manifest';
+import type { K8sObject, TfStack } from './rules/types';
 import { validateObjects } from './schemas';
 
 export { RULE_IDS } from '../model/rule-ids';
@@ -89,10 +91,9 @@ export function checkOutput(files: readonly OutputFile[], options?: ValidateOutp
 }
 
 function toObject(file: string, o: unknown): K8sObject | undefined {
-  if (!isObj(o) || typeof o.kind !== 'string') return undefined;
-  const name = at(o, 'metadata', 'name');
-  const app = strMap(at(o, 'metadata', 'labels'))['app.kubernetes.io/name'];
-  return { file, dir: file.slice(0, file.lastIndexOf('/')), kind: o.kind, name: typeof name === 'string' ? name : '?', app, body: o };
+  const m = toManifest(o);
+  if (m === undefined) return undefined;
+  return { ...m, file, dir: file.slice(0, file.lastIndexOf('/')), name: m.name ?? '?', app: m.labels['app.kubernetes.io/name'] };
 }
 
 function checkYaml(file: OutputFile, parsed: K8sObject[]): Violation[] {
@@ -126,7 +127,7 @@ function checkJson(file: OutputFile, stacks: TfStack[]): Violation[] {
     return [{ file: file.path, object: '(file)', rule: 'terraform-json', message: 'is not a JSON object of Terraform blocks', fix: 'make the stack a JSON object' }];
   }
   const m = /^terraform\/([^/]+)\/[^/]*\.tf\.json$/.exec(file.path);
-  if (m && isObj(data)) stacks.push({ file: file.path, stack: m[1], body: data });
+  if (m && isRecord(data)) stacks.push({ file: file.path, stack: m[1], body: data });
   return [];
 }
 

@@ -10,6 +10,9 @@
  * This module is not for the synth path, which uses these packages for types only.
  */
 
+import { isRecord } from '../manifest/json-access';
+import { toManifest } from '../manifest/manifest';
+
 /** One thing wrong with an object. */
 export interface SchemaIssue {
   /**
@@ -128,10 +131,8 @@ export function validateObjects(objects: Iterable<unknown>): ObjectIssue[] {
 }
 
 function describeObject(obj: unknown, index: number): string {
-  const metadata = isRecord(obj) ? obj.metadata : undefined;
-  const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
-  const kind = isRecord(obj) && typeof obj.kind === 'string' ? obj.kind : undefined;
-  return kind !== undefined && name !== undefined ? `${kind}/${name}` : `object #${index}`;
+  const m = toManifest(obj);
+  return m?.name !== undefined ? `${m.kind}/${m.name}` : `object #${index}`;
 }
 
 function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
@@ -167,10 +168,6 @@ function isModelClass(value: unknown): value is ModelClass {
     'kind' in value &&
     typeof value.kind === 'string'
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The part of an ajv error object this module reads. */

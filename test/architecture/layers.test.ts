@@ -9,7 +9,7 @@ import { PROJECT_DIR } from '../helpers';
 const LAYERS: readonly { readonly name: string; readonly dirs: readonly string[] }[] = [
   { name: 'model', dirs: ['lib/model'] },
   { name: 'constructs', dirs: ['lib/k8s', 'lib/gcp', 'infra', 'lib/engine'] },
-  { name: 'lib', dirs: ['lib/validate', 'lib/diff', 'lib/gitops', 'lib/pipeline'] },
+  { name: 'lib', dirs: ['lib/validate', 'lib/diff', 'lib/gitops', 'lib/pipeline', 'lib/manifest'] },
   { name: 'cli', dirs: ['cli'] },
 ];
 const CONFIG = 'apps';

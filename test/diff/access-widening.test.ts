@@ -1,5 +1,5 @@
 import { bindingWidening, networkPolicyWidening, roleWidening } from '../../lib/diff/access-widening';
-import { JsonRecord } from '../../lib/diff/json-value';
+import type { JsonRecord } from '../../lib/manifest/json-access';
 
 const policy = (spec: JsonRecord): JsonRecord => ({ kind: 'NetworkPolicy', metadata: { name: 'p' }, spec });
 const app = { podSelector: { matchLabels: { app: 'web' } } };

@@ -1,32 +1,61 @@
-import { samplePlatform } from '../../apps/platform';
 import { wantsColor } from '../../cli/diff-command';
+import { diffOutput } from '../../lib/diff/compare';
 import { renderMarkdown } from '../../lib/diff/render-markdown';
 import { renderText } from '../../lib/diff/render-text';
-import { PlatformConfig } from '../../lib/model/config';
-import { withConfig } from '../helpers';
-import { diffDir, removeTempDirs, synthesizedTree, withApp } from './fixtures';
+import type { DiffReport } from '../../lib/diff/report';
+import type { OutputFile } from '../../lib/engine/output';
+import { toYaml } from '../../lib/engine/yaml';
+import { memorySource } from './fixtures';
 
-let base: string;
-beforeAll(() => {
-  base = synthesizedTree();
-});
-afterAll(removeTempDirs);
-
-/**
- * The one-line change of the acceptance test: inventory-api's prod replicas, 4 → 3. The app
- * autoscales, so it changes one object, its HorizontalPodAutoscaler, in two lines.
+/*
+ * Reports of a few hand-written files: the renderers need a report, not a platform. The old side
+ * is held in memory under the label a git ref would have.
  */
-const fewerProdReplicas = (c: PlatformConfig): PlatformConfig =>
-  withApp(c, 'inventory-api', (a) => ({ ...a, overrides: { ...a.overrides, prod: { replicas: 3 } } }));
 
-const hpa = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+const AGAINST = 'main in ../gitops';
+const OPTIONS = { environments: ['dev', 'stage', 'canary', 'prod'], production: ['prod'] };
+const SCOPES = ['dev', 'stage', 'canary', 'prod', 'argocd', 'terraform'];
+
+const manifest = (path: string, object: unknown): OutputFile => ({ path, scope: path.split('/')[1], content: toYaml(object) });
+
+const HPA = 'kubernetes/prod/horizontalpodautoscaler-inventory-api.yaml';
+
+/** inventory-api's prod autoscaler: its floor is minReplicas and the most pods one scale-down step removes. */
+const autoscaler = (floor: number): OutputFile =>
+  manifest(HPA, {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'inventory-api', namespace: 'shop-prod' },
+    spec: {
+      behavior: { scaleDown: { policies: [{ periodSeconds: 60, type: 'Pods', value: floor }] } },
+      maxReplicas: 10,
+      metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 70, type: 'Utilization' } }, type: 'Resource' }],
+      minReplicas: floor,
+      scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'inventory-api' },
+    },
+  });
 const hpaEdits = ['-          value: 4', '+          value: 3', '-  minReplicas: 4', '+  minReplicas: 3'];
 
-const moveProdRegion = (c: PlatformConfig): PlatformConfig => ({
-  ...c,
-  clusters: c.clusters.map((k) => (k.name === 'prod' ? { ...k, region: 'europe-west4' } : k)),
-  environments: c.environments.map((e) => (e.cluster === 'prod' ? { ...e, region: 'europe-west4' } : e)),
+const namespace = (env: string, name: string): OutputFile =>
+  manifest(`kubernetes/${env}/namespace-${name}.yaml`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const config = (value: string): OutputFile =>
+  manifest('kubernetes/dev/configmap-web-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: 'shop-dev' }, data: { NOTE: value } });
+const stack = (location: string): OutputFile => ({
+  path: 'terraform/cluster-prod/main.tf.json',
+  scope: 'terraform',
+  content: `${JSON.stringify({ resource: { google_container_cluster: { cluster: { location, name: 'prod' } } } }, null, 2)}\n`,
 });
+
+/** Files both sides share. */
+const unchanged = [namespace('dev', 'shop-dev'), namespace('stage', 'shop-stage'), config('hello')];
+
+/** The report of the synth `after` against a tree holding `before`. */
+const report = (before: readonly OutputFile[], after: readonly OutputFile[]): DiffReport =>
+  diffOutput({ files: after, scopes: SCOPES }, memorySource(before, AGAINST), OPTIONS);
+
+/** The one-line change of the acceptance test: inventory-api's prod replicas 4 → 3, two lines of its autoscaler. */
+const fewerProdReplicas = (): DiffReport => report([...unchanged, autoscaler(4)], [...unchanged, autoscaler(3)]);
+const moveProdRegion = (): DiffReport => report([...unchanged, stack('europe-west1')], [...unchanged, stack('europe-west4')]);
 
 /**
  * Lines of a rendered diff that add or remove something, file headers left out. `indent` is what
@@ -42,12 +71,11 @@ const edits = (text: string, indent = ''): string[] =>
 
 describe('markdown', () => {
   test('a one-line change: summary table, its risk, then one collapsed section with exactly that change', () => {
-    const md = renderMarkdown(diffDir(withConfig(fewerProdReplicas), base));
-    const lines = md.split('\n');
+    const lines = renderMarkdown(fewerProdReplicas()).split('\n');
     expect(lines.slice(0, 8)).toEqual([
       '### Platform diff',
       '',
-      expect.stringMatching(/^Compared with `.+`: 1 changed; \d+ files unchanged\.$/),
+      `Compared with \`${AGAINST}\`: 1 changed; 3 files unchanged.`,
       '',
       '| Section | Kind | Added | Changed | Removed |',
       '| --- | --- | ---: | ---: | ---: |',
@@ -57,49 +85,45 @@ describe('markdown', () => {
     expect(lines.slice(8, 11)).toEqual([
       '#### Risks (1)',
       '',
-      `- :warning: **fewer-prod-replicas** \`prod\` \`${hpa}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
+      `- :warning: **fewer-prod-replicas** \`prod\` \`${HPA}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
     ]);
     const details = lines.slice(11).join('\n');
     expect(details.match(/<details>/g)).toHaveLength(1);
-    expect(details).toContain(`<details><summary><b>prod</b>: 1 changed</summary>\n\n\`\`\`diff\n--- a/${hpa}\n+++ b/${hpa}\n@@ `);
+    expect(details).toContain(`<details><summary><b>prod</b>: 1 changed</summary>\n\n\`\`\`diff\n--- a/${HPA}\n+++ b/${HPA}\n@@ `);
     expect(details.endsWith('```\n\n</details>\n')).toBe(true);
     expect(edits(details)).toEqual(hpaEdits);
   });
 
   test('Terraform attributes render as -/+ lines under the address', () => {
-    const md = renderMarkdown(diffDir(withConfig(moveProdRegion), base));
-    expect(md).toMatch(/<details><summary><b>terraform\/cluster-prod<\/b>: \d+ changed<\/summary>/);
+    const md = renderMarkdown(moveProdRegion());
+    expect(md).toContain('<details><summary><b>terraform/cluster-prod</b>: 1 changed</summary>');
     expect(md).toContain('@@ google_container_cluster.cluster @@\n-  location = "europe-west1"\n+  location = "europe-west4"\n');
     expect(md).toContain('- :warning: **forces-replacement** `terraform/cluster-prod/main.tf.json` `google_container_cluster.cluster`: location "europe-west1" → "europe-west4" forces replacement');
   });
 
   test('added and removed objects are listed by name; sections follow promotion order', () => {
-    const md = renderMarkdown(
-      diffDir(
-        withConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'dev' || e.name === 'stage' ? { ...e, namespace: `${e.namespace}-x` } : e)) })),
-        base,
-      ),
-    );
+    const md = renderMarkdown(report(unchanged, [namespace('stage', 'shop-stage-x'), namespace('dev', 'shop-dev-x'), config('hello')]));
     expect(md).toContain('Added: `Namespace/shop-dev-x`\n\nRemoved: `Namespace/shop-dev`\n');
+    expect(md.indexOf('<b>dev</b>')).toBeGreaterThan(0);
     expect(md.indexOf('<b>dev</b>')).toBeLessThan(md.indexOf('<b>stage</b>'));
   });
 
   test('content with backticks gets a longer fence', () => {
-    const md = renderMarkdown(diffDir(withConfig((c) => withApp(c, 'web', (a) => ({ ...a, config: { ...a.config, NOTE: '```' } }))), base));
+    const md = renderMarkdown(report(unchanged, [...unchanged.slice(0, 2), config('```')]));
     expect(md).toContain('\n````diff\n');
     expect(md).not.toContain('\n```diff\n');
   });
 
   test('no changes says so', () => {
-    expect(renderMarkdown(diffDir(samplePlatform(), base))).toMatch(/^### Platform diff\n\nNo changes: the synthesized platform matches `.+` \(\d+ files compared\)\.\n$/);
+    expect(renderMarkdown(report(unchanged, unchanged))).toBe(`### Platform diff\n\nNo changes: the synthesized platform matches \`${AGAINST}\` (3 files compared).\n`);
   });
 });
 
 describe('text', () => {
   test('a one-line change shows the summary, the risk and exactly that change', () => {
-    const text = renderText(diffDir(withConfig(fewerProdReplicas), base), { color: false });
+    const text = renderText(fewerProdReplicas(), { color: false });
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^Platform diff against .+: 1 changed \(\d+ files unchanged\)$/);
+    expect(lines[0]).toBe(`Platform diff against ${AGAINST}: 1 changed (3 files unchanged)`);
     expect(lines.slice(1, 9)).toEqual([
       '',
       'Summary',
@@ -107,21 +131,20 @@ describe('text', () => {
       '  prod     HorizontalPodAutoscaler      0        1        0',
       '',
       'Risks (1)',
-      `  ! [fewer-prod-replicas] prod ${hpa} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
+      `  ! [fewer-prod-replicas] prod ${HPA} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
       '',
     ]);
-    expect(lines.slice(9, 11)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${hpa}`]);
+    expect(lines.slice(9, 11)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${HPA}`]);
     expect(edits(lines.slice(11).join('\n'), '      ')).toEqual(hpaEdits);
     expect(text).not.toContain('\u001b[');
   });
 
   test('Terraform changes list each attribute with old → new', () => {
-    const text = renderText(diffDir(withConfig(moveProdRegion), base), { color: false });
-    expect(text).toContain('  ~ google_container_cluster.cluster\n      location: "europe-west1" → "europe-west4"\n');
+    expect(renderText(moveProdRegion(), { color: false })).toContain('  ~ google_container_cluster.cluster\n      location: "europe-west1" → "europe-west4"\n');
   });
 
   test('colour marks additions green and removals red', () => {
-    const text = renderText(diffDir(withConfig(fewerProdReplicas), base), { color: true });
+    const text = renderText(fewerProdReplicas(), { color: true });
     expect(text).toContain('\u001b[31m-  minReplicas: 4\u001b[0m');
     expect(text).toContain('\u001b[32m+  minReplicas: 3\u001b[0m');
   });

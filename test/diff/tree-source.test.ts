@@ -1,16 +1,21 @@
 import * as fs from 'node:fs';
-import { samplePlatform } from '../../apps/platform';
-import { diffPlatform } from '../../cli/diff-command';
+import { diffOutput, type SynthesizedOutput } from '../../lib/diff/compare';
 import { layoutRoots } from '../../lib/diff/layout-scope';
-import { dirSource, gitRefSource, TreeSourceError } from '../../lib/diff/tree-source';
-import { git } from '../helpers';
-import { commitAll, copyTree, editFile, readFile, removeTempDirs, scratchDir, synthesizedTree, writeFile } from './fixtures';
+import type { DiffReport } from '../../lib/diff/report';
+import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../../lib/diff/tree-source';
+import { fixturePlatform } from '../fixtures/shop/platform';
+import { commitAll, copyTree, diffOptions, editFile, git, readFile, removeTempDirs, scratchDir, synthesizedTree, writeFile } from './fixtures';
 
+const platform = fixturePlatform();
 let base: string;
+let output: SynthesizedOutput;
 beforeAll(() => {
-  base = synthesizedTree();
+  ({ dir: base, output } = synthesizedTree(platform));
 });
 afterAll(removeTempDirs);
+
+/** The fixture's synth compared with a tree. */
+const diffWith = (source: TreeSource): DiffReport => diffOutput(output, source, diffOptions(platform));
 
 const sorted = (paths: readonly string[]): string[] => [...paths].sort();
 
@@ -64,8 +69,8 @@ describe('gitRefSource, on real repositories', () => {
     commitAll(repo, 'someone scaled prod by hand');
     writeFile(repo, 'kubernetes/prod/deployment-admin.yaml', 'uncommitted\n');
 
-    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD~1')).changes).toEqual([]);
-    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'HEAD')).changes.map((c) => `${c.change} ${c.name}`)).toEqual([
+    expect(diffWith(gitRefSource(repo, 'HEAD~1')).changes).toEqual([]);
+    expect(diffWith(gitRefSource(repo, 'HEAD')).changes.map((c) => `${c.change} ${c.name}`)).toEqual([
       'changed HorizontalPodAutoscaler/web',
     ]);
   });
@@ -76,14 +81,14 @@ describe('gitRefSource, on real repositories', () => {
     fs.cpSync(base, tree, { recursive: true });
     writeFile(repo, 'kubernetes/other-team/deployment-x.yaml', 'kind: Deployment\n');
     commitAll(repo, 'monorepo');
-    expect(diffPlatform(samplePlatform(), gitRefSource(tree, 'HEAD')).changes).toEqual([]);
+    expect(diffWith(gitRefSource(tree, 'HEAD')).changes).toEqual([]);
   });
 
   test('repositories with SHA-256 object names work too', () => {
     const repo = copyTree(base);
     git(repo, 'init', '-q', '--object-format=sha256', '-b', 'main');
     commitAll(repo, 'synth');
-    expect(diffPlatform(samplePlatform(), gitRefSource(repo, 'main')).changes).toEqual([]);
+    expect(diffWith(gitRefSource(repo, 'main')).changes).toEqual([]);
   });
 
   test('a missing checkout, a directory that is no repository and an unknown ref are one-line errors', () => {

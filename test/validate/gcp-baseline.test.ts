@@ -1,12 +1,12 @@
-import { check, get, mutateJson, of, sampleFiles } from './helpers';
+import { check, get, mutateJson, of, fixtureFiles } from './helpers';
 
 const BOOT = 'terraform/bootstrap/main.tf.json';
 const PROD = 'terraform/cluster-prod/main.tf.json';
 const res = (stack: unknown, type: string, name: string): Record<string, unknown> => get(stack, 'resource', type, name);
 
 describe('the GCP baseline', () => {
-  test('the sample stacks pass', () => {
-    expect(check(sampleFiles()).violations.filter((v) => v.rule.startsWith('gcp-'))).toEqual([]);
+  test('the fixture stacks pass', () => {
+    expect(check(fixtureFiles()).violations.filter((v) => v.rule.startsWith('gcp-'))).toEqual([]);
   });
 
   test('gcp-state-bucket catches every weakened setting of the state bucket', () => {

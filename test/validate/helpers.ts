@@ -1,17 +1,34 @@
+// Helpers of the validate tests, built on the fixture platform (test/fixtures/shop), never the
+// sample in apps/: a change to the sample breaks no test here.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { dump, load } from 'js-yaml';
-import { samplePlatform } from '../../apps/platform';
+import type { OutputFile } from '../../lib/engine/output';
+import type { PlatformConfig } from '../../lib/model/config';
+import { definePlatform, type Platform } from '../../lib/model/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
-import { OutputFile } from '../../lib/engine/output';
-import { checkOutput, OutputReport, ValidateOutputOptions, Violation } from '../../lib/validate/output';
+import { checkOutput, type OutputReport, type ValidateOutputOptions, type Violation } from '../../lib/validate/output';
+import { fixturePlatform, platformConfig } from '../fixtures/shop/platform';
 
 export type Json = Record<string, unknown>;
 
 let cached: readonly OutputFile[] | undefined;
 
-/** The synthesized output of the sample platform (synthesized once per test file). */
-export function sampleFiles(): readonly OutputFile[] {
-  cached ??= synthPlatform(samplePlatform()).files;
+/** The synthesized output of the fixture platform (synthesized once per test file). */
+export function fixtureFiles(): readonly OutputFile[] {
+  cached ??= synthPlatform(fixturePlatform()).files;
   return cached;
+}
+
+/** The fixture config with some fields changed, as a platform. */
+export function withConfig(change: (config: PlatformConfig) => PlatformConfig): Platform {
+  return definePlatform(change(platformConfig));
+}
+
+/** A fresh temporary directory, removed by the caller. */
+export function tempDir(prefix = 'platform-validate-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** The object (or array element) at a path; throws when it is not there. */
@@ -30,8 +47,8 @@ function replace(files: readonly OutputFile[], path: string, change: (content: s
   return files.map((f, j) => (j === i ? { ...f, content: change(f.content) } : f));
 }
 
-/** The sample output with one YAML object changed in place. */
-export function mutateYaml(path: string, change: (o: Json) => void, files = sampleFiles()): OutputFile[] {
+/** The fixture's output with one YAML object changed in place. */
+export function mutateYaml(path: string, change: (o: Json) => void, files = fixtureFiles()): OutputFile[] {
   return replace(files, path, (content) => {
     const o = load(content) as Json;
     change(o);
@@ -39,8 +56,8 @@ export function mutateYaml(path: string, change: (o: Json) => void, files = samp
   });
 }
 
-/** The sample output with one Terraform stack changed in place. */
-export function mutateJson(path: string, change: (o: Json) => void, files = sampleFiles()): OutputFile[] {
+/** The fixture's output with one Terraform stack changed in place. */
+export function mutateJson(path: string, change: (o: Json) => void, files = fixtureFiles()): OutputFile[] {
   return replace(files, path, (content) => {
     const o = JSON.parse(content) as Json;
     change(o);
@@ -48,8 +65,8 @@ export function mutateJson(path: string, change: (o: Json) => void, files = samp
   });
 }
 
-/** The sample output with a file added. */
-export function addFile(path: string, content: string, files = sampleFiles()): OutputFile[] {
+/** The fixture's output with a file added. */
+export function addFile(path: string, content: string, files = fixtureFiles()): OutputFile[] {
   return [...files, { path, content, scope: '' }];
 }
 

@@ -1,8 +1,8 @@
-import { check, get, mutateJson, mutateYaml, of, sampleFiles } from './helpers';
+import { check, get, mutateJson, mutateYaml, of, fixtureFiles } from './helpers';
 
 describe('joins across the planes and between objects', () => {
-  test('the sample output joins', () => {
-    expect(check(sampleFiles()).violations.filter((v) => v.rule.startsWith('join-'))).toEqual([]);
+  test('the fixture output joins', () => {
+    expect(check(fixtureFiles()).violations.filter((v) => v.rule.startsWith('join-'))).toEqual([]);
   });
 
   test('join-workload-identity catches a KSA naming a GSA no stack creates, or without its binding', () => {
@@ -101,7 +101,7 @@ describe('joins across the planes and between objects', () => {
   });
 
   test('cross-plane joins are skipped for a tree without Terraform stacks', () => {
-    const files = sampleFiles().filter((f) => !f.path.startsWith('terraform/'));
+    const files = fixtureFiles().filter((f) => !f.path.startsWith('terraform/'));
     expect(check(files).violations).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { check, get, mutateYaml, addFile, of, sampleFiles } from './helpers';
+import { dump } from 'js-yaml';
+import { addFile, check, fixtureFiles, get, mutateYaml, of } from './helpers';
 
 // Production runs web as an Argo Rollout: the pod rules check its template as they do a Deployment's.
 const WEB = 'kubernetes/prod/rollout-web.yaml';
@@ -7,8 +8,8 @@ const app = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 
 const init = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'initContainers', 0);
 
 describe('the Kubernetes policy baseline', () => {
-  test('the sample output passes every rule, and every violation has a fix', () => {
-    expect(check(sampleFiles())).toEqual({ violations: [], waived: [] });
+  test('the fixture output passes every rule, and every violation has a fix', () => {
+    expect(check(fixtureFiles())).toEqual({ violations: [], waived: [] });
   });
 
   test('image-tag catches a latest and an untagged image', () => {
@@ -68,8 +69,25 @@ describe('the Kubernetes policy baseline', () => {
     expect(of('non-root', root).map((v) => v.message)).toEqual(['container "app" runs as user 0']);
   });
 
+  test('the pod rules check every kind that runs pods, matched by API group', () => {
+    const pods = { spec: { restartPolicy: 'Never', containers: [{ name: 'report', image: 'europe-west1-docker.pkg.dev/shop-platform/shop/report:v1.0.0' }] } };
+    const metadata = { name: 'report', namespace: 'shop-dev' };
+    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: pods } } } };
+    const files = addFile('kubernetes/dev/cronjob-report.yaml', dump(cronJob));
+    expect(of('resources', files).map((v) => `${v.object}: ${v.message}`)).toEqual([
+      'CronJob/report: container "report" has no cpu requests',
+      'CronJob/report: container "report" has no memory requests',
+      'CronJob/report: container "report" has no cpu limits',
+      'CronJob/report: container "report" has no memory limits',
+    ]);
+    // A Deployment of another group is some custom resource: its schema is unknown, its pods are not ours to check.
+    const custom = { apiVersion: 'example.com/v1', kind: 'Deployment', metadata, spec: { replicas: 5, template: pods } };
+    const other = check(addFile('kubernetes/dev/deployment-report.yaml', dump(custom))).violations;
+    expect(other.map((v) => v.rule)).toEqual(['schema']);
+  });
+
   test('pdb catches a replicated workload without a PodDisruptionBudget', () => {
-    const files = sampleFiles().filter((f) => f.path !== 'kubernetes/prod/poddisruptionbudget-web.yaml');
+    const files = fixtureFiles().filter((f) => f.path !== 'kubernetes/prod/poddisruptionbudget-web.yaml');
     expect(of('pdb', files)).toEqual([
       { file: WEB, object: 'Rollout/web', rule: 'pdb', message: 'runs 3 replicas and no PodDisruptionBudget selects its pods' },
     ]);
@@ -87,7 +105,7 @@ describe('the Kubernetes policy baseline', () => {
     const worker = mutateYaml('kubernetes/prod/horizontalpodautoscaler-worker.yaml', (h) => { get(h, 'spec').minReplicas = 1; });
     expect(of('prod-replicas', worker).map((v) => `${v.file}: ${v.object}`)).toEqual(['kubernetes/prod/deployment-worker.yaml: Deployment/worker']);
     // The canary environment holds one candidate, a Rollout of 1 replica.
-    expect(of('prod-replicas', sampleFiles(), { productionEnvs: ['canary'] }).map((v) => `${v.object}: ${v.message}`)).toEqual([
+    expect(of('prod-replicas', fixtureFiles(), { productionEnvs: ['canary'] }).map((v) => `${v.object}: ${v.message}`)).toEqual([
       'Rollout/inventory-api-canary: runs 1 replica(s) in production environment "canary", fewer than 3',
     ]);
   });
@@ -115,13 +133,13 @@ describe('the Kubernetes policy baseline', () => {
   });
 
   test('public-exposure accepts a public app reached through the Istio gateway, and catches a GKE Ingress past its traffic split', () => {
-    const prod = sampleFiles().filter((f) => f.path.startsWith('kubernetes/prod/'));
+    const prod = fixtureFiles().filter((f) => f.path.startsWith('kubernetes/prod/'));
     // Production's web has no Ingress: its VirtualService is bound to the gateway, and nothing is flagged.
     expect(prod.map((f) => f.path)).not.toContain('kubernetes/prod/ingress-web.yaml');
     expect(prod.find((f) => f.path === 'kubernetes/prod/virtualservice-web.yaml')?.content).toContain('istio-ingress/ingress-gateway');
-    expect(of('public-exposure', sampleFiles())).toEqual([]);
+    expect(of('public-exposure', fixtureFiles())).toEqual([]);
     // A GKE Ingress in front of the split sends to pod IPs directly: the canary weights would not hold.
-    const stageIngress = sampleFiles().find((f) => f.path === 'kubernetes/stage/ingress-web.yaml')?.content ?? '';
+    const stageIngress = fixtureFiles().find((f) => f.path === 'kubernetes/stage/ingress-web.yaml')?.content ?? '';
     const files = addFile('kubernetes/prod/ingress-web.yaml', stageIngress.replace(/shop-stage/g, 'shop-prod').replace('web-stage', 'web-prod'));
     expect(of('public-exposure', files)).toEqual([
       {

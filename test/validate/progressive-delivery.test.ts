@@ -1,4 +1,4 @@
-import { check, get, Json, mutateYaml, of, sampleFiles } from './helpers';
+import { check, get, type Json, mutateYaml, of, fixtureFiles } from './helpers';
 
 const WEB = 'kubernetes/prod/rollout-web.yaml';
 const ADMIN = 'kubernetes/prod/rollout-admin.yaml';
@@ -6,14 +6,14 @@ const CANARY = 'kubernetes/canary/rollout-inventory-api-canary.yaml';
 const VS_WEB = 'kubernetes/prod/virtualservice-web.yaml';
 const VS_API = 'kubernetes/prod/virtualservice-inventory-api.yaml';
 const DR_API = 'kubernetes/prod/destinationrule-inventory-api.yaml';
-const messages = (rule: string, files = sampleFiles()): string[] => of(rule, files).map((v) => `${v.file}: ${v.object}: ${v.message}`);
+const messages = (rule: string, files = fixtureFiles()): string[] => of(rule, files).map((v) => `${v.file}: ${v.object}: ${v.message}`);
 const canaryOf = (r: unknown): Json => get(r, 'spec', 'strategy', 'canary');
 
-describe('the sample output delivers progressively', () => {
+describe('the fixture output delivers progressively', () => {
   test('it has the objects these joins check, and they join', () => {
-    const paths = sampleFiles().map((f) => f.path);
+    const paths = fixtureFiles().map((f) => f.path);
     for (const p of [WEB, ADMIN, CANARY, VS_WEB, VS_API, DR_API, 'kubernetes/prod/analysistemplate-web-analysis.yaml']) expect(paths).toContain(p);
-    expect(check(sampleFiles()).violations.filter((v) => ['join-rollout', 'join-traffic-route'].includes(v.rule))).toEqual([]);
+    expect(check(fixtureFiles()).violations.filter((v) => ['join-rollout', 'join-traffic-route'].includes(v.rule))).toEqual([]);
   });
 });
 
@@ -27,8 +27,8 @@ describe('join-rollout', () => {
 
   test('resolves a template by namespace: the candidate runs production\'s error-budget template, from another directory', () => {
     const TEMPLATE = 'kubernetes/prod/analysistemplate-inventory-api-error-budget.yaml';
-    expect(sampleFiles().find((f) => f.path === CANARY)?.content).toContain('templateName: inventory-api-error-budget');
-    const files = sampleFiles().filter((f) => f.path !== TEMPLATE);
+    expect(fixtureFiles().find((f) => f.path === CANARY)?.content).toContain('templateName: inventory-api-error-budget');
+    const files = fixtureFiles().filter((f) => f.path !== TEMPLATE);
     expect(messages('join-rollout', files)).toEqual([
       `${CANARY}: Rollout/inventory-api-canary: spec.strategy.canary.analysis runs AnalysisTemplate "inventory-api-error-budget", which is not in namespace "shop-prod"`,
       'kubernetes/prod/rollout-inventory-api.yaml: Rollout/inventory-api: spec.strategy.canary.analysis runs AnalysisTemplate "inventory-api-error-budget", which is not in namespace "shop-prod"',
@@ -117,7 +117,7 @@ describe('join-traffic-route', () => {
       `${DR_API}: DestinationRule/inventory-api: subset "canary" {"track":"canry"} selects no pods of Service "inventory-api" in namespace "shop-prod"`,
     ]);
     // The subset's pods are in kubernetes/canary, which shares namespace shop-prod: without it 10% of the traffic has no endpoint.
-    const noCanary = sampleFiles().filter((f) => !f.path.startsWith('kubernetes/canary/'));
+    const noCanary = fixtureFiles().filter((f) => !f.path.startsWith('kubernetes/canary/'));
     expect(messages('join-traffic-route', noCanary)).toEqual([
       `${DR_API}: DestinationRule/inventory-api: subset "canary" {"track":"canary"} selects no pods of Service "inventory-api" in namespace "shop-prod"`,
     ]);

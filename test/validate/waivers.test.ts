@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { samplePlatform } from '../../apps/platform';
 import { runSynth } from '../../lib/pipeline/synth-output';
 import { runValidate } from '../../cli/validate-command';
 import { ConfigError } from '../../lib/model/config-error';
-import { PlatformConfig } from '../../lib/model/config';
+import type { PlatformConfig } from '../../lib/model/config';
 import { RULE_IDS } from '../../lib/validate/output';
-import { tempDir, withConfig } from '../helpers';
-import { check, get, mutateYaml } from './helpers';
+import { fixturePlatform } from '../fixtures/shop/platform';
+import { check, get, mutateYaml, tempDir, withConfig } from './helpers';
 
 const withWaivers = (app: string, waivers: readonly { rule: string; reason: string }[]) =>
   (c: PlatformConfig): PlatformConfig => ({ ...c, apps: c.apps.map((a) => (a.name === app ? { ...a, waivers } : a)) });
@@ -51,10 +50,10 @@ describe('waivers as code', () => {
   test('npm run validate lists a waived violation of a written tree as a waived line, not a failure', () => {
     const out = tempDir();
     try {
-      runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
+      runSynth({ platform: fixturePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
       const file = path.join(out, 'kubernetes/dev/deployment-web.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'));
-      expect(runValidate({ platform: samplePlatform(), dir: out }).exitCode).toBe(1);
+      expect(runValidate({ platform: fixturePlatform(), dir: out }).exitCode).toBe(1);
       const platform = withConfig(withWaivers('web', [{ rule: 'read-only-root', reason: 'writes its cache to disk until #42' }]));
       const result = runValidate({ platform, dir: out });
       expect(result.exitCode).toBe(0);

@@ -1,4 +1,5 @@
-import { arr, at, block, Finding, resources, RuleContext, tfFinding } from './types';
+import { asArray, at } from '../../manifest/json-access';
+import { block, type Finding, resources, type RuleContext, tfFinding } from './types';
 
 const T = 'google_container_cluster';
 
@@ -16,7 +17,7 @@ export function gcpGke(ctx: RuleContext): Finding[] {
       if (c.datapath_provider !== 'ADVANCED_DATAPATH' && at(block(c.network_policy), 'enabled') !== true) {
         out.push(f('does not enforce network policy', 'set datapath_provider to ADVANCED_DATAPATH (or enable network_policy)'));
       }
-      if (arr(at(block(c.master_authorized_networks_config), 'cidr_blocks')).length === 0) {
+      if (asArray(at(block(c.master_authorized_networks_config), 'cidr_blocks')).length === 0) {
         out.push(f('has no master authorized networks', 'set master_authorized_networks_config.cidr_blocks to the networks allowed to reach the control plane'));
       }
       return out;

@@ -1,4 +1,5 @@
-import { arr, Finding, isObj, resources, RuleContext, tfFinding } from './types';
+import { asArray, isRecord } from '../../manifest/json-access';
+import { type Finding, resources, type RuleContext, tfFinding } from './types';
 
 const T = 'google_artifact_registry_repository';
 
@@ -6,7 +7,7 @@ const T = 'google_artifact_registry_repository';
 export function gcpRegistryCleanup(ctx: RuleContext): Finding[] {
   return ctx.stacks.flatMap((s) =>
     resources(s, T).flatMap(([name, r]) => {
-      const actions = arr(r.cleanup_policies).filter(isObj).map((p) => p.action);
+      const actions = asArray(r.cleanup_policies).filter(isRecord).map((p) => p.action);
       if (r.cleanup_policy_dry_run === true) {
         return [tfFinding(s, T, name, 'gcp-registry-cleanup', 'runs its cleanup policies as a dry run', 'set cleanup_policy_dry_run to false')];
       }

@@ -1,4 +1,5 @@
-import { at, block, Finding, resources, RuleContext, tfFinding } from './types';
+import { at } from '../../manifest/json-access';
+import { block, type Finding, resources, type RuleContext, tfFinding } from './types';
 
 const T = 'google_sql_database_instance';
 

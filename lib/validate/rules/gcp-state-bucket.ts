@@ -1,4 +1,5 @@
-import { at, block, blocks, Finding, resources, RuleContext, tfFinding } from './types';
+import { at } from '../../manifest/json-access';
+import { block, blocks, type Finding, resources, type RuleContext, tfFinding } from './types';
 
 const T = 'google_storage_bucket';
 

@@ -1,10 +1,11 @@
-import { cname, containers, finding, Finding, RuleContext, str } from './types';
+import { asString } from '../../manifest/json-access';
+import { cname, containers, finding, type Finding, type RuleContext } from './types';
 
 /** No `latest` or untagged image: every container image names a tag or a digest. */
 export function imageTag(ctx: RuleContext): Finding[] {
   return ctx.objects.flatMap((o) =>
     containers(o).flatMap((c): Finding[] => {
-      const image = str(c.body.image) ?? '';
+      const image = asString(c.body.image) ?? '';
       if (image.includes('@sha256:')) return [];
       const last = image.split('/').pop() ?? '';
       const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';

@@ -1,15 +1,16 @@
-import { arr, at, finding, Finding, inNamespace, isObj, K8sObject, namespaceOf, RuleContext, str, strMap } from './types';
+import { asArray, asString, at, isRecord, strMap } from '../../manifest/json-access';
+import { finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext } from './types';
 
 const ingressClass = (o: K8sObject): string | undefined =>
-  str(at(o.body, 'spec', 'ingressClassName')) ?? strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
+  asString(at(o.body, 'spec', 'ingressClassName')) ?? strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
 
 /** A public ingress (class `gce`) serves TLS for every host it routes. */
 export function ingressTls(ctx: RuleContext): Finding[] {
   return ctx.objects
     .filter((o) => o.kind === 'Ingress' && ingressClass(o) === 'gce')
     .flatMap((o): Finding[] => {
-      const tlsHosts = arr(at(o.body, 'spec', 'tls')).flatMap((t) => arr(at(t, 'hosts'))).filter((h): h is string => typeof h === 'string');
-      const hosts = arr(at(o.body, 'spec', 'rules')).map((r) => str(at(r, 'host'))).filter((h): h is string => h !== undefined);
+      const tlsHosts = asArray(at(o.body, 'spec', 'tls')).flatMap((t) => asArray(at(t, 'hosts'))).filter((h): h is string => typeof h === 'string');
+      const hosts = asArray(at(o.body, 'spec', 'rules')).map((r) => asString(at(r, 'host'))).filter((h): h is string => h !== undefined);
       if (tlsHosts.length === 0) return [finding(o, 'ingress-tls', 'is a public ingress (class gce) without TLS', 'give the ingress a spec.tls entry with a certificate secret for its hosts')];
       return hosts.filter((h) => !tlsHosts.includes(h))
         .map((h) => finding(o, 'ingress-tls', `is a public ingress and host "${h}" has no TLS`, `add "${h}" to spec.tls[].hosts`));
@@ -37,8 +38,8 @@ export function publicExposure(ctx: RuleContext): Finding[] {
       return [finding(o, 'public-exposure', 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation', 'expose the app as public (AppConfig.exposure) so it gets its reserved static IP, or make the ingress gce-internal')];
     }
     if (cls !== 'gce') return [];
-    return arr(at(o.body, 'spec', 'rules'))
-      .map((r) => str(at(r, 'host')))
+    return asArray(at(o.body, 'spec', 'rules'))
+      .map((r) => asString(at(r, 'host')))
       .filter((h): h is string => h !== undefined && h.split('.').includes('internal'))
       .map((h) => finding(o, 'public-exposure', `is a public ingress (class gce) for internal host "${h}"`, 'keep an internal app on a gce-internal ingress (AppConfig.exposure type "internal")'));
   });
@@ -46,8 +47,8 @@ export function publicExposure(ctx: RuleContext): Finding[] {
 
 /** The Service names an Ingress routes to. */
 const backendServices = (o: K8sObject): string[] =>
-  [at(o.body, 'spec', 'defaultBackend'), ...arr(at(o.body, 'spec', 'rules')).flatMap((r) => arr(at(r, 'http', 'paths')).map((p) => at(p, 'backend')))]
-    .map((b) => str(at(b, 'service', 'name')))
+  [at(o.body, 'spec', 'defaultBackend'), ...asArray(at(o.body, 'spec', 'rules')).flatMap((r) => asArray(at(r, 'http', 'paths')).map((p) => at(p, 'backend')))]
+    .map((b) => asString(at(b, 'service', 'name')))
     .filter((n): n is string => n !== undefined);
 
 /** An Ingress that routes to a Service whose traffic a VirtualService of its namespace splits between subsets or hosts. */
@@ -55,9 +56,9 @@ function bypassedSplits(ctx: RuleContext, o: K8sObject): Finding[] {
   const ns = namespaceOf(ctx, o);
   return [...new Set(backendServices(o))].flatMap((svc) => {
     const splitting = inNamespace(ctx, o, 'VirtualService').find((vs) =>
-      arr(at(vs.body, 'spec', 'http')).some((h) => {
-        const dests = arr(at(h, 'route')).map((d) => at(d, 'destination')).filter(isObj);
-        const toSvc = dests.filter((d) => [svc, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`].includes(str(d.host) ?? ''));
+      asArray(at(vs.body, 'spec', 'http')).some((h) => {
+        const dests = asArray(at(h, 'route')).map((d) => at(d, 'destination')).filter(isRecord);
+        const toSvc = dests.filter((d) => [svc, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`].includes(asString(d.host) ?? ''));
         return toSvc.length > 0 && (dests.length > 1 || toSvc.some((d) => d.subset !== undefined));
       }));
     return splitting

@@ -1,4 +1,5 @@
-import { cname, containers, finding, Finding, providerProject, resources, RuleContext, str } from './types';
+import { asString } from '../../manifest/json-access';
+import { cname, containers, finding, type Finding, providerProject, resources, type RuleContext } from './types';
 
 /** Every image comes from an Artifact Registry Docker repository the output's Terraform creates. Skipped without stacks. */
 export function joinImageRegistry(ctx: RuleContext): Finding[] {
@@ -6,12 +7,12 @@ export function joinImageRegistry(ctx: RuleContext): Finding[] {
   const prefixes = ctx.stacks.flatMap((s) =>
     resources(s, 'google_artifact_registry_repository')
       .filter(([, r]) => r.format === undefined || r.format === 'DOCKER')
-      .map(([, r]) => `${str(r.location)}-docker.pkg.dev/${str(r.project) ?? providerProject(s)}/${str(r.repository_id)}/`),
+      .map(([, r]) => `${asString(r.location)}-docker.pkg.dev/${asString(r.project) ?? providerProject(s)}/${asString(r.repository_id)}/`),
   );
   const fix = prefixes.length > 0 ? `use an image under ${prefixes[0]}` : 'create the Artifact Registry repository in the bootstrap stack';
   return ctx.objects.flatMap((o) =>
     containers(o)
-      .filter((c) => !prefixes.some((p) => (str(c.body.image) ?? '').startsWith(p)))
-      .map((c) => finding(o, 'join-image-registry', `${cname(c)} image "${str(c.body.image) ?? ''}" is not from the platform's Artifact Registry repository`, fix)),
+      .filter((c) => !prefixes.some((p) => (asString(c.body.image) ?? '').startsWith(p)))
+      .map((c) => finding(o, 'join-image-registry', `${cname(c)} image "${asString(c.body.image) ?? ''}" is not from the platform's Artifact Registry repository`, fix)),
   );
 }

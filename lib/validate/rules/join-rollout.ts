@@ -1,6 +1,7 @@
-import {
-  arr, at, finding, Finding, inNamespace, isObj, K8sObject, namespaceOf, Obj, podLabels, RuleContext, selects, str, strMap,
-} from './types';
+import { asArray, asString, at, isRecord, type JsonRecord, strMap } from '../../manifest/json-access';
+import { selects } from '../../manifest/label-selector';
+import { podLabels } from '../../manifest/workload';
+import { finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext } from './types';
 
 const RULE = 'join-rollout';
 
@@ -25,35 +26,35 @@ export function joinRollout(ctx: RuleContext): Finding[] {
 }
 
 const strategy = (r: K8sObject): unknown => at(r.body, 'spec', 'strategy');
-const names = (v: unknown, key: string): string[] => arr(v).map((x) => str(at(x, key))).filter((x): x is string => x !== undefined);
+const names = (v: unknown, key: string): string[] => asArray(v).map((x) => asString(at(x, key))).filter((x): x is string => x !== undefined);
 
 /** Each analysis of a Rollout, with the field it is at. */
-function analysisRefs(r: K8sObject): { field: string; body: Obj }[] {
+function analysisRefs(r: K8sObject): { field: string; body: JsonRecord }[] {
   const s = strategy(r);
   return [
     { field: 'spec.strategy.canary.analysis', body: at(s, 'canary', 'analysis') },
-    ...arr(at(s, 'canary', 'steps')).map((step, i) => ({ field: `spec.strategy.canary.steps[${i}].analysis`, body: at(step, 'analysis') })),
+    ...asArray(at(s, 'canary', 'steps')).map((step, i) => ({ field: `spec.strategy.canary.steps[${i}].analysis`, body: at(step, 'analysis') })),
     { field: 'spec.strategy.blueGreen.prePromotionAnalysis', body: at(s, 'blueGreen', 'prePromotionAnalysis') },
     { field: 'spec.strategy.blueGreen.postPromotionAnalysis', body: at(s, 'blueGreen', 'postPromotionAnalysis') },
-  ].filter((a): a is { field: string; body: Obj } => isObj(a.body));
+  ].filter((a): a is { field: string; body: JsonRecord } => isRecord(a.body));
 }
 
 function analyses(ctx: RuleContext, r: K8sObject): Finding[] {
   const ns = namespaceOf(ctx, r);
   return analysisRefs(r).flatMap(({ field, body }) => {
     const passed = new Set(names(body.args, 'name'));
-    return arr(body.templates)
+    return asArray(body.templates)
       .filter((t) => at(t, 'clusterScope') !== true)
       .flatMap((t): Finding[] => {
-        const name = str(at(t, 'templateName'));
+        const name = asString(at(t, 'templateName'));
         if (name === undefined) return [];
         const template = inNamespace(ctx, r, 'AnalysisTemplate').find((a) => a.name === name);
         if (!template) {
           return [finding(r, RULE, `${field} runs AnalysisTemplate "${name}", which is not in namespace "${ns}"`, 'create the AnalysisTemplate in the Rollout\'s namespace, or correct templateName')];
         }
-        return arr(at(template.body, 'spec', 'args'))
+        return asArray(at(template.body, 'spec', 'args'))
           .filter((a) => at(a, 'value') === undefined && at(a, 'valueFrom') === undefined)
-          .map((a) => str(at(a, 'name')))
+          .map((a) => asString(at(a, 'name')))
           .filter((a): a is string => a !== undefined && !passed.has(a))
           .map((a) => finding(r, RULE, `${field} passes no argument "${a}", which AnalysisTemplate "${name}" requires`, `add { name: ${a}, value or valueFrom } to ${field}.args, or give the template's argument a default value`));
       });
@@ -78,7 +79,7 @@ function services(ctx: RuleContext, r: K8sObject): Finding[] {
     ['spec.strategy.blueGreen.previewService', at(s, 'blueGreen', 'previewService')],
   ];
   return refs.flatMap(([field, value]): Finding[] => {
-    const name = str(value);
+    const name = asString(value);
     if (name === undefined) return [];
     const svc = inNamespace(ctx, r, 'Service').find((x) => x.name === name);
     if (!svc) return [finding(r, RULE, `${field} names Service "${name}", which is not in namespace "${namespaceOf(ctx, r)}"`, 'create the Service in the Rollout\'s namespace, or correct the name')];
@@ -92,13 +93,13 @@ function services(ctx: RuleContext, r: K8sObject): Finding[] {
 function istio(ctx: RuleContext, r: K8sObject): Finding[] {
   const canary = at(strategy(r), 'canary');
   const routing = at(canary, 'trafficRouting', 'istio');
-  if (!isObj(routing)) return [];
+  if (!isRecord(routing)) return [];
   const ns = namespaceOf(ctx, r);
   const out: Finding[] = [];
   const dr = at(routing, 'destinationRule');
-  const subsets = isObj(dr) ? [str(dr.stableSubsetName), str(dr.canarySubsetName)].filter((x): x is string => x !== undefined) : [];
-  if (isObj(dr)) {
-    const name = str(dr.name) ?? '';
+  const subsets = isRecord(dr) ? [asString(dr.stableSubsetName), asString(dr.canarySubsetName)].filter((x): x is string => x !== undefined) : [];
+  if (isRecord(dr)) {
+    const name = asString(dr.name) ?? '';
     const rule = inNamespace(ctx, r, 'DestinationRule').find((x) => x.name === name);
     if (!rule) {
       out.push(finding(r, RULE, `spec.strategy.canary.trafficRouting.istio.destinationRule names DestinationRule "${name}", which is not in namespace "${ns}"`, 'create the DestinationRule in the Rollout\'s namespace, or correct the name'));
@@ -109,33 +110,33 @@ function istio(ctx: RuleContext, r: K8sObject): Finding[] {
     }
   }
   // Without a DestinationRule the Rollout splits by host: its canary and stable Services.
-  const hosts = [str(at(canary, 'stableService')), str(at(canary, 'canaryService'))].filter((x): x is string => x !== undefined);
-  const vsRefs = [at(routing, 'virtualService'), ...arr(at(routing, 'virtualServices'))].filter(isObj);
+  const hosts = [asString(at(canary, 'stableService')), asString(at(canary, 'canaryService'))].filter((x): x is string => x !== undefined);
+  const vsRefs = [at(routing, 'virtualService'), ...asArray(at(routing, 'virtualServices'))].filter(isRecord);
   for (const ref of vsRefs) {
-    const name = str(ref.name) ?? '';
+    const name = asString(ref.name) ?? '';
     const vs = inNamespace(ctx, r, 'VirtualService').find((x) => x.name === name);
     if (!vs) {
       out.push(finding(r, RULE, `spec.strategy.canary.trafficRouting.istio names VirtualService "${name}", which is not in namespace "${ns}"`, 'create the VirtualService in the Rollout\'s namespace, or correct the name'));
       continue;
     }
-    const http = arr(at(vs.body, 'spec', 'http'));
-    const wanted = arr(ref.routes).filter((x): x is string => typeof x === 'string');
+    const http = asArray(at(vs.body, 'spec', 'http'));
+    const wanted = asArray(ref.routes).filter((x): x is string => typeof x === 'string');
     if (wanted.length === 0 && http.length !== 1) {
       out.push(finding(r, RULE, `names no route of VirtualService "${name}", which has ${http.length} HTTP routes`, 'list the HTTP route the Rollout manages in trafficRouting.istio.virtualService.routes'));
       continue;
     }
     const managed = wanted.length === 0 ? http : wanted.map((w) => http.find((h) => at(h, 'name') === w));
     managed.forEach((route, i) => {
-      const routeName = wanted[i] ?? str(at(route, 'name')) ?? '(unnamed)';
+      const routeName = wanted[i] ?? asString(at(route, 'name')) ?? '(unnamed)';
       if (route === undefined) {
         out.push(finding(r, RULE, `manages route "${routeName}" of VirtualService "${name}", which has no HTTP route of that name`, 'name an HTTP route of the VirtualService in trafficRouting.istio.virtualService.routes'));
         return;
       }
-      const destinations = arr(at(route, 'route')).map((d) => at(d, 'destination'));
-      const missing = isObj(dr)
+      const destinations = asArray(at(route, 'route')).map((d) => at(d, 'destination'));
+      const missing = isRecord(dr)
         ? subsets.filter((x) => !destinations.some((d) => at(d, 'subset') === x)).map((x) => `subset "${x}"`)
-        : hosts.filter((h) => !destinations.some((d) => (str(at(d, 'host')) ?? '').split('.')[0] === h)).map((h) => `host "${h}"`);
-      out.push(...missing.map((m) => finding(r, RULE, `manages route "${routeName}" of VirtualService "${name}", which has no destination with ${m}`, `route "${routeName}" to both the stable and the canary ${isObj(dr) ? 'subset' : 'Service'}, so the Rollout can set their weights`)));
+        : hosts.filter((h) => !destinations.some((d) => (asString(at(d, 'host')) ?? '').split('.')[0] === h)).map((h) => `host "${h}"`);
+      out.push(...missing.map((m) => finding(r, RULE, `manages route "${routeName}" of VirtualService "${name}", which has no destination with ${m}`, `route "${routeName}" to both the stable and the canary ${isRecord(dr) ? 'subset' : 'Service'}, so the Rollout can set their weights`)));
     });
   }
   return out;

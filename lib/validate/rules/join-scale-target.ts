@@ -1,5 +1,8 @@
-import { matchLabels } from './replicas';
-import { apiGroup, at, finding, Finding, podLabels, RuleContext, selects, str, workloads } from './types';
+import { asString, at } from '../../manifest/json-access';
+import { matchLabels, selects } from '../../manifest/label-selector';
+import { apiGroup } from '../../manifest/manifest';
+import { podLabels } from '../../manifest/workload';
+import { finding, type Finding, type RuleContext, workloads } from './types';
 
 /**
  * Every HPA scales a workload of its directory, named by its kind, name and API group (an Argo
@@ -8,12 +11,12 @@ import { apiGroup, at, finding, Finding, podLabels, RuleContext, selects, str, w
 export function joinScaleTarget(ctx: RuleContext): Finding[] {
   return ctx.objects.flatMap((o): Finding[] => {
     if (o.kind === 'HorizontalPodAutoscaler') {
-      const kind = str(at(o.body, 'spec', 'scaleTargetRef', 'kind'));
-      const name = str(at(o.body, 'spec', 'scaleTargetRef', 'name'));
-      const apiVersion = str(at(o.body, 'spec', 'scaleTargetRef', 'apiVersion'));
+      const kind = asString(at(o.body, 'spec', 'scaleTargetRef', 'kind'));
+      const name = asString(at(o.body, 'spec', 'scaleTargetRef', 'name'));
+      const apiVersion = asString(at(o.body, 'spec', 'scaleTargetRef', 'apiVersion'));
       const target = workloads(ctx, o.dir).find((w) => w.kind === kind && w.name === name);
       if (!target) return [finding(o, 'join-scale-target', `scales ${kind}/${name}, which is not in ${o.dir}`, 'point spec.scaleTargetRef at the app\'s workload')];
-      const targetVersion = str(target.body.apiVersion) ?? '';
+      const targetVersion = asString(target.body.apiVersion) ?? '';
       if (apiVersion !== undefined && apiGroup(apiVersion) !== apiGroup(targetVersion)) {
         return [finding(o, 'join-scale-target', `scales ${kind}/${name} of apiVersion "${apiVersion}", but ${target.file} is ${kind}/${name} of "${targetVersion}"`, `set spec.scaleTargetRef.apiVersion to "${targetVersion}"`)];
       }

@@ -1,4 +1,7 @@
-import { at, finding, Finding, podLabels, RuleContext, selects, strMap, workloads } from './types';
+import { at, strMap } from '../../manifest/json-access';
+import { selects } from '../../manifest/label-selector';
+import { podLabels } from '../../manifest/workload';
+import { finding, type Finding, type RuleContext, workloads } from './types';
 
 /** Every Service selector matches the pod labels of a workload in its directory. */
 export function joinServiceSelector(ctx: RuleContext): Finding[] {

@@ -1,7 +1,8 @@
-import {
-  arr, at, clusterOf, finding, Finding, inNamespace, isObj, K8sObject, labelSelectorMatches, namespaceOf, podLabels, podSpec, RuleContext, selects,
-  str, strMap, workloadsInNamespace,
-} from './types';
+import { asArray, asString, at, isRecord, strMap } from '../../manifest/json-access';
+import { labelSelectorMatches, selects } from '../../manifest/label-selector';
+import { policyTypes } from '../../manifest/network-policy';
+import { podLabels, podSpec } from '../../manifest/workload';
+import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext, workloadsInNamespace } from './types';
 
 const RULE = 'join-traffic-route';
 
@@ -46,11 +47,11 @@ const podsOf = (ctx: RuleContext, svc: K8sObject): K8sObject[] =>
 function virtualService(ctx: RuleContext, vs: K8sObject): Finding[] {
   const ns = namespaceOf(ctx, vs);
   const out: Finding[] = [];
-  const gateways = at(vs.body, 'spec', 'gateways') === undefined ? ['mesh'] : arr(at(vs.body, 'spec', 'gateways')).filter((g): g is string => typeof g === 'string');
+  const gateways = at(vs.body, 'spec', 'gateways') === undefined ? ['mesh'] : asArray(at(vs.body, 'spec', 'gateways')).filter((g): g is string => typeof g === 'string');
   const admitted = new Set<string>();
-  const destinations = (['http', 'tls', 'tcp'] as const).flatMap((k) => arr(at(vs.body, 'spec', k)).flatMap((r) => arr(at(r, 'route')).map((d) => at(d, 'destination'))));
-  for (const d of destinations.filter(isObj)) {
-    const host = str(d.host) ?? '';
+  const destinations = (['http', 'tls', 'tcp'] as const).flatMap((k) => asArray(at(vs.body, 'spec', k)).flatMap((r) => asArray(at(r, 'route')).map((d) => at(d, 'destination'))));
+  for (const d of destinations.filter(isRecord)) {
+    const host = asString(d.host) ?? '';
     const ref = serviceRef(host, ns);
     if (!ref) continue;
     const svc = serviceOf(ctx, vs, ref);
@@ -58,7 +59,7 @@ function virtualService(ctx: RuleContext, vs: K8sObject): Finding[] {
       out.push(finding(vs, RULE, `routes to host "${host}", which names no Service in namespace "${ref.namespace}"`, 'route to the app\'s Service, or create it'));
       continue;
     }
-    const ports = arr(at(svc.body, 'spec', 'ports'));
+    const ports = asArray(at(svc.body, 'spec', 'ports'));
     const number = at(d, 'port', 'number');
     const port = number === undefined ? (ports.length === 1 ? ports[0] : undefined) : ports.find((p) => at(p, 'port') === number);
     if (number === undefined && ports.length > 1) {
@@ -66,10 +67,10 @@ function virtualService(ctx: RuleContext, vs: K8sObject): Finding[] {
     } else if (port === undefined) {
       out.push(finding(vs, RULE, `routes to port ${String(number)} of Service "${ref.name}", which has no such port`, 'route to a port the Service exposes (AppConfig.exposure.port)'));
     }
-    const subset = str(d.subset);
+    const subset = asString(d.subset);
     if (subset !== undefined) {
       const defines = inNamespace(ctx, vs, 'DestinationRule', ref.namespace).concat(inNamespace(ctx, vs, 'DestinationRule'))
-        .some((dr) => ruleTargets(ctx, dr, ref) && arr(at(dr.body, 'spec', 'subsets')).some((s) => at(s, 'name') === subset));
+        .some((dr) => ruleTargets(ctx, dr, ref) && asArray(at(dr.body, 'spec', 'subsets')).some((s) => at(s, 'name') === subset));
       if (!defines) {
         out.push(finding(vs, RULE, `routes to subset "${subset}" of Service "${ref.name}", which no DestinationRule for it defines`, `define subset "${subset}" in the DestinationRule of host "${ref.name}", or route to a subset it defines`));
       }
@@ -95,24 +96,24 @@ function virtualService(ctx: RuleContext, vs: K8sObject): Finding[] {
 
 /** Whether a DestinationRule's host is the Service. */
 function ruleTargets(ctx: RuleContext, dr: K8sObject, ref: ServiceRef): boolean {
-  const target = serviceRef(str(at(dr.body, 'spec', 'host')) ?? '', namespaceOf(ctx, dr));
+  const target = serviceRef(asString(at(dr.body, 'spec', 'host')) ?? '', namespaceOf(ctx, dr));
   return target !== undefined && target.name === ref.name && target.namespace === ref.namespace;
 }
 
 function destinationRule(ctx: RuleContext, dr: K8sObject): Finding[] {
-  const host = str(at(dr.body, 'spec', 'host')) ?? '';
+  const host = asString(at(dr.body, 'spec', 'host')) ?? '';
   const ref = serviceRef(host, namespaceOf(ctx, dr));
   if (!ref) return [];
   const svc = serviceOf(ctx, dr, ref);
   if (!svc) return [finding(dr, RULE, `applies to host "${host}", which names no Service in namespace "${ref.namespace}"`, 'set spec.host to the app\'s Service')];
   const pods = podsOf(ctx, svc);
-  return arr(at(dr.body, 'spec', 'subsets'))
-    .filter(isObj)
+  return asArray(at(dr.body, 'spec', 'subsets'))
+    .filter(isRecord)
     .filter((s) => {
       const labels = strMap(s.labels);
       return !pods.some((w) => Object.keys(labels).length === 0 || selects(labels, podLabels(w)));
     })
-    .map((s) => finding(dr, RULE, `subset "${str(s.name) ?? '?'}" ${JSON.stringify(strMap(s.labels))} selects no pods of Service "${ref.name}" in namespace "${ref.namespace}"`,
+    .map((s) => finding(dr, RULE, `subset "${asString(s.name) ?? '?'}" ${JSON.stringify(strMap(s.labels))} selects no pods of Service "${ref.name}" in namespace "${ref.namespace}"`,
       'give the subset labels that the pods of the app\'s workload carry, or deploy the workload it names'));
 }
 
@@ -124,32 +125,26 @@ interface PodPort {
 
 function targetPort(w: K8sObject, servicePort: unknown): PodPort {
   const target = at(servicePort, 'targetPort') ?? at(servicePort, 'port');
-  const ports = arr(podSpec(w)?.containers).flatMap((c) => arr(at(c, 'ports')));
+  const ports = asArray(podSpec(w)?.containers).flatMap((c) => asArray(at(c, 'ports')));
   if (typeof target === 'string') {
     const found = ports.find((p) => at(p, 'name') === target);
     const number = at(found, 'containerPort');
     return { number: typeof number === 'number' ? number : undefined, names: [target] };
   }
   const number = typeof target === 'number' ? target : undefined;
-  return { number, names: ports.filter((p) => at(p, 'containerPort') === number).map((p) => str(at(p, 'name'))).filter((n): n is string => n !== undefined) };
+  return { number, names: ports.filter((p) => at(p, 'containerPort') === number).map((p) => asString(at(p, 'name'))).filter((n): n is string => n !== undefined) };
 }
 
 /** Whether the NetworkPolicies of a workload's namespace let a pod of namespace `from` reach its pods on the port. */
 function admits(ctx: RuleContext, w: K8sObject, from: string, port: PodPort): boolean {
   const labels = podLabels(w);
-  const policies = inNamespace(ctx, w, 'NetworkPolicy').filter((p) => labelSelectorMatches(at(p.body, 'spec', 'podSelector'), labels) && policyTypes(p).includes('Ingress'));
+  const policies = inNamespace(ctx, w, 'NetworkPolicy').filter((p) => labelSelectorMatches(at(p.body, 'spec', 'podSelector'), labels) && policyTypes(p.body).has('Ingress'));
   if (policies.length === 0) return true;
   // Every namespace carries its name as a label; the output may give it more.
   const fromLabels = { ...namespaceLabels(ctx, w, from), 'kubernetes.io/metadata.name': from };
   return policies.some((p) =>
-    arr(at(p.body, 'spec', 'ingress')).some((rule) => portAdmitted(at(rule, 'ports'), port) && peerAdmitted(at(rule, 'from'), from, namespaceOf(ctx, p), fromLabels)),
+    asArray(at(p.body, 'spec', 'ingress')).some((rule) => portAdmitted(at(rule, 'ports'), port) && peerAdmitted(at(rule, 'from'), from, namespaceOf(ctx, p), fromLabels)),
   );
-}
-
-function policyTypes(p: K8sObject): string[] {
-  const types = arr(at(p.body, 'spec', 'policyTypes')).filter((t): t is string => typeof t === 'string');
-  if (types.length > 0) return types;
-  return ['Ingress', ...(at(p.body, 'spec', 'egress') === undefined ? [] : ['Egress'])];
 }
 
 /** The labels of a Namespace object of the output, in the workload's cluster. */
@@ -159,10 +154,10 @@ function namespaceLabels(ctx: RuleContext, w: K8sObject, name: string): Record<s
 }
 
 function portAdmitted(ports: unknown, port: PodPort): boolean {
-  const list = arr(ports);
+  const list = asArray(ports);
   if (list.length === 0) return true;
   return list.some((p) => {
-    if ((str(at(p, 'protocol')) ?? 'TCP') !== 'TCP') return false;
+    if ((asString(at(p, 'protocol')) ?? 'TCP') !== 'TCP') return false;
     const value = at(p, 'port');
     const end = at(p, 'endPort');
     if (value === undefined) return true;
@@ -177,7 +172,7 @@ function portAdmitted(ports: unknown, port: PodPort): boolean {
  * the output, so a podSelector beside a matching namespaceSelector is taken to admit it; an ipBlock is not.
  */
 function peerAdmitted(peers: unknown, from: string, policyNamespace: string, fromLabels: Readonly<Record<string, string>>): boolean {
-  const list = arr(peers);
+  const list = asArray(peers);
   if (list.length === 0) return true;
   return list.some((peer) => {
     const nsSelector = at(peer, 'namespaceSelector');

@@ -1,4 +1,5 @@
-import { at, finding, Finding, providerProject, resources, RuleContext, str, strMap } from './types';
+import { asString, at, strMap } from '../../manifest/json-access';
+import { finding, type Finding, providerProject, resources, type RuleContext } from './types';
 
 const ANNOTATION = 'iam.gke.io/gcp-service-account';
 
@@ -12,7 +13,7 @@ export function joinWorkloadIdentity(ctx: RuleContext): Finding[] {
   const members = new Set<string>();
   for (const s of ctx.stacks) {
     for (const [, sa] of resources(s, 'google_service_account')) {
-      const project = str(sa.project) ?? providerProject(s);
+      const project = asString(sa.project) ?? providerProject(s);
       if (typeof sa.account_id === 'string' && project) emails.add(`${sa.account_id}@${project}.iam.gserviceaccount.com`);
     }
     for (const [, m] of resources(s, 'google_service_account_iam_member')) {
@@ -26,7 +27,7 @@ export function joinWorkloadIdentity(ctx: RuleContext): Finding[] {
       if (!emails.has(email)) {
         return [finding(o, 'join-workload-identity', `names Google service account "${email}", which no Terraform stack creates`, 'correct the annotation, or create the account in the cluster stack')];
       }
-      const ns = str(at(o.body, 'metadata', 'namespace')) ?? 'default';
+      const ns = asString(at(o.body, 'metadata', 'namespace')) ?? 'default';
       const project = email.split('@')[1].replace(/\.iam\.gserviceaccount\.com$/, '');
       const member = `serviceAccount:${project}.svc.id.goog[${ns}/${o.name}]`;
       if (!members.has(member)) {

@@ -1,4 +1,5 @@
-import { cname, containers, finding, Finding, isObj, RuleContext } from './types';
+import { isRecord } from '../../manifest/json-access';
+import { cname, containers, finding, type Finding, type RuleContext } from './types';
 
 /** Every app container (not init containers) has a liveness and a readiness probe. */
 export function probes(ctx: RuleContext): Finding[] {
@@ -7,7 +8,7 @@ export function probes(ctx: RuleContext): Finding[] {
       .filter((c) => !c.init && o.kind !== 'Job' && o.kind !== 'CronJob')
       .flatMap((c) =>
         (['livenessProbe', 'readinessProbe'] as const)
-          .filter((p) => !isObj(c.body[p]))
+          .filter((p) => !isRecord(c.body[p]))
           .map((p) => finding(o, 'probes', `${cname(c)} has no ${p}`, `give the app probes (AppConfig.probes) so the container gets a ${p}`)),
       ),
   );

@@ -1,4 +1,5 @@
-import { at, cname, containers, finding, Finding, RuleContext } from './types';
+import { at } from '../../manifest/json-access';
+import { cname, containers, finding, type Finding, type RuleContext } from './types';
 
 /** Every container, init containers included, requests and limits cpu and memory. */
 export function resources(ctx: RuleContext): Finding[] {

@@ -1,4 +1,6 @@
-import { arr, at, cname, containers, finding, Finding, podSpec, RuleContext } from './types';
+import { asArray, at } from '../../manifest/json-access';
+import { podSpec } from '../../manifest/workload';
+import { cname, containers, finding, type Finding, type RuleContext } from './types';
 
 /** Every container runs as non-root: runAsNonRoot true on the container or the pod, and never runAsUser 0. */
 export function nonRoot(ctx: RuleContext): Finding[] {
@@ -27,7 +29,7 @@ export function readOnlyRoot(ctx: RuleContext): Finding[] {
 export function dropCapabilities(ctx: RuleContext): Finding[] {
   return ctx.objects.flatMap((o) =>
     containers(o)
-      .filter((c) => !arr(at(c.body, 'securityContext', 'capabilities', 'drop')).includes('ALL'))
+      .filter((c) => !asArray(at(c.body, 'securityContext', 'capabilities', 'drop')).includes('ALL'))
       .map((c) => finding(o, 'drop-capabilities', `${cname(c)} does not drop ALL capabilities`, 'set securityContext.capabilities.drop: [ALL]')),
   );
 }
