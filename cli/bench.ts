@@ -4,6 +4,7 @@
 // as one JSON line, with the in-memory render time and the write time apart, since the disk's
 // latency varies far more than the CPU's work:
 // {"apps":N,"envs":4,"files":F,"wallMs":W,"renderMs":R,"writeMs":X,"warmMs":U,"peakRssMb":M}
+// With --diff, what `diff` adds to the synth (see cli/bench-diff.ts) is timed too.
 // With two counts it adds the ratio of their times; with --baseline, the naive cdk8s program of
 // ../shared/bench (or any script printing {"wallMs":…}) runs in the same run, and the per-object
 // speed-up is printed.
@@ -67,8 +68,9 @@ const program = new Command('bench')
   .option('--apps <n>', 'apps in the synthetic platform (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--runs <n>', 'runs per count; the median is reported', '3')
   .option('--baseline <file>', 'a naive program to time in the same run, such as ../shared/bench/naive-baseline.js')
+  .option('--diff', 'also time what diff adds to a synth, for each count', false)
   .parse(process.argv.slice(2), { from: 'user' });
-const opts = program.opts<{ apps: string[]; runs: string; baseline?: string }>();
+const opts = program.opts<{ apps: string[]; runs: string; baseline?: string; diff: boolean }>();
 const counts = (opts.apps.length === 0 ? ['100'] : opts.apps).map(Number);
 const runs = Number(opts.runs);
 if (counts.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
@@ -109,6 +111,11 @@ for (const apps of counts) {
     // Objects per millisecond, ours over the naive program's (16 objects per app there).
     const speedup = report.files / report.wallMs / ((apps * 16) / naive.wallMs);
     process.stdout.write(`${JSON.stringify({ baseline: path.basename(opts.baseline), apps, wallMs: naive.wallMs, peakRssMb: naive.peakRssMb, perObjectSpeedup: Number(speedup.toFixed(2)) })}\n`);
+  }
+  if (opts.diff) {
+    const child = spawnSync(process.execPath, [path.join(PROJECT, 'scripts', 'run.js'), 'cli/bench-diff.ts', '--apps', String(apps)], { cwd: PROJECT, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`diff bench of ${apps} apps failed: ${child.stderr.trim()}`);
+    process.stdout.write(child.stdout);
   }
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
