@@ -2,10 +2,10 @@ import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { platformConfig } from '../apps/platform';
 import { AppConfig, EnvironmentConfig, PlatformConfig } from '../lib/model/config';
 import { ConfigError } from '../lib/model/config-error';
 import { definePlatform, Platform } from '../lib/model/platform';
+import { platformConfig } from './fixtures/shop/platform';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..');
 
@@ -29,17 +29,20 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
-/** The sample platform's config with some fields changed. */
+/**
+ * The fixture platform's config (test/fixtures/shop) with some fields changed. Library tests build on
+ * the fixture, not on apps/, so that growing the sample breaks none of them.
+ */
 export function withConfig(change: (config: PlatformConfig) => PlatformConfig): Platform {
   return definePlatform(change(platformConfig));
 }
 
-/** The sample config with one app changed. */
+/** The fixture's config with one app changed. */
 export function mapApp(name: string, change: (a: AppConfig) => AppConfig): PlatformConfig {
   return { ...platformConfig, apps: platformConfig.apps.map((a) => (a.name === name ? change(a) : a)) };
 }
 
-/** The sample config with one environment changed. */
+/** The fixture's config with one environment changed. */
 export function mapEnv(name: string, change: (e: EnvironmentConfig) => EnvironmentConfig): PlatformConfig {
   return { ...platformConfig, environments: platformConfig.environments.map((e) => (e.name === name ? change(e) : e)) };
 }
@@ -55,7 +58,11 @@ export function configRejection(config: PlatformConfig): ConfigError {
   throw new Error('config was accepted');
 }
 
-/** Runs the platform CLI the way `npm run` does, with a fixed source commit. */
+/**
+ * Runs the platform CLI the way `npm run` does, with a fixed source commit. The CLI always builds the
+ * sample platform from apps/: a test that asserts what it wrote about specific apps or environments
+ * belongs in test/sample/.
+ */
 export function runCli(args: readonly string[], cwd = PROJECT_DIR): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), 'cli/main.ts', ...args], {
     cwd,

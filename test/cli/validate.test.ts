@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { samplePlatform } from '../../apps/platform';
+import { fixturePlatform } from '../fixtures/shop/platform';
 import { runSynth } from '../../lib/pipeline/synth-output';
 import { runValidate } from '../../cli/validate-command';
 import { PROJECT_DIR, tempDir } from '../helpers';
@@ -10,13 +10,13 @@ describe('npm run validate', () => {
   let out: string;
   beforeAll(() => {
     out = tempDir();
-    runSynth({ platform: samplePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
+    runSynth({ platform: fixturePlatform(), outDir: out, envs: [], sourceCommit: 'x' });
   });
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  test('passes on a fresh synth and on the written output of the sample platform', () => {
-    expect(runValidate({ platform: samplePlatform() }).exitCode).toBe(0);
-    const result = runValidate({ platform: samplePlatform(), dir: out });
+  test('passes on a fresh synth and on the written output of a valid platform', () => {
+    expect(runValidate({ platform: fixturePlatform() }).exitCode).toBe(0);
+    const result = runValidate({ platform: fixturePlatform(), dir: out });
     expect(result.violations).toEqual([]);
     expect(result.lines[result.lines.length - 1]).toMatch(/^valid: \d+ file\(s\) of .*, 0 violation\(s\)$/);
   });
@@ -26,7 +26,7 @@ describe('npm run validate', () => {
     const before = fs.readFileSync(file, 'utf8');
     try {
       fs.writeFileSync(file, before.replace('maxUnavailable: 1', 'maxUnavailable: [1]'));
-      const result = runValidate({ platform: samplePlatform(), dir: out });
+      const result = runValidate({ platform: fixturePlatform(), dir: out });
       expect(result.exitCode).toBe(1);
       expect(result.lines[0]).toMatch(/^kubernetes\/prod\/poddisruptionbudget-web\.yaml: PodDisruptionBudget\/web: \[schema\] .*maxUnavailable.*; fix: /);
     } finally {

@@ -10,7 +10,7 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { load } from 'js-yaml';
-import { platformConfig, samplePlatform } from '../../apps/platform';
+import { fixturePlatform, platformConfig } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
 import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { platformStacks } from '../../infra/platform-stacks';
@@ -27,7 +27,7 @@ interface TerraformDoc {
 }
 
 describe('Terraform stacks', () => {
-  const platform = samplePlatform();
+  const platform = fixturePlatform();
   const stacks = platformStacks(platform);
   const json = new Map(stacks.map(({ name, stack }) => [name, synthStack(stack)]));
   const text = (name: string): string => json.get(name) ?? '{}';
@@ -97,7 +97,7 @@ describe('Terraform stacks', () => {
   });
 
   test('the stacks are written under terraform/<stack>/main.tf.json', () => {
-    const files = synthPlatform(samplePlatform(), [], ['terraform']).files.map((f) => f.path);
+    const files = synthPlatform(fixturePlatform(), [], ['terraform']).files.map((f) => f.path);
     expect(files).toEqual(['terraform/bootstrap/main.tf.json', 'terraform/cluster-nonprod/main.tf.json', 'terraform/cluster-prod/main.tf.json']);
   });
 
@@ -325,7 +325,7 @@ describe('the join between the planes', () => {
 
   test('the Workload Identity binding and the KSA annotation name the same account, for every app in every environment', () => {
     // inventory-api in dev, stage, canary and prod.
-    expect(check(samplePlatform())).toBe(4);
+    expect(check(fixturePlatform())).toBe(4);
   });
 
   test('the same holds on a larger platform', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
-import { samplePlatform } from '../../apps/platform';
+import { fixturePlatform } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
 
 interface Application {
@@ -16,7 +16,7 @@ interface Application {
 }
 
 describe('ArgoCD objects', () => {
-  const output = synthPlatform(samplePlatform());
+  const output = synthPlatform(fixturePlatform());
   const byPath = new Map(output.files.map((f) => [f.path, f.content]));
   const objects = output.files.filter((f) => f.path.endsWith('.yaml')).map((f) => ({ path: f.path, object: load(f.content) as Application }));
   const applications = objects.filter((o) => o.object.kind === 'Application');
@@ -49,7 +49,7 @@ describe('ArgoCD objects', () => {
   });
 
   test('each environment Application points at its own directory, cluster and namespace', () => {
-    const platform = samplePlatform();
+    const platform = fixturePlatform();
     for (const env of platform.environments) {
       expect(app(`app-${env.name}`)?.spec).toMatchObject({
         project: 'shop',
@@ -87,7 +87,7 @@ describe('ArgoCD objects', () => {
     }
   });
 
-  test('files in the sample output have no kustomization and no Helm chart', () => {
+  test('files in the output have no kustomization and no Helm chart', () => {
     const names = [...byPath.keys()].map((p) => path.basename(p));
     expect(names.filter((n) => /^(kustomization\.ya?ml|Chart\.yaml|values\.yaml)$/.test(n))).toEqual([]);
     expect(fs.existsSync(path.join(__dirname, '..', '..', 'kustomization.yaml'))).toBe(false);

@@ -1,5 +1,5 @@
 import { load } from 'js-yaml';
-import { samplePlatform } from '../../apps/platform';
+import { fixturePlatform } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../../lib/k8s/sync-wave';
 
@@ -30,8 +30,8 @@ interface KubeObject {
   stringData?: unknown;
 }
 
-/** The whole sample output, every environment, every object. */
-const platform = samplePlatform();
+/** The whole output of the fixture platform, every environment, every object. */
+const platform = fixturePlatform();
 const objects = synthPlatform(platform)
   .files.filter((f) => f.path.startsWith('kubernetes/') && f.path.endsWith('.yaml'))
   .map((f) => ({ path: f.path, env: f.path.split('/')[1], object: load(f.content) as KubeObject }));

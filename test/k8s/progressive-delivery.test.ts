@@ -1,5 +1,5 @@
 import { load } from 'js-yaml';
-import { samplePlatform } from '../../apps/platform';
+import { fixturePlatform } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../../lib/k8s/sync-wave';
 import { definePlatform } from '../../lib/model/platform';
@@ -32,8 +32,8 @@ function at(value: unknown, ...keys: string[]): unknown {
   return cursor;
 }
 
-/** The whole sample output: every Kubernetes object, with the directory it is written to. */
-const objects: OutputObject[] = synthPlatform(samplePlatform())
+/** The whole output of the fixture platform: every Kubernetes object, with the directory it is written to. */
+const objects: OutputObject[] = synthPlatform(fixturePlatform())
   .files.filter((f) => f.path.startsWith('kubernetes/') && f.path.endsWith('.yaml'))
   .map((f) => ({ path: f.path, dir: f.path.slice('kubernetes/'.length, f.path.lastIndexOf('/')), object: load(f.content) as KubeObject }));
 

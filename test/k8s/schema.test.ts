@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
-import { samplePlatform } from '../../apps/platform';
+import { fixturePlatform } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
 import { isRegistered, registeredApiVersions, validateObject, validateObjects } from '../../lib/validate/schemas';
 import { PROJECT_DIR } from '../helpers';
@@ -30,11 +30,11 @@ function deployment(): Record<string, unknown> & { spec: Record<string, unknown>
 }
 
 describe('every synthesized object against its upstream schema', () => {
-  const manifests = synthPlatform(samplePlatform(), [], ['kubernetes'])
+  const manifests = synthPlatform(fixturePlatform(), [], ['kubernetes'])
     .files.filter((f) => f.path.endsWith('.yaml'))
     .map((f) => ({ path: f.path, object: load(f.content) as Manifest }));
 
-  test('the sample platform has objects in every environment', () => {
+  test('the fixture platform has objects in every environment', () => {
     const dirs = new Set(manifests.map((m) => m.path.split('/')[1]));
     expect([...dirs].sort()).toEqual(['argocd', 'bootstrap', 'canary', 'clusters', 'dev', 'prod', 'stage']);
   });

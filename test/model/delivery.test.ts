@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { platformConfig as base } from '../../apps/platform';
+import { platformConfig as base } from '../fixtures/shop/platform';
 import { PlatformConfig } from '../../lib/model/config';
 import { definePlatform, Platform } from '../../lib/model/platform';
 import { ReleasesConfig } from '../../lib/model/releases';
@@ -15,7 +15,7 @@ function instance(platform: Platform, env: string, app: string) {
   return platform.instances(e).find((i) => i.app.name === app);
 }
 
-describe('delivery in the sample platform', () => {
+describe('delivery in the fixture platform', () => {
   const platform = definePlatform(base);
 
   test('each app has the strategy the acceptance names', () => {

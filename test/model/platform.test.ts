@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { platformConfig } from '../../apps/platform';
+import { platformConfig } from '../fixtures/shop/platform';
 import { AppConfig, ClusterConfig, EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
 import { definePlatform } from '../../lib/model/platform';
 import { parseReleases } from '../../lib/model/releases';
@@ -24,7 +24,7 @@ function databaseApp(name: string): AppConfig {
 const rejection = configRejection;
 
 describe('definePlatform', () => {
-  test('accepts the sample platform and resolves its four environments in promotion order', () => {
+  test('accepts the fixture platform and resolves its four environments in promotion order', () => {
     const platform = definePlatform(base);
     expect(platform.environments.map((e) => e.name)).toEqual(['dev', 'stage', 'canary', 'prod']);
     expect(platform.apps.map((a) => a.name)).toEqual(['inventory-api', 'web', 'worker', 'admin']);

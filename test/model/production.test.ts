@@ -1,10 +1,14 @@
-import { platformRules } from '../../lib/validate/platform-rules';
-import { diffDir, removeTempDirs, synthesizedTree } from '../diff/fixtures';
+import * as fs from 'node:fs';
+import { diffPlatform } from '../../cli/diff-command';
+import { dirSource } from '../../lib/diff/tree-source';
 import { canaryPolicy } from '../../lib/gitops/release-state';
 import { EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
 import { ConfigError } from '../../lib/model/config-error';
 import { definePlatform } from '../../lib/model/platform';
+import { runSynth } from '../../lib/pipeline/synth-output';
+import { platformRules } from '../../lib/validate/platform-rules';
 import { platformConfig } from '../fixtures/shop/platform';
+import { tempDir } from '../helpers';
 
 /** The fixture with a disaster-recovery environment after production, a copy of prod's settings. */
 function withDr(config: PlatformConfig, production: boolean | undefined): PlatformConfig {
@@ -26,15 +30,19 @@ describe('which environment is production', () => {
 
   test('diff watches production, not the environment after it', () => {
     const config = withDr(platformConfig, true);
-    const tree = synthesizedTree(definePlatform(config));
-    const fewer = (env: string) => ({
-      ...config,
-      environments: config.environments.map((e) => (e.name === env ? { ...e, replicas: { ...e.replicas, replicas: 2, minReplicas: 2 } } : e)),
-    });
-    const risky = (env: string) => diffDir(definePlatform(fewer(env)), tree).risks.filter((r) => r.rule === 'fewer-prod-replicas').map((r) => r.group);
-    expect(risky('dr')).toEqual([]);
-    expect(new Set(risky('prod'))).toEqual(new Set(['prod']));
-    removeTempDirs();
+    const dir = tempDir();
+    try {
+      runSynth({ platform: definePlatform(config), outDir: dir, envs: [], sourceCommit: 'x' });
+      const fewer = (env: string) => ({
+        ...config,
+        environments: config.environments.map((e) => (e.name === env ? { ...e, replicas: { ...e.replicas, replicas: 2, minReplicas: 2 } } : e)),
+      });
+      const risky = (env: string) => diffPlatform(definePlatform(fewer(env)), dirSource(dir)).risks.filter((r) => r.rule === 'fewer-prod-replicas').map((r) => r.group);
+      expect(risky('dr')).toEqual([]);
+      expect(new Set(risky('prod'))).toEqual(new Set(['prod']));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('with none marked, the last in promotion order', () => {

@@ -1,14 +1,20 @@
+// Promotions of the fixture platform, run in-process through runPromote: the same transaction the
+// CLI runs, on a platform of the tests' own. The CLI process itself is tested in test/cli/release.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runPromote } from '../../cli/promote-command';
+import { PromoteCommandOptions, runPromote } from '../../cli/promote-command';
 import { ManifestIndex } from '../../lib/engine/manifest-index';
+import { GitOpsRunResult } from '../../lib/pipeline/release-transaction';
 import {
   copyRepo,
+  failed,
+  FIXTURE_RUN,
   gitopsRepo,
   GitOpsRepo,
   imageOf,
-  inParallel,
   lastMessage,
+  Outcome,
+  outcome,
   readJson,
   releases,
   ReleasesJson,
@@ -16,8 +22,7 @@ import {
   RepoSnapshot,
   snapshot,
   splitMessage,
-  startTool,
-  ToolRun,
+  succeeded,
 } from './fixtures';
 
 afterAll(removeTempDirs);
@@ -48,47 +53,52 @@ const canaryRuns = releases({ dev: 'v1.5.0', stage: 'v1.4.0', canary: 'v1.4.0', 
   r.environments.canary.canaryWeight = 10;
 });
 
+/** The promotion options of the fixture platform: the sample's config is never read. */
+type Options = Omit<PromoteCommandOptions, 'sourceCommit'>;
+const promote = (options: Options): Promise<Outcome> => outcome(() => runPromote({ ...FIXTURE_RUN, ...options }));
+
 interface Scenario {
   readonly repo: GitOpsRepo;
   readonly before: RepoSnapshot;
-  readonly run: ToolRun;
+  readonly run: Outcome;
 }
 const scenarios = new Map<string, Scenario>();
 
 beforeAll(async () => {
   const base = gitopsRepo({ 'releases.json': state });
   const stepping = gitopsRepo({ 'releases.json': canaryRuns });
-  const prepare: Record<string, { base: GitOpsRepo; args: string[] }> = {
-    stageToCanary: { base, args: ['--from', 'stage', '--to', 'canary'] },
-    devToProd: { base, args: ['--from', 'dev', '--to', 'prod'] },
-    forced: { base, args: ['--from', 'dev', '--to', 'prod', '--force', '--reason', 'hotfix for incident 42'] },
-    oneApp: { base, args: ['--from', 'dev', '--app', 'web'] },
+  const prepare: Record<string, { base: GitOpsRepo; options: Options }> = {
+    stageToCanary: { base, options: { from: 'stage', to: 'canary' } },
+    devToProd: { base, options: { from: 'dev', to: 'prod' } },
+    forced: { base, options: { from: 'dev', to: 'prod', force: true, reason: 'hotfix for incident 42' } },
+    oneApp: { base, options: { from: 'dev', app: 'web' } },
     // web has no canary instance: from stage it goes straight to production.
-    webToProd: { base, args: ['--from', 'stage', '--app', 'web'] },
-    step: { base: stepping, args: ['--from', 'stage', '--to', 'canary', '--step'] },
+    webToProd: { base, options: { from: 'stage', app: 'web' } },
+    step: { base: stepping, options: { from: 'stage', to: 'canary', step: true } },
   };
-  const jobs = Object.entries(prepare).map(([name, p]) => {
+  for (const [name, p] of Object.entries(prepare)) {
     const repo = copyRepo(p.base);
     const before = snapshot(repo);
-    return async (): Promise<void> => {
-      scenarios.set(name, { repo, before, run: await startTool(['promote', ...p.args, '--gitops', repo.checkout]) });
-    };
-  });
-  await inParallel(jobs);
-}, 60_000);
+    scenarios.set(name, { repo, before, run: await promote({ ...p.options, gitops: repo.checkout }) });
+  }
+}, 120_000);
 
-const scenario = (name: string, status = 0): Scenario => {
+const scenario = (name: string): Scenario & { readonly result: GitOpsRunResult } => {
   const found = scenarios.get(name);
   if (found === undefined) throw new Error(`no scenario ${name}`);
-  if (found.run.status !== status) throw new Error(`${name} exited ${found.run.status}: ${found.run.stderr}`);
-  return found;
+  return { ...found, result: succeeded(found.run) };
+};
+const refused = (name: string): Scenario & { readonly error: Error } => {
+  const found = scenarios.get(name);
+  if (found === undefined) throw new Error(`no scenario ${name}`);
+  return { ...found, error: failed(found.run) };
 };
 const releasesOf = (repo: GitOpsRepo): ReleasesJson => readJson<ReleasesJson>(path.join(repo.checkout, 'releases.json'));
 
 describe('promotion order', () => {
   test('stage to canary: the exact release moves, with provenance, a commit and the first canary weight', () => {
-    const { repo, run } = scenario('stageToCanary');
-    expect(run.stdout).toContain(`releases: ${repo.checkout}/releases.json\n`);
+    const { repo, result } = scenario('stageToCanary');
+    expect(result.stdout).toContain(`releases: ${repo.checkout}/releases.json`);
     const canary = releasesOf(repo).environments.canary;
     expect(canary).toEqual({
       tag: 'v1.4.0',
@@ -133,9 +143,9 @@ describe('promotion order', () => {
   });
 
   test('dev to prod skips two environments and is refused without --force; nothing changes', () => {
-    const { repo, run, before } = scenario('devToProd', 2);
-    expect(run.stderr).toBe(
-      'error: promoting dev to prod skips stage, canary; fix: promote one environment at a time (--from dev --to stage), or pass --force --reason TEXT\n',
+    const { repo, error, before } = refused('devToProd');
+    expect(error.message).toBe(
+      'promoting dev to prod skips stage, canary; fix: promote one environment at a time (--from dev --to stage), or pass --force --reason TEXT',
     );
     expect(snapshot(repo)).toEqual(before);
   });
@@ -176,14 +186,14 @@ describe('promotion order', () => {
     [{ from: 'stage', to: 'canary', app: 'web' }, 'app "web" does not run in canary, which runs only inventory-api; fix: use another --to: web runs in dev, stage, prod'],
     [{ from: 'canary', app: 'worker' }, 'app "worker" does not run in canary, which runs only inventory-api; fix: use another --from: worker runs in dev, stage, prod'],
     [{ from: 'dev', app: 'billing' }, 'unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin'],
-  ])('%j is refused before anything is read: %s', (options, message) => {
-    expect(() => runPromote({ ...options, sourceCommit: 'x' })).toThrow(message);
+  ])('%j is refused before anything is read: %s', async (options, message) => {
+    expect(failed(await promote(options)).message).toBe(message);
   });
 });
 
 describe('what moves', () => {
   test('--app copies one app\'s exact release: tag, digest and config version; the others stay', () => {
-    const { repo, run } = scenario('oneApp');
+    const { repo, result } = scenario('oneApp');
     const stage = releasesOf(repo).environments.stage;
     expect(stage.tag).toBe('v1.4.0');
     expect(stage.provenance).toEqual(STAGE_RELEASE);
@@ -197,7 +207,7 @@ describe('what moves', () => {
     expect(imageOf(repo.checkout, 'kubernetes/stage/deployment-worker.yaml')).toMatch(/\/worker:v1\.4\.0$/);
     expect(lastMessage(repo.checkout)).toMatch(/^promote v1\.5\.1 from dev to stage \(web\)\n/);
     // The config validated in dev differs from today's: the promotion says so.
-    expect(run.stderr).toMatch(new RegExp(`^warning: app "web": its config changed since the release was validated in dev \\(config version ${OLD_CONFIG}, now [0-9a-f]{16}\\)`));
+    expect(result.stderr[0]).toMatch(new RegExp(`^warning: app "web": its config changed since the release was validated in dev \\(config version ${OLD_CONFIG}, now [0-9a-f]{16}\\)`));
   });
 
   test('--app of an app with no canary goes from stage to production, and leaves the live canary at its weight', () => {
@@ -216,10 +226,10 @@ describe('what moves', () => {
   });
 
   test('--step moves a canary that runs the release to its next weight', () => {
-    const { repo, run } = scenario('step');
+    const { repo, result } = scenario('step');
     expect(releasesOf(repo).environments.canary.canaryWeight).toBe(25);
     expect(releasesOf(repo).environments.canary.tag).toBe('v1.4.0');
-    expect(run.stdout).toContain('step canary to 25% (v1.4.0): committed ');
+    expect(result.stdout).toContainEqual(expect.stringMatching(/^step canary to 25% \(v1\.4\.0\): committed [0-9a-f]{12} in /));
     expect(lastMessage(repo.checkout)).toContain('\nCanary weight: 10 -> 25\n');
   });
 });

@@ -1,99 +1,87 @@
+// Releases of the fixture platform, run in-process through runRelease: the same transaction the CLI
+// runs, on a platform of the tests' own. What the CLI process adds (exit codes, one-line errors,
+// two processes racing for the lock) is tested in test/cli/release.test.ts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkTag, runRelease } from '../../cli/release-command';
+import { checkTag, ReleaseCommandOptions, runRelease } from '../../cli/release-command';
 import { ManifestIndex } from '../../lib/engine/manifest-index';
 import { LOCK_FILE } from '../../lib/gitops/lock';
 import { git } from '../helpers';
 import {
   commitCount,
   copyRepo,
+  failed,
+  FIXTURE_RUN,
   gitopsRepo,
   GitOpsRepo,
   imageOf,
-  inParallel,
   lastMessage,
+  Outcome,
+  outcome,
   readJson,
   ReleasesJson,
   removeTempDirs,
   RepoSnapshot,
   snapshot,
   splitMessage,
-  startTool,
+  succeeded,
   TAG_TIME,
-  ToolRun,
+  useTagTime,
   writeFiles,
 } from './fixtures';
 
+useTagTime();
 afterAll(removeTempDirs);
 
 const lockFile = (repo: GitOpsRepo): string => path.join(repo.checkout, '.git', LOCK_FILE);
 const liveHolder = `${JSON.stringify({ pid: process.pid, host: os.hostname() })}\n`;
 
-/** One prepared checkout, the CLI run on it, and the checkout as it was before the run. */
+/** A release of the fixture platform into `repo`'s checkout. */
+const release = (repo: GitOpsRepo, tag: string, extra: Partial<ReleaseCommandOptions> = {}): Promise<Outcome> =>
+  outcome(() => runRelease({ ...FIXTURE_RUN, tag, gitops: repo.checkout, ...extra }));
+
+/** One prepared checkout, the release run on it, and the checkout as it was before the run. */
 interface Scenario {
   readonly repo: GitOpsRepo;
   readonly before: RepoSnapshot;
-  readonly run: ToolRun;
+  readonly run: Outcome;
 }
 
-/** A fresh GitOps repository with a README, and a copy of it released to v1.5.0 by the tool. */
+/** A fresh GitOps repository with a README, and a copy of it released to v1.5.0. */
 let empty: GitOpsRepo;
 let released: GitOpsRepo;
 const scenarios = new Map<string, Scenario>();
-let racing: { repo: GitOpsRepo; runs: ToolRun[] };
 
 beforeAll(async () => {
   empty = gitopsRepo();
   released = copyRepo(empty);
-  type Prepared = { base: GitOpsRepo; args: string[]; setup?: (repo: GitOpsRepo) => void };
-  // Each scenario gets its own copy; the runs overlap. The first batch needs only the empty repository.
-  const fromEmpty: Record<string, Prepared> = {
-    badTag: { base: empty, args: ['release', '1.2.3'] },
+  succeeded(await release(released, 'v1.5.0', { push: true }));
+  type Prepared = { base: GitOpsRepo; tag: string; push?: boolean; setup?: (repo: GitOpsRepo) => void };
+  const prepared: Record<string, Prepared> = {
     commitFails: {
       base: empty,
-      args: ['release', 'v1.6.0'],
+      tag: 'v1.6.0',
       setup: (r) => fs.writeFileSync(path.join(r.checkout, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexit 1\n', { mode: 0o755 }),
     },
-  };
-  const fromReleased: Record<string, Prepared> = {
-    again: { base: released, args: ['release', 'v1.5.0', '--push'] },
-    dirty: { base: released, args: ['release', 'v1.6.0'], setup: (r) => writeFiles(r.checkout, { 'README.md': '# edited\n', 'notes.txt': 'wip\n' }) },
+    again: { base: released, tag: 'v1.5.0', push: true },
+    dirty: { base: released, tag: 'v1.6.0', setup: (r) => writeFiles(r.checkout, { 'README.md': '# edited\n', 'notes.txt': 'wip\n' }) },
     hookRejects: {
       base: released,
-      args: ['release', 'v1.6.0', '--push'],
+      tag: 'v1.6.0',
+      push: true,
       setup: (r) => fs.writeFileSync(path.join(r.remote, 'hooks', 'pre-receive'), '#!/bin/sh\necho "releases are frozen" >&2\nexit 1\n', { mode: 0o755 }),
     },
-    remoteAhead: { base: released, args: ['release', 'v1.6.0', '--push'], setup: pushFromAnotherClone },
-    lockHeld: { base: released, args: ['release', 'v1.6.0'], setup: (r) => fs.writeFileSync(lockFile(r), liveHolder) },
+    remoteAhead: { base: released, tag: 'v1.6.0', push: true, setup: pushFromAnotherClone },
+    lockHeld: { base: released, tag: 'v1.6.0', setup: (r) => fs.writeFileSync(lockFile(r), liveHolder) },
   };
-  const jobs = (prepare: Record<string, Prepared>) =>
-    Object.entries(prepare).map(([name, p]) => {
-      const repo = copyRepo(p.base);
-      p.setup?.(repo);
-      const before = snapshot(repo);
-      return async (): Promise<void> => {
-        scenarios.set(name, { repo, before, run: await startTool([...p.args, '--gitops', repo.checkout]) });
-      };
-    });
-  let first: ToolRun | undefined;
-  const base = async (): Promise<void> => {
-    first = await startTool(['release', 'v1.5.0', '--gitops', released.checkout, '--push']);
-  };
-  await inParallel([base, ...jobs(fromEmpty)]);
-  expect(first?.stderr).toBe('');
-  expect(first?.status).toBe(0);
-
-  const race = copyRepo(released);
-  await inParallel([
-    ...jobs(fromReleased),
-    async (): Promise<void> => {
-      // Two releases on one checkout at once.
-      const runs = await Promise.all([0, 1].map(() => startTool(['release', 'v1.7.0', '--gitops', race.checkout])));
-      racing = { repo: race, runs };
-    },
-  ]);
-}, 60_000);
+  for (const [name, p] of Object.entries(prepared)) {
+    const repo = copyRepo(p.base);
+    p.setup?.(repo);
+    const before = snapshot(repo);
+    scenarios.set(name, { repo, before, run: await release(repo, p.tag, { push: p.push }) });
+  }
+}, 120_000);
 
 const scenario = (name: string): Scenario => {
   const found = scenarios.get(name);
@@ -116,16 +104,24 @@ describe('the release tag', () => {
     expect(checkTag(tag)).toBe(tag);
   });
 
-  test('the CLI exits 2 with one line naming the tag and the fix, and touches nothing', () => {
-    const { run, repo, before } = scenario('badTag');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toBe('error: release tag "1.2.3" is not strict semver with a leading v; fix: use v1.2.3\n');
-    expect(run.stdout).toBe('');
+  test('a release with a bad tag is refused before the checkout is read', async () => {
+    const repo = copyRepo(empty);
+    const before = snapshot(repo);
+    expect(failed(await release(repo, '1.2.3')).message).toBe('release tag "1.2.3" is not strict semver with a leading v; fix: use v1.2.3');
     expect(snapshot(repo)).toEqual(before);
+  });
+
+  test.each([
+    [{ env: 'qa' }, 'unknown environment "qa" in --env; fix: use one of dev, stage, canary, prod'],
+    [{ digest: `sha256:${'ab'.repeat(32)}` }, `--digest sha256:${'ab'.repeat(32)} names one image; fix: add --app NAME`],
+    [{ app: 'web', digest: 'sha256:abc' }, '--digest "sha256:abc" is not an image digest; fix: pass sha256:<64 hex digits>'],
+    [{ gitops: undefined }, 'release needs the GitOps checkout to commit to; fix: add --gitops DIR'],
+  ])('%j is refused before anything is read: %s', async (extra, message) => {
+    expect(failed(await release(empty, 'v1.6.0', extra)).message).toBe(message);
   });
 });
 
-describe('npm run release', () => {
+describe('release', () => {
   test('commits and pushes the synthesized output, with a message naming the tag, the environments and the source commit', () => {
     const { checkout, remote } = released;
     expect(commitCount(checkout)).toBe(2);
@@ -176,40 +172,38 @@ describe('npm run release', () => {
 
   test('is idempotent: the same tag again makes no commit, exits 0 and says so', () => {
     const { run, repo, before } = scenario('again');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('v1.5.0 is already released to dev: nothing to commit\n');
+    const result = succeeded(run);
+    expect(result.exitCode).toBe(0);
+    expect(result.commit).toBeUndefined();
+    expect(result.stdout).toContain('v1.5.0 is already released to dev: nothing to commit');
     expect(snapshot(repo)).toEqual(before);
   });
 
   test('refuses a checkout with uncommitted changes, and leaves it as it is', () => {
     const { run, repo, before } = scenario('dirty');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      `error: GitOps checkout ${repo.checkout} has uncommitted changes (M README.md and 1 more); fix: commit or discard them (git -C ${repo.checkout} status), then run again\n`,
+    expect(failed(run).message).toBe(
+      `GitOps checkout ${repo.checkout} has uncommitted changes (M README.md and 1 more); fix: commit or discard them (git -C ${repo.checkout} status), then run again`,
     );
     expect(snapshot(repo)).toEqual(before);
   });
 
   test('a push the remote rejects leaves the checkout exactly as it was: HEAD, index and work tree', () => {
     const { run, repo, before } = scenario('hookRejects');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(
-      /^error: push to origin refs\/heads\/main was rejected \(.*pre-receive hook declined.*\); the checkout is back at [0-9a-f]{12}; fix: git -C \S+ pull --ff-only, then run again\n$/,
+    expect(failed(run).message).toMatch(
+      /^push to origin refs\/heads\/main was rejected \(.*pre-receive hook declined.*\); the checkout is back at [0-9a-f]{12}; fix: git -C \S+ pull --ff-only, then run again$/,
     );
     expect(snapshot(repo)).toEqual(before);
   });
 
   test('a remote that moved ahead rejects the push, and the checkout is restored', () => {
     const { run, repo, before } = scenario('remoteAhead');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^error: push to origin refs\/heads\/main was rejected \(.*(fetch first|non-fast-forward).*\)/);
+    expect(failed(run).message).toMatch(/^push to origin refs\/heads\/main was rejected \(.*(fetch first|non-fast-forward).*\)/);
     expect(snapshot(repo)).toEqual(before);
   });
 
   test('a failed commit into a fresh checkout removes every file and directory the release wrote', () => {
     const { run, repo, before } = scenario('commitFails');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^error: git commit failed in \S+ \(.*\); the checkout is unchanged; fix: /);
+    expect(failed(run).message).toMatch(/^git commit failed in \S+ \(.*\); the checkout is unchanged; fix: /);
     expect(snapshot(repo)).toEqual(before);
   });
 });
@@ -219,19 +213,12 @@ describe('validation', () => {
     const repo = copyRepo(released);
     const before = snapshot(repo);
     const violation = { file: 'kubernetes/dev/deployment-web.yaml', object: 'Deployment/web', rule: 'schema', message: '/spec/replicas: must be integer', fix: 'correct it' };
-    const saved = process.env.PLATFORM_RELEASE_TAG_TIME;
-    process.env.PLATFORM_RELEASE_TAG_TIME = TAG_TIME;
-    try {
-      const result = await runRelease({ tag: 'v1.6.0', gitops: repo.checkout, sourceCommit: 'test-commit', validate: () => [violation] });
-      expect(result.exitCode).toBe(1);
-      expect(result.stderr).toEqual([
-        'kubernetes/dev/deployment-web.yaml: Deployment/web: schema: /spec/replicas: must be integer; fix: correct it',
-        `error: release v1.6.0 to dev: the output has 1 violation(s); nothing was written to ${repo.checkout}`,
-      ]);
-    } finally {
-      if (saved === undefined) delete process.env.PLATFORM_RELEASE_TAG_TIME;
-      else process.env.PLATFORM_RELEASE_TAG_TIME = saved;
-    }
+    const result = succeeded(await release(repo, 'v1.6.0', { validate: () => [violation] }));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toEqual([
+      'kubernetes/dev/deployment-web.yaml: Deployment/web: schema: /spec/replicas: must be integer; fix: correct it',
+      `error: release v1.6.0 to dev: the output has 1 violation(s); nothing was written to ${repo.checkout}`,
+    ]);
     expect(snapshot(repo)).toEqual(before);
     expect(fs.existsSync(lockFile(repo))).toBe(false);
   });
@@ -240,25 +227,21 @@ describe('validation', () => {
 describe('the checkout lock', () => {
   test('a lock held by a live run refuses the release, and the lock stays', () => {
     const { run, repo, before } = scenario('lockHeld');
-    expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      `error: GitOps checkout ${repo.checkout} is locked by another run (pid ${process.pid} on ${os.hostname()}): ${lockFile(repo)}; fix: wait for that release or promote to finish, or delete the lock file if no run is active\n`,
+    expect(failed(run).message).toBe(
+      `GitOps checkout ${repo.checkout} is locked by another run (pid ${process.pid} on ${os.hostname()}): ${lockFile(repo)}; fix: wait for that release or promote to finish, or delete the lock file if no run is active`,
     );
     expect(snapshot(repo)).toEqual(before);
     expect(fs.readFileSync(lockFile(repo), 'utf8')).toBe(liveHolder);
   });
 
-  test('two concurrent releases on one checkout make one commit and leave it clean', () => {
-    const { repo, runs } = racing;
-    // The other run found the lock held or, starting later, nothing left to do.
-    for (const run of runs.filter((r) => r.status !== 0)) {
-      expect(run.status).toBe(2);
-      expect(run.stderr).toMatch(/^error: GitOps checkout \S+ is locked by another run/);
-    }
-    expect(runs.filter((r) => r.stdout.includes('committed')).length).toBe(1);
+  test('two releases started together on one checkout make one commit and leave it clean', async () => {
+    const repo = copyRepo(released);
+    const runs = await Promise.all([0, 1].map(() => release(repo, 'v1.7.0')));
+    // The first takes the lock before it yields; the second finds it held.
+    expect(runs.filter((r) => r.result?.commit !== undefined)).toHaveLength(1);
+    expect(runs.filter((r) => r.error !== undefined).map((r) => r.error?.message)).toEqual([expect.stringMatching(/^GitOps checkout \S+ is locked by another run/)]);
     expect(commitCount(repo.checkout)).toBe(3);
     expect(git(repo.checkout, 'status', '--porcelain')).toBe('');
-    expect(git(repo.checkout, 'fsck', '--no-progress')).toBe('');
     expect(fs.existsSync(lockFile(repo))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { platformConfig } from '../../apps/platform';
+import { platformConfig } from '../fixtures/shop/platform';
 import {
   applyPromotion,
   applyRelease,
