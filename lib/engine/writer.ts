@@ -44,6 +44,13 @@ export interface WriteOptions {
    * @default - new OutputRoot(outDir)
    */
   readonly root?: OutputRoot;
+  /**
+   * Leave the journal in place when the write is done, for a caller whose own work goes on (a
+   * release commits the output next). The caller removes it when that work is done or undone, so
+   * a run killed in between is still recognised as one (see GitOpsCheckout.recoverInterrupted).
+   * @default false
+   */
+  readonly keepJournal?: boolean;
 }
 
 export interface WriteResult {
@@ -146,7 +153,7 @@ export function writeOutput(options: WriteOptions): WriteResult {
     root.replace(indexPath, state.recoveredIndexText!);
     recovered();
   }
-  const failed = commit(root, writes, removals, {
+  const failed = commit(root, writes, removals, options.keepJournal ?? false, {
     path: indexPath,
     // A removal that failed keeps its entry, so the next run tries again.
     text: (stay) => (stay.length === 0 ? indexText : stableJson({ ...index, files: [...entries, ...stay].sort((a, b) => compareCodePoints(a.path, b.path)) })),
@@ -230,6 +237,7 @@ function commit(
   root: OutputRoot,
   writes: readonly OutputFile[],
   removals: readonly IndexEntry[],
+  keepJournal: boolean,
   index: { readonly path: string; readonly text: (failed: readonly IndexEntry[]) => string },
 ): { entry: IndexEntry; error: OutputError }[] {
   root.ensureRoot();
@@ -278,7 +286,7 @@ function commit(
   removeEmptyDirs(root, removals.map((r) => r.path));
   try {
     root.replace(index.path, index.text(failed.map((f) => f.entry)));
-    root.remove(JOURNAL_FILE);
+    if (!keepJournal) root.remove(JOURNAL_FILE);
   } catch (error) {
     throw error instanceof OutputError ? error.withState('the run stopped part-way; the next run finishes it') : error;
   }

@@ -203,6 +203,8 @@ export class GitOpsCheckout {
       await checkpoint();
       this.must(['commit', '-q', '--cleanup=verbatim', '-F', '-'], 'git commit failed', change.message);
       const commit = this.must(['rev-parse', 'HEAD'], 'git rev-parse failed');
+      // Committed: the writer's journal, kept until now, may go.
+      this.removeJournal();
       await checkpoint();
       if (change.push !== undefined) this.push(change.push, head);
       return { commit, pushed: change.push !== undefined };
@@ -252,8 +254,14 @@ export class GitOpsCheckout {
     return { files, dirs: [...dirs].sort((a, b) => b.length - a.length) };
   }
 
+  /** The journal a release's write leaves until its commit is made or undone. */
+  private removeJournal(): void {
+    new OutputRoot(this.root).remove(JOURNAL_FILE);
+  }
+
   private rollback(head: string, created: { files: string[]; dirs: string[] }): void {
     runGit(this.top, ['reset', '-q', '--hard', head]);
+    this.removeJournal();
     for (const file of created.files) fs.rmSync(file, { force: true });
     for (const dir of created.dirs) {
       try {

@@ -51,6 +51,9 @@ export interface PlannedChange {
   readonly details: readonly string[];
 }
 
+/** How long a failed run waits for a signal that may have caused its failure to be handled. */
+const SIGNAL_GRACE_MS = 50;
+
 /**
  * The safe path every release and promotion takes. Holding the checkout's lock, it refuses a dirty
  * checkout, reads the releases file of the checkout, decides the next state, synthesizes every
@@ -79,7 +82,13 @@ export async function synthAndCommit(
       const run = await planAndCommit(options, config, checkout, head, plan, checkpoint);
       return recovered ? { ...run, stdout: [`recovered ${options.gitops} from a run that was killed part-way: reset to ${head.slice(0, 12)}`, ...run.stdout] } : run;
     });
-  } catch (error) {
+  } catch (caught) {
+    // A signal to the whole process group also stops the git command running then, which fails
+    // first; the handler has run once the event loop turns, and the signal is the real cause.
+    if (!(caught instanceof Interrupted) && options.signal !== undefined && !options.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
+    }
+    const error: unknown = options.signal?.aborted === true ? options.signal.reason : caught;
     if (error instanceof Interrupted) {
       const where = head === undefined ? 'nothing was changed' : `the checkout is back at ${head.slice(0, 12)}`;
       throw new Interrupted(error.signalName, `interrupted by ${error.signalName}: ${where} and unlocked; fix: run the same command again`);
@@ -146,7 +155,7 @@ async function planAndCommit(
     `Source commit: ${options.sourceCommit}`,
     '',
   ].join('\n');
-  const outcome = await checkout.commit(head, { paths: preview.touched, apply: () => writeOutput(write), message, push, checkpoint });
+  const outcome = await checkout.commit(head, { paths: preview.touched, apply: () => writeOutput({ ...write, keepJournal: true }), message, push, checkpoint });
   if (outcome.commit === undefined) {
     return { exitCode: 0, stdout: [...stdout, `${planned.subject}: the checkout already holds this output; nothing to commit`, ...pushed()], stderr: warnings };
   }
