@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppConfig, EnvironmentConfig, PlatformConfig } from '../lib/model/config';
+import { type AppConfig, type EnvironmentConfig, type PlatformConfig } from '../lib/model/config';
 import { ConfigError } from '../lib/model/config-error';
-import { definePlatform, Platform } from '../lib/model/platform';
+import { definePlatform, type Platform } from '../lib/model/platform';
 import { platformConfig } from './fixtures/shop/platform';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..');

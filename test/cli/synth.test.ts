@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
-import { ManifestIndex } from '../../lib/engine/manifest-index';
-import { Environment } from '../../lib/model/environment';
+import { type ManifestIndex } from '../../lib/engine/manifest-index';
+import { type Environment } from '../../lib/model/environment';
 import { definePlatform, Platform } from '../../lib/model/platform';
 import { SelectionError } from '../../lib/pipeline/selection-error';
 import { runSynth } from '../../lib/pipeline/synth-output';

@@ -1,6 +1,6 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { Testing } from 'cdktf';
-import { ArtifactRepository, ArtifactRepositoryProps } from '../../lib/gcp/artifact-repository';
+import { ArtifactRepository, type ArtifactRepositoryProps } from '../../lib/gcp/artifact-repository';
 import { onlyResource } from './fixtures';
 
 const base: ArtifactRepositoryProps = { project: 'shop-platform', region: 'europe-west1', repositoryId: 'shop' };

@@ -1,9 +1,9 @@
 // Brings cdktf's jest matchers (toHaveResourceWithProperties, ...) into the type checker's view;
 // test/setup.ts installs them at run time.
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { Construct } from 'constructs';
-import { GkeCluster, GkeClusterProps } from '../../lib/gcp/gke-cluster';
-import { Network, NetworkProps } from '../../lib/gcp/network';
+import { type Construct } from 'constructs';
+import { GkeCluster, type GkeClusterProps } from '../../lib/gcp/gke-cluster';
+import { Network, type NetworkProps } from '../../lib/gcp/network';
 
 /** A network with private service access, as the sample's clusters have. */
 export function testNetwork(scope: Construct, props: Partial<NetworkProps> = {}): Network {

@@ -5,7 +5,7 @@ import { GkeBackupBackupPlan } from '@cdktf/provider-google/lib/gke-backup-backu
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Testing } from 'cdktf';
-import { GkeCluster, GkeClusterProps } from '../../lib/gcp/gke-cluster';
+import { type GkeCluster, type GkeClusterProps } from '../../lib/gcp/gke-cluster';
 import { onlyResource, resourcesOf, testCluster, testNetwork } from './fixtures';
 
 const synth = (props: Partial<GkeClusterProps> = {}, extra?: (cluster: GkeCluster) => void): string =>

@@ -6,7 +6,7 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Testing } from 'cdktf';
-import { Network, NetworkProps } from '../../lib/gcp/network';
+import { type Network, type NetworkProps } from '../../lib/gcp/network';
 import { resourcesOf, testNetwork } from './fixtures';
 
 const synth = (props: Partial<NetworkProps> = {}, rules?: (network: Network) => void): string =>

@@ -3,7 +3,7 @@ import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Testing } from 'cdktf';
-import { PostgresDatabase, PostgresDatabaseProps } from '../../lib/gcp/postgres-database';
+import { PostgresDatabase, type PostgresDatabaseProps } from '../../lib/gcp/postgres-database';
 import { WorkloadServiceAccount } from '../../lib/gcp/workload-service-account';
 import { WorkloadIdentity } from '../../lib/model/workload-identity';
 import { onlyResource, testCluster, testNetwork } from './fixtures';

@@ -2,7 +2,7 @@ import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
 import { Testing } from 'cdktf';
 import { PrivateDnsZone } from '../../lib/gcp/private-dns-zone';
-import { RedisCache, RedisCacheProps } from '../../lib/gcp/redis-cache';
+import { RedisCache, type RedisCacheProps } from '../../lib/gcp/redis-cache';
 import { testNetwork } from './fixtures';
 
 type Settings = Omit<RedisCacheProps, 'network' | 'zone'>;

@@ -2,7 +2,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
-import { StateBucket, StateBucketProps } from '../../lib/gcp/state-bucket';
+import { StateBucket, type StateBucketProps } from '../../lib/gcp/state-bucket';
 import { onlyResource } from './fixtures';
 
 const base: StateBucketProps = { project: 'shop-platform', name: 'shop-tofu-state', location: 'EU' };

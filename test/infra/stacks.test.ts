@@ -10,14 +10,14 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { load } from 'js-yaml';
+import { grownPlatform } from '../fixtures/shop/grown';
 import { fixturePlatform, platformConfig } from '../fixtures/shop/platform';
 import { synthPlatform } from '../../lib/pipeline/synth';
-import { syntheticPlatform } from '../../cli/synthetic-platform';
 import { platformStacks } from '../../infra/platform-stacks';
 import { outputLayout } from '../../lib/model/output-layout';
 import { synthStack } from '../../lib/engine/terraform';
 import { naming } from '../../lib/model/naming';
-import { definePlatform, Platform } from '../../lib/model/platform';
+import { definePlatform, type Platform } from '../../lib/model/platform';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface TerraformDoc {
@@ -329,7 +329,7 @@ describe('the join between the planes', () => {
   });
 
   test('the same holds on a larger platform', () => {
-    // app-0001, -0005 and -0009 have databases, in four environments.
-    expect(check(syntheticPlatform(12))).toBe(12);
+    // Three copies of inventory-api, the app with a database, in four environments.
+    expect(check(grownPlatform(3))).toBe(12);
   });
 });

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { platformConfig as base } from '../fixtures/shop/platform';
-import { PlatformConfig } from '../../lib/model/config';
-import { definePlatform, Platform } from '../../lib/model/platform';
-import { ReleasesConfig } from '../../lib/model/releases';
+import { type PlatformConfig } from '../../lib/model/config';
+import { definePlatform, type Platform } from '../../lib/model/platform';
+import { type ReleasesConfig } from '../../lib/model/releases';
 import { configRejection, mapApp, mapEnv } from '../helpers';
 
 function withReleases(change: (r: ReleasesConfig) => ReleasesConfig): PlatformConfig {

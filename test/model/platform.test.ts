@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { platformConfig } from '../fixtures/shop/platform';
-import { AppConfig, ClusterConfig, EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
+import { type AppConfig, type ClusterConfig, type EnvironmentConfig, type PlatformConfig } from '../../lib/model/config';
 import { definePlatform } from '../../lib/model/platform';
 import { parseReleases } from '../../lib/model/releases';
 import { configRejection, mapApp, mapEnv } from '../helpers';

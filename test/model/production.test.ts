@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { diffPlatform } from '../../cli/diff-command';
 import { dirSource } from '../../lib/diff/tree-source';
 import { canaryPolicy } from '../../lib/gitops/release-state';
-import { EnvironmentConfig, PlatformConfig } from '../../lib/model/config';
+import { type EnvironmentConfig, type PlatformConfig } from '../../lib/model/config';
 import { ConfigError } from '../../lib/model/config-error';
 import { definePlatform } from '../../lib/model/platform';
 import { runSynth } from '../../lib/pipeline/synth-output';

@@ -1,7 +1,7 @@
-import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GitOpsRunResult } from '../../lib/pipeline/release-transaction';
+import { type GitOpsRunResult } from '../../lib/pipeline/release-transaction';
 import { FIXTURE_SEED, platformConfig } from '../fixtures/shop/platform';
 import { git, PROJECT_DIR, readTree, tempDir } from '../helpers';
 
@@ -14,7 +14,9 @@ export function scratchDir(prefix = 'platform-release-'): string {
   return dir;
 }
 
+/** Stops the tool processes still running (see {@link startTool}), then removes the directories. */
 export function removeTempDirs(): void {
+  stopTools();
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -109,26 +111,55 @@ export interface ToolRun {
 export async function inParallel<T>(jobs: readonly (() => Promise<T>)[], limit = 3): Promise<T[]> {
   const results: T[] = new Array<T>(jobs.length);
   let next = 0;
+  // After a failure no job starts: Promise.all has given up on them, and nothing would wait for it.
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (!failed && next < jobs.length) {
       const at = next++;
-      results[at] = await jobs[at]();
+      try {
+        results[at] = await jobs[at]();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
   return results;
 }
 
-/** The same as {@link runTool}, without waiting. */
+/** The processes {@link startTool} started that have not ended yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * The same as {@link runTool}, without waiting. The CLI reads no input, so it gets none: a stdin
+ * pipe would be one more handle of the jest worker. A process still running when its test file
+ * ends (a beforeAll that failed or timed out before awaiting it) is killed by {@link stopTools}:
+ * left running, it keeps the jest worker alive after the run.
+ */
 export function startTool(args: readonly string[]): Promise<ToolRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), entryOf(args[0]), ...args], { cwd: PROJECT_DIR, env: toolEnv() });
+    const child = spawn(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), entryOf(args[0]), ...args], {
+      cwd: PROJECT_DIR,
+      env: toolEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status) => {
+      running.delete(child);
+      resolve({ status, stdout, stderr });
+    });
   });
+}
+
+/** Kills every process {@link startTool} started that is still running. */
+export function stopTools(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
 }
 
 /** A GitOps checkout (`checkout`) of a bare repository (`remote`) on branch main, tracking it. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OutputFile } from '../../lib/engine/output';
+import { type OutputFile } from '../../lib/engine/output';
 import { CheckoutLock, LOCK_FILE, withCheckoutLock } from '../../lib/gitops/lock';
 import { releaseTagTime } from '../../lib/gitops/release-io';
 import { validateOutput } from '../../lib/validate/output';

@@ -2,24 +2,24 @@
 // CLI runs, on a platform of the tests' own. The CLI process itself is tested in test/cli/release.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PromoteCommandOptions, runPromote } from '../../cli/promote-command';
-import { ManifestIndex } from '../../lib/engine/manifest-index';
-import { GitOpsRunResult } from '../../lib/pipeline/release-transaction';
+import { type PromoteCommandOptions, runPromote } from '../../cli/promote-command';
+import { type ManifestIndex } from '../../lib/engine/manifest-index';
+import { type GitOpsRunResult } from '../../lib/pipeline/release-transaction';
 import {
   copyRepo,
   failed,
   FIXTURE_RUN,
   gitopsRepo,
-  GitOpsRepo,
+  type GitOpsRepo,
   imageOf,
   lastMessage,
-  Outcome,
+  type Outcome,
   outcome,
   readJson,
   releases,
-  ReleasesJson,
+  type ReleasesJson,
   removeTempDirs,
-  RepoSnapshot,
+  type RepoSnapshot,
   snapshot,
   splitMessage,
   succeeded,

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkTag, ReleaseCommandOptions, runRelease } from '../../cli/release-command';
-import { ManifestIndex } from '../../lib/engine/manifest-index';
+import { checkTag, type ReleaseCommandOptions, runRelease } from '../../cli/release-command';
+import { type ManifestIndex } from '../../lib/engine/manifest-index';
 import { LOCK_FILE } from '../../lib/gitops/lock';
 import { git } from '../helpers';
 import {
@@ -14,15 +14,15 @@ import {
   failed,
   FIXTURE_RUN,
   gitopsRepo,
-  GitOpsRepo,
+  type GitOpsRepo,
   imageOf,
   lastMessage,
-  Outcome,
+  type Outcome,
   outcome,
   readJson,
-  ReleasesJson,
+  type ReleasesJson,
   removeTempDirs,
-  RepoSnapshot,
+  type RepoSnapshot,
   snapshot,
   splitMessage,
   succeeded,

@@ -10,9 +10,9 @@ import {
   releaseRecords,
   releasesFile,
 } from '../../lib/gitops/release-state';
-import { definePlatform, Platform } from '../../lib/model/platform';
+import { definePlatform, type Platform } from '../../lib/model/platform';
 import { DEFAULT_STEP_WEIGHTS } from '../../lib/model/delivery';
-import { checkReleases, effectiveRelease, formatReleases, parseReleases, ReleasesConfig } from '../../lib/model/releases';
+import { checkReleases, effectiveRelease, formatReleases, parseReleases, type ReleasesConfig } from '../../lib/model/releases';
 
 const seed: ReleasesConfig = {
   environments: { dev: { tag: 'v1.5.0' }, stage: { tag: 'v1.4.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },

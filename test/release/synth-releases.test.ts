@@ -3,7 +3,7 @@
 // in place of apps/releases.json. The CLI's exit code for a damaged file is tested in test/cli.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ManifestIndex } from '../../lib/engine/manifest-index';
+import { type ManifestIndex } from '../../lib/engine/manifest-index';
 import { ConfigError } from '../../lib/model/config-error';
 import { formatReleasesSource, formatSummary } from '../../lib/pipeline/summary';
 import { loadRootPlatform, runSynth } from '../../lib/pipeline/synth-output';

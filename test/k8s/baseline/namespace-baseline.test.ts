@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { profiles } from '../../fixtures/shop/profiles';
-import { NamespaceBaseline, NamespaceBaselineProps } from '../../../lib/k8s/baseline/namespace-baseline';
+import { NamespaceBaseline, type NamespaceBaselineProps } from '../../../lib/k8s/baseline/namespace-baseline';
 
 const props: NamespaceBaselineProps = {
   namespace: 'shop-dev',

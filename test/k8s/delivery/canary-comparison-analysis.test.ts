@@ -1,12 +1,12 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   CanaryComparisonAnalysis,
-  CanaryComparisonAnalysisProps,
+  type CanaryComparisonAnalysisProps,
   ERROR_RATE_VS_STABLE_METRIC,
   P95_LATENCY_VS_STABLE_METRIC,
 } from '../../../lib/k8s/delivery/canary-comparison-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
-import { Metric, prometheusAddress } from './analysis-fixtures';
+import { type Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
 

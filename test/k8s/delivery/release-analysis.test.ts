@@ -3,11 +3,11 @@ import {
   P95_LATENCY_METRIC,
   POD_TEMPLATE_HASH_ARG,
   ReleaseAnalysis,
-  ReleaseAnalysisProps,
+  type ReleaseAnalysisProps,
   SUCCESS_RATE_METRIC,
 } from '../../../lib/k8s/delivery/release-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
-import { Metric, prometheusAddress } from './analysis-fixtures';
+import { type Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
 

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Certificate, CertificateKey, CertificateProps } from '../../../lib/k8s/exposure/certificate';
+import { Certificate, CertificateKey, type CertificateProps } from '../../../lib/k8s/exposure/certificate';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AlertRouting, AlertRoutingProps, PagingReceiver } from '../../../lib/k8s/monitoring/alert-routing';
+import { AlertRouting, type AlertRoutingProps, PagingReceiver } from '../../../lib/k8s/monitoring/alert-routing';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

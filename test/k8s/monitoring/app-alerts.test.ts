@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AppAlerts, AppAlertsProps, LatencyPercentile } from '../../../lib/k8s/monitoring/app-alerts';
+import { AppAlerts, type AppAlertsProps, LatencyPercentile } from '../../../lib/k8s/monitoring/app-alerts';
 import { Severity } from '../../../lib/k8s/monitoring/promql';
 import { validateObjects } from '../../../lib/validate/schemas';
 

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { AppOverviewDashboard, AppOverviewDashboardProps, appOverviewDashboard } from '../../../lib/k8s/monitoring/app-overview-dashboard';
+import { AppOverviewDashboard, type AppOverviewDashboardProps, appOverviewDashboard } from '../../../lib/k8s/monitoring/app-overview-dashboard';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AppPodMonitor, AppPodMonitorProps } from '../../../lib/k8s/monitoring/app-pod-monitor';
+import { AppPodMonitor, type AppPodMonitorProps } from '../../../lib/k8s/monitoring/app-pod-monitor';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AppServiceMonitor, AppServiceMonitorProps } from '../../../lib/k8s/monitoring/app-service-monitor';
+import { AppServiceMonitor, type AppServiceMonitorProps } from '../../../lib/k8s/monitoring/app-service-monitor';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { DiskUsageAlerts, DiskUsageAlertsProps } from '../../../lib/k8s/monitoring/disk-usage-alerts';
+import { DiskUsageAlerts, type DiskUsageAlertsProps } from '../../../lib/k8s/monitoring/disk-usage-alerts';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

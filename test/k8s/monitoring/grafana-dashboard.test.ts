@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { GrafanaDashboard, GrafanaDashboardProps } from '../../../lib/k8s/monitoring/grafana-dashboard';
+import { GrafanaDashboard, type GrafanaDashboardProps } from '../../../lib/k8s/monitoring/grafana-dashboard';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AppExternalSecret, AppExternalSecretProps, SecretReference } from '../../../lib/k8s/secrets/app-external-secret';
+import { AppExternalSecret, type AppExternalSecretProps, type SecretReference } from '../../../lib/k8s/secrets/app-external-secret';
 import { GcpSecretStore } from '../../../lib/k8s/secrets/gcp-secret-store';
 import { validateObjects } from '../../../lib/validate/schemas';
 

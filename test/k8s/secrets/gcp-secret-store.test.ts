@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { GcpSecretStore, GcpSecretStoreProps } from '../../../lib/k8s/secrets/gcp-secret-store';
+import { GcpSecretStore, type GcpSecretStoreProps } from '../../../lib/k8s/secrets/gcp-secret-store';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AppSloDashboard, AppSloDashboardProps, sloDashboardUid } from '../../../lib/k8s/slo/app-slo-dashboard';
+import { AppSloDashboard, type AppSloDashboardProps, sloDashboardUid } from '../../../lib/k8s/slo/app-slo-dashboard';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

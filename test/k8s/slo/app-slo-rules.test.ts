@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { AppSloRules } from '../../../lib/k8s/slo/app-slo-rules';
-import { AppSloProps, BURN_RATE_CONDITIONS, burnRateFactor } from '../../../lib/k8s/slo/slo-queries';
+import { type AppSloProps, BURN_RATE_CONDITIONS, burnRateFactor } from '../../../lib/k8s/slo/slo-queries';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { ERROR_BUDGET_METRIC, ErrorBudgetAnalysis, ErrorBudgetAnalysisProps } from '../../../lib/k8s/slo/error-budget-analysis';
+import { ERROR_BUDGET_METRIC, ErrorBudgetAnalysis, type ErrorBudgetAnalysisProps } from '../../../lib/k8s/slo/error-budget-analysis';
 import { ERROR_BUDGET_REMAINING } from '../../../lib/k8s/slo/slo-queries';
 import { validateObjects } from '../../../lib/validate/schemas';
 

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { AppDestinationRule, AppDestinationRuleProps } from '../../../lib/k8s/traffic/app-destination-rule';
+import { AppDestinationRule, type AppDestinationRuleProps } from '../../../lib/k8s/traffic/app-destination-rule';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

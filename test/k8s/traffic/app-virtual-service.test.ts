@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AppDestinationRule } from '../../../lib/k8s/traffic/app-destination-rule';
-import { AppVirtualService, AppVirtualServiceProps } from '../../../lib/k8s/traffic/app-virtual-service';
+import { AppVirtualService, type AppVirtualServiceProps } from '../../../lib/k8s/traffic/app-virtual-service';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
