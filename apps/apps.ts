@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AppConfig } from '../lib/model/config';
+import { type AppConfig } from '../lib/model/config';
 
 /** An HTTP API backed by PostgreSQL and Redis. */
 export const inventoryApi: AppConfig = {

@@ -1,4 +1,4 @@
-import { ClusterConfig } from '../lib/model/config';
+import { type ClusterConfig } from '../lib/model/config';
 
 /** One cluster for dev and stage, one for canary and prod. */
 export const clusters: readonly ClusterConfig[] = [

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { DatabaseSettings, EnvironmentConfig } from '../lib/model/config';
+import { type DatabaseSettings, type EnvironmentConfig } from '../lib/model/config';
 import { SyncPolicy } from '../lib/model/sync-policy';
 import { profiles } from './profiles';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { PlatformConfig } from '../lib/model/config';
-import { definePlatform, Platform } from '../lib/model/platform';
-import { readReleasesFile, ReleasesConfig } from '../lib/model/releases';
+import { type PlatformConfig } from '../lib/model/config';
+import { definePlatform, type Platform } from '../lib/model/platform';
+import { readReleasesFile, type ReleasesConfig } from '../lib/model/releases';
 import { apps } from './apps';
 import { clusters } from './clusters';
 import { environments } from './environments';

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ResourceProfile } from '../lib/model/resources';
+import { type ResourceProfile } from '../lib/model/resources';
 
 /** Resource profiles the environments pick from. */
 export const profiles = {

@@ -3,7 +3,7 @@
 // output a later synth then adds to, changes and prunes.
 import { Command } from 'commander';
 import { RELEASE_TAG } from '../lib/model/releases';
-import { buildPlatform, PlatformSource, terraformWorker } from './platform-source';
+import { buildPlatform, type PlatformSource, terraformWorker } from './platform-source';
 import { writeOutput } from '../lib/engine/writer';
 import { synthWrite } from '../lib/pipeline/synth-output';
 

@@ -1,9 +1,9 @@
 import { diffOutput } from '../lib/diff/compare';
 import { renderMarkdown } from '../lib/diff/render-markdown';
 import { renderText } from '../lib/diff/render-text';
-import { DiffReport, hasChanges } from '../lib/diff/report';
-import { dirSource, gitRefSource, TreeSource, TreeSourceError } from '../lib/diff/tree-source';
-import { Platform } from '../lib/model/platform';
+import { type DiffReport, hasChanges } from '../lib/diff/report';
+import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../lib/diff/tree-source';
+import { type Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
 import { synthPlatform } from '../lib/pipeline/synth';
 

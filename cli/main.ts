@@ -5,7 +5,7 @@ import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { exitWith } from './exit';
 import { checkOutDir, PROJECT_DIR } from './project-dir';
-import { Plane, PLANES } from '../lib/pipeline/synth';
+import { type Plane, PLANES } from '../lib/pipeline/synth';
 import { sourceCommit } from './source-commit';
 import { formatReleasesSource, formatSummary } from '../lib/pipeline/summary';
 import { loadRootPlatform, runSynth } from '../lib/pipeline/synth-output';

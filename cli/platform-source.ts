@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { platformConfig } from '../apps/platform';
-import { definePlatform, Platform } from '../lib/model/platform';
-import { ReleasesConfig } from '../lib/model/releases';
-import { TerraformWorker } from '../lib/pipeline/synth';
-import { syntheticPlatform, SyntheticOptions } from './synthetic-platform';
+import { definePlatform, type Platform } from '../lib/model/platform';
+import { type ReleasesConfig } from '../lib/model/releases';
+import { type TerraformWorker } from '../lib/pipeline/synth';
+import { syntheticPlatform, type SyntheticOptions } from './synthetic-platform';
 
 /**
  * How to build a platform, as plain data: a worker thread cannot receive the Platform itself (it

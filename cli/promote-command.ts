@@ -3,8 +3,8 @@ import { applyPromotion, promotionRoute, requireApp } from '../lib/gitops/releas
 import { definePlatform } from '../lib/model/platform';
 import { effectiveRelease } from '../lib/model/releases';
 import { UsageError } from './errors';
-import { GitOpsRunResult } from '../lib/pipeline/release-transaction';
-import { CliRunOptions, commitPlanned } from './release-command';
+import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
+import { type CliRunOptions, commitPlanned } from './release-command';
 
 export interface PromoteCommandOptions extends CliRunOptions {
   readonly from?: string;

@@ -1,10 +1,10 @@
 import { platformConfig, SEED_RELEASES } from '../apps/platform';
 import { releaseTagTime } from '../lib/gitops/release-io';
 import { applyRelease } from '../lib/gitops/release-state';
-import { PlatformConfig } from '../lib/model/config';
+import { type PlatformConfig } from '../lib/model/config';
 import { IMAGE_DIGEST, RELEASE_TAG } from '../lib/model/releases';
-import { GitOpsRunOptions, GitOpsRunResult, PlannedChange, synthAndCommit } from '../lib/pipeline/release-transaction';
-import { RootPlatform } from '../lib/pipeline/synth-output';
+import { type GitOpsRunOptions, type GitOpsRunResult, type PlannedChange, synthAndCommit } from '../lib/pipeline/release-transaction';
+import { type RootPlatform } from '../lib/pipeline/synth-output';
 import { UsageError } from './errors';
 import { checkOutDir, PROJECT_DIR } from './project-dir';
 

@@ -5,7 +5,7 @@ import { exitWith } from './exit';
 import { PROJECT_DIR } from './project-dir';
 import { runPromote } from './promote-command';
 import { Interrupted } from '../lib/pipeline/interrupted';
-import { GitOpsRunResult } from '../lib/pipeline/release-transaction';
+import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
 import { runRelease } from './release-command';
 import { sourceCommit } from './source-commit';
 import { runValidate } from './validate-command';

@@ -1,7 +1,7 @@
 import { platformConfig } from '../apps/platform';
-import { AppConfig, PlatformConfig } from '../lib/model/config';
-import { definePlatform, Platform } from '../lib/model/platform';
-import { ReleasesConfig } from '../lib/model/releases';
+import { type AppConfig, type PlatformConfig } from '../lib/model/config';
+import { definePlatform, type Platform } from '../lib/model/platform';
+import { type ReleasesConfig } from '../lib/model/releases';
 
 /** Variations of the synthetic platform, so a root can hold the output of a different one. */
 export interface SyntheticOptions {

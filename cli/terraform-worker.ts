@@ -2,6 +2,6 @@
 // Kubernetes plane (see synthPlatform in lib/pipeline/synth.ts).
 import { workerData } from 'node:worker_threads';
 import { answerTerraformJob } from '../lib/pipeline/synth';
-import { buildPlatform, PlatformSource } from './platform-source';
+import { buildPlatform, type PlatformSource } from './platform-source';
 
 answerTerraformJob(workerData, (data) => buildPlatform(data as PlatformSource));

@@ -1,7 +1,7 @@
-import { OutputFile } from '../lib/engine/output';
-import { checkOutput, Violation, WaivedViolation } from '../lib/validate/output';
+import { type OutputFile } from '../lib/engine/output';
+import { checkOutput, type Violation, type WaivedViolation } from '../lib/validate/output';
 import { platformRules } from '../lib/validate/platform-rules';
-import { Platform } from '../lib/model/platform';
+import { type Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
 import { OutputRoot } from '../lib/engine/output-root';
 import { synthPlatform } from '../lib/pipeline/synth';

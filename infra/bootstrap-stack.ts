@@ -1,9 +1,9 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { ArtifactRepository } from '../lib/gcp/artifact-repository';
 import { StateBucket } from '../lib/gcp/state-bucket';
-import { RegistryConfig, StateConfig } from '../lib/model/config';
+import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { ImageRef } from '../lib/model/image-ref';
 import { PlatformStack } from './platform-stack';
 import { pinTofu } from './versions';

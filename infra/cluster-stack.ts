@@ -8,10 +8,10 @@ import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
 import { RedisCache } from '../lib/gcp/redis-cache';
 import { StaticIp } from '../lib/gcp/static-ip';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
-import { RegistryConfig, StateConfig } from '../lib/model/config';
+import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
-import { AppInstance } from '../lib/model/app-instance';
-import { Cluster } from '../lib/model/cluster';
+import { type AppInstance } from '../lib/model/app-instance';
+import { type Cluster } from '../lib/model/cluster';
 import { PlatformStack } from './platform-stack';
 import { pinTofu } from './versions';
 

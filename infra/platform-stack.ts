@@ -1,5 +1,5 @@
-import { TerraformElement, TerraformStack } from 'cdktf';
-import { Construct, Node } from 'constructs';
+import { type TerraformElement, TerraformStack } from 'cdktf';
+import { type Construct, Node } from 'constructs';
 
 /** Construct ids that only wrap a resource and add nothing to its address. */
 const TRANSPARENT_IDS = new Set(['Resource', 'Default']);

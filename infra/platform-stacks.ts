@@ -1,6 +1,6 @@
-import { App, TerraformStack } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { naming } from '../lib/model/naming';
-import { Platform } from '../lib/model/platform';
+import { type Platform } from '../lib/model/platform';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 

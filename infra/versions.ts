@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { type TerraformStack } from 'cdktf';
 
 /** OpenTofu 1.6 is the oldest release whose gcs backend and JSON syntax these stacks use. */
 export const REQUIRED_VERSION = '>= 1.6.0';

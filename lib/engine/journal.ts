@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { sha256 } from './hash';
-import { IndexEntry } from './manifest-index';
+import { type IndexEntry } from './manifest-index';
 import { OutputError } from './output-error';
-import { checkRelativePath, OutputRoot, tempPath } from './output-root';
+import { checkRelativePath, type OutputRoot, tempPath } from './output-root';
 import { compareCodePoints } from './stable-json';
 
 /**

@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
+import { type Chart } from 'cdk8s';
 import { naming } from '../model/naming';
-import { OutputFile } from './output';
+import { type OutputFile } from './output';
 import { toYaml } from './yaml';
 
 export { toYaml };

@@ -1,6 +1,6 @@
-import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, type TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { IConstruct } from 'constructs';
+import { type IConstruct } from 'constructs';
 import { stableJson } from './stable-json';
 
 /**

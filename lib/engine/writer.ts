@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { sha256 } from './hash';
 import { JOURNAL_FILE, journalText, readJournal, recoverEntries, removeEmptyDirs, removeJournal } from './journal';
-import { IndexEntry, ManifestIndex, parseIndex, ReleaseRecord } from './manifest-index';
-import { OutputFile } from './output';
+import { type IndexEntry, type ManifestIndex, parseIndex, type ReleaseRecord } from './manifest-index';
+import { type OutputFile } from './output';
 import { outputLayout } from '../model/output-layout';
 import { OutputError } from './output-error';
 import { checkRelativePath, OutputRoot, tempPath } from './output-root';

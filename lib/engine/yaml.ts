@@ -1,4 +1,4 @@
-import { dump, DumpOptions } from 'js-yaml';
+import { dump, type DumpOptions } from 'js-yaml';
 
 /** Block style, no line folding (diffs stay line by line), no anchors. */
 const OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true };

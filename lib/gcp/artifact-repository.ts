@@ -1,7 +1,7 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { GcpRegion } from '../model/gcp-region';
+import { type GcpRegion } from '../model/gcp-region';
 
 /** Props of {@link ArtifactRepository}. */
 export interface ArtifactRepositoryProps {

@@ -6,7 +6,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { GcpRegion } from '../model/gcp-region';
+import { type GcpRegion } from '../model/gcp-region';
 import { gcpNaming } from '../model/gcp-resources';
 import { WorkloadIdentity } from '../model/workload-identity';
 import { Network } from './network';

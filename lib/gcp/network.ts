@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
 import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { parseCidr } from '../model/cidr';
-import { GcpRegion } from '../model/gcp-region';
+import { type GcpRegion } from '../model/gcp-region';
 
 /** Props of {@link Network}. */
 export interface NetworkProps {

@@ -3,10 +3,10 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { DatabaseNeed, DatabaseSettings } from '../model/config';
-import { GcpRegion } from '../model/gcp-region';
-import { Network } from './network';
-import { WorkloadServiceAccount } from './workload-service-account';
+import { type DatabaseNeed, type DatabaseSettings } from '../model/config';
+import { type GcpRegion } from '../model/gcp-region';
+import { type Network } from './network';
+import { type WorkloadServiceAccount } from './workload-service-account';
 
 /** Props of {@link PostgresDatabase}: the environment's {@link DatabaseSettings} and where it runs. */
 export interface PostgresDatabaseProps extends DatabaseSettings {

@@ -2,7 +2,7 @@ import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { Network } from './network';
+import { type Network } from './network';
 
 /** Props of {@link PrivateDnsZone}. */
 export interface PrivateDnsZoneProps {

@@ -1,10 +1,10 @@
 import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { CacheSettings } from '../model/config';
-import { GcpRegion } from '../model/gcp-region';
-import { Network } from './network';
-import { PrivateDnsZone } from './private-dns-zone';
+import { type CacheSettings } from '../model/config';
+import { type GcpRegion } from '../model/gcp-region';
+import { type Network } from './network';
+import { type PrivateDnsZone } from './private-dns-zone';
 
 /** Props of {@link RedisCache}: the environment's {@link CacheSettings} and where it runs. */
 export interface RedisCacheProps extends CacheSettings {

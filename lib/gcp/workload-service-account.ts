@@ -1,10 +1,10 @@
-import { ProjectIamMember, ProjectIamMemberCondition } from '@cdktf/provider-google/lib/project-iam-member';
+import { ProjectIamMember, type ProjectIamMemberCondition } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
 import { WorkloadIdentity } from '../model/workload-identity';
-import { GkeCluster } from './gke-cluster';
+import { type GkeCluster } from './gke-cluster';
 
 /** Props of {@link WorkloadServiceAccount}. */
 export interface WorkloadServiceAccountProps {

@@ -1,6 +1,6 @@
 import { OutputRoot } from '../engine/output-root';
 import { outputLayout } from '../model/output-layout';
-import { ISO_TIME, parseReleasesText, readReleasesFile, ReleasesConfig } from '../model/releases';
+import { ISO_TIME, parseReleasesText, readReleasesFile, type ReleasesConfig } from '../model/releases';
 import { gitReason, runGit } from './git';
 import { GitOpsError } from './gitops-error';
 

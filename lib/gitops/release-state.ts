@@ -1,22 +1,22 @@
 import { sha256 } from '../engine/hash';
-import { ReleaseRecord } from '../engine/manifest-index';
-import { OutputFile } from '../engine/output';
+import { type ReleaseRecord } from '../engine/manifest-index';
+import { type OutputFile } from '../engine/output';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { stableJson } from '../engine/stable-json';
 import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
-import { Platform } from '../model/platform';
-import { App } from '../model/app';
+import { type Platform } from '../model/platform';
+import { type App } from '../model/app';
 /*
  * Release state as pure transitions: what a release or promotion makes of the releases file, and
  * what the platform says about it. Reading files and git lives in release-io.ts.
  */
 import {
-  AppReleaseConfig,
+  type AppReleaseConfig,
   effectiveRelease,
-  EnvReleaseConfig,
+  type EnvReleaseConfig,
   formatReleases,
-  ReleaseProvenance,
-  ReleasesConfig,
+  type ReleaseProvenance,
+  type ReleasesConfig,
 } from '../model/releases';
 import { GitOpsError } from './gitops-error';
 

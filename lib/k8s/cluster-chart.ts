@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { Platform } from '../model/platform';
-import { Cluster } from '../model/cluster';
+import { type Construct } from 'constructs';
+import { type Platform } from '../model/platform';
+import { type Cluster } from '../model/cluster';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { type Duration } from 'cdk8s';
 
 /**
  * A duration as Go (and so Prometheus, External Secrets and Alertmanager) reads it, in its largest

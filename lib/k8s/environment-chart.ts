@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { Platform } from '../model/platform';
-import { Environment } from '../model/environment';
+import { type Construct } from 'constructs';
+import { type Platform } from '../model/platform';
+import { type Environment } from '../model/environment';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';

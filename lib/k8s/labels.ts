@@ -1,4 +1,4 @@
-import { Track, TRACK_LABEL } from '../model/delivery';
+import { type Track, TRACK_LABEL } from '../model/delivery';
 
 /** The recommended Kubernetes labels every object of an app carries. */
 export interface AppLabels {

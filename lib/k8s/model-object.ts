@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 
 /** A Kubernetes object as the kubernetes-models packages type it: apiVersion, kind, metadata, body. */
 export interface TypedManifest {

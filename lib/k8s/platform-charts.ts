@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { clusterScope, outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { naming } from '../model/naming';
-import { Platform } from '../model/platform';
-import { Environment } from '../model/environment';
+import { type Platform } from '../model/platform';
+import { type Environment } from '../model/environment';
 import { SyncPolicy } from '../model/sync-policy';
 import { AppChart } from './app-chart';
 import { ArgoProject } from './argocd/app-project';

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, type Chart } from 'cdk8s';
 
 /**
  * ArgoCD sync waves: the namespace baseline first, then config and secrets, then migrations, then

@@ -1,13 +1,13 @@
-import { Checks } from './checks';
-import { App } from './app';
-import { Environment } from './environment';
-import { AppConfig } from './config';
-import { AppGcpResources, resolveGcpResources } from './gcp-resources';
+import { type Checks } from './checks';
+import { type App } from './app';
+import { type Environment } from './environment';
+import { type AppConfig } from './config';
+import { type AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
 import { naming } from './naming';
-import { ANALYSIS_INTERVAL, InstanceDelivery, Track } from './delivery';
-import { AppRelease, effectiveRelease, ReleasesConfig } from './releases';
-import { ResourceProfile } from './resources';
+import { ANALYSIS_INTERVAL, type InstanceDelivery, type Track } from './delivery';
+import { type AppRelease, effectiveRelease, type ReleasesConfig } from './releases';
+import { type ResourceProfile } from './resources';
 
 /** Everything one app needs to render in one environment. */
 export interface AppInstance {

@@ -1,11 +1,11 @@
 import { RULE_IDS } from './rule-ids';
-import { Checks } from './checks';
-import { Environment, checkResources } from './environment';
-import { AppConfig, AppNeeds, ExposureConfig, PortConfig, TeamConfig } from './config';
-import { AppKubernetesSettings, ENV_VAR, resolveAppKubernetes } from './kubernetes-settings';
+import { type Checks } from './checks';
+import { type Environment, checkResources } from './environment';
+import { type AppConfig, type AppNeeds, type ExposureConfig, type PortConfig, type TeamConfig } from './config';
+import { type AppKubernetesSettings, ENV_VAR, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
-import { Delivery, resolveDelivery } from './delivery';
-import { resolveSlo, Slo } from './slo';
+import { type Delivery, resolveDelivery } from './delivery';
+import { resolveSlo, type Slo } from './slo';
 
 /** An app with its defaults applied. */
 export interface App {

@@ -1,7 +1,7 @@
-import { Checks } from './checks';
+import { type Checks } from './checks';
 import type { Environment } from './environment';
-import { cidrsOverlap, parseCidr, Cidr } from './cidr';
-import { ClusterConfig, NodePoolConfig } from './config';
+import { cidrsOverlap, parseCidr, type Cidr } from './cidr';
+import { type ClusterConfig, type NodePoolConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
 import { WorkloadIdentity } from './workload-identity';
 

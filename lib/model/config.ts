@@ -1,10 +1,10 @@
-import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
-import { DeliveryConfig } from './delivery';
-import { GcpRegion } from './gcp-region';
-import { ReleasesConfig } from './releases';
-import { ResourceProfile } from './resources';
-import { SyncPolicy } from './sync-policy';
+import { type Duration, type Size } from 'cdk8s';
+import { type Cpu } from 'cdk8s-plus-28';
+import { type DeliveryConfig } from './delivery';
+import { type GcpRegion } from './gcp-region';
+import { type ReleasesConfig } from './releases';
+import { type ResourceProfile } from './resources';
+import { type SyncPolicy } from './sync-policy';
 
 /** Replica counts an environment gives each app unless the app overrides them. */
 export interface ReplicaProfile {

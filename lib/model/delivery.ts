@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Checks } from './checks';
+import { type Checks } from './checks';
 import type { ExposureConfig } from './config';
 
 /** One step of a canary release: move `weight` percent onto the new version, then hold. */

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
-import { Checks } from './checks';
-import { Cluster } from './cluster';
-import { CacheSettings, DatabaseSettings, EnvironmentConfig } from './config';
+import { type Checks } from './checks';
+import { type Cluster } from './cluster';
+import { type CacheSettings, type DatabaseSettings, type EnvironmentConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
 import { checkQuota } from './kubernetes-settings';
 import { outputLayout } from './output-layout';
 import { DEFAULT_STEP_WEIGHTS } from './delivery';
-import { cpuMillis, memoryMebibytes, ResourceProfile } from './resources';
+import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
 
 /** An environment with its defaults applied. */
 export interface Environment extends EnvironmentConfig {

@@ -1,5 +1,5 @@
-import { Checks } from './checks';
-import { AppNeeds, ExposureConfig } from './config';
+import { type Checks } from './checks';
+import { type AppNeeds, type ExposureConfig } from './config';
 import { WorkloadIdentity } from './workload-identity';
 
 /** An app's Cloud SQL instance in one environment. */

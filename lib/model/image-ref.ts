@@ -1,4 +1,4 @@
-import { RegistryConfig } from './config';
+import { type RegistryConfig } from './config';
 
 /**
  * A container image in the platform's Artifact Registry repository. Both planes derive image paths

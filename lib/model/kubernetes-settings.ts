@@ -1,6 +1,6 @@
-import { Checks } from './checks';
+import { type Checks } from './checks';
 import { isHttpUrl } from './http-url';
-import { AlertingConfig, AppConfig, ClusterAddonsConfig, ExposureConfig, NamespaceQuotaConfig, PortConfig, TeamConfig } from './config';
+import { type AlertingConfig, type AppConfig, type ClusterAddonsConfig, type ExposureConfig, type NamespaceQuotaConfig, type PortConfig, type TeamConfig } from './config';
 
 /** The add-ons the manifests rely on, with defaults applied. */
 export interface Addons {

@@ -1,12 +1,12 @@
 import { Checks } from './checks';
-import { App, resolveApps } from './app';
-import { AppInstance, checkGcpNamesUnique, instanceDelivery, resolveInstance } from './app-instance';
-import { Cluster, resolveClusters } from './cluster';
-import { Environment, resolveEnvironments } from './environment';
-import { GitOpsConfig, PlatformConfig, RegistryConfig, StateConfig, TeamConfig } from './config';
+import { type App, resolveApps } from './app';
+import { type AppInstance, checkGcpNamesUnique, instanceDelivery, resolveInstance } from './app-instance';
+import { type Cluster, resolveClusters } from './cluster';
+import { type Environment, resolveEnvironments } from './environment';
+import { type GitOpsConfig, type PlatformConfig, type RegistryConfig, type StateConfig, type TeamConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
 import { ImageRef } from './image-ref';
-import { Addons, checkTeams, resolveAddons } from './kubernetes-settings';
+import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { entersThroughMesh } from './delivery';
 
 /** The validated platform model that both planes render from. */

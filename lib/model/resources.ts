@@ -1,5 +1,5 @@
-import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { type Size } from 'cdk8s';
+import { type Cpu } from 'cdk8s-plus-28';
 
 /** CPU and memory for one container: what the scheduler reserves and the most it may use. */
 export interface ResourceProfile {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Checks } from './checks';
+import { type Checks } from './checks';
 import type { ExposureConfig, SloConfig } from './config';
 
 /** An SLO with its defaults applied; objectives are shares, not percents. */

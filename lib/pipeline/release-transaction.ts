@@ -1,15 +1,15 @@
-import { OutputFile } from '../engine/output';
+import { type OutputFile } from '../engine/output';
 import { writeOutput } from '../engine/writer';
 import { GitOpsCheckout } from '../gitops/checkout';
-import { Transition } from '../gitops/release-state';
-import { PlatformConfig } from '../model/config';
+import { type Transition } from '../gitops/release-state';
+import { type PlatformConfig } from '../model/config';
 import { definePlatform } from '../model/platform';
-import { ReleasesConfig } from '../model/releases';
-import { validateOutput, Violation } from '../validate/output';
+import { type ReleasesConfig } from '../model/releases';
+import { validateOutput, type Violation } from '../validate/output';
 import { platformRules } from '../validate/platform-rules';
 import { Interrupted } from './interrupted';
 import { formatReleasesSource, formatSummary } from './summary';
-import { loadRootPlatform, RootPlatform, synthWrite } from './synth-output';
+import { loadRootPlatform, type RootPlatform, synthWrite } from './synth-output';
 
 /** What a release or promotion printed, and its exit code. */
 export interface GitOpsRunResult {

@@ -1,6 +1,6 @@
-import { WriteResult } from '../engine/writer';
+import { type WriteResult } from '../engine/writer';
 import { outputLayout } from '../model/output-layout';
-import { RootPlatform } from './synth-output';
+import { type RootPlatform } from './synth-output';
 
 /** Which releases file a run used, and what fitting it to the config changed. */
 export function formatReleasesSource(root: RootPlatform, outDir: string): string[] {

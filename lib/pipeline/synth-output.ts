@@ -1,17 +1,17 @@
-import { writeOutput, WriteOptions, WriteResult } from '../engine/writer';
+import { writeOutput, type WriteOptions, type WriteResult } from '../engine/writer';
 import {
   canaryPolicy,
-  CanaryPolicy,
+  type CanaryPolicy,
   reconcileReleases,
   releaseRecords,
   releasesFile,
 } from '../gitops/release-state';
-import { LoadedReleases, readReleases } from '../gitops/release-io';
-import { PlatformConfig } from '../model/config';
+import { type LoadedReleases, readReleases } from '../gitops/release-io';
+import { type PlatformConfig } from '../model/config';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
-import { definePlatform, Platform } from '../model/platform';
-import { checkReleases, readReleasesFile, ReleasesConfig } from '../model/releases';
-import { Plane, PLANES, synthPlatform, TerraformWorker } from './synth';
+import { definePlatform, type Platform } from '../model/platform';
+import { checkReleases, readReleasesFile, type ReleasesConfig } from '../model/releases';
+import { type Plane, PLANES, synthPlatform, type TerraformWorker } from './synth';
 
 export interface SynthOptions {
   readonly platform: Platform;

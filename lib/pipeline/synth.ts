@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { renderChart } from '../engine/kubernetes';
-import { OutputFile } from '../engine/output';
+import { type OutputFile } from '../engine/output';
 import { clusterScope, SHARED_SCOPES } from '../model/output-layout';
 import { argocdCharts, clusterCharts, environmentCharts } from '../k8s/platform-charts';
-import { Platform } from '../model/platform';
-import { Environment } from '../model/environment';
+import { type Platform } from '../model/platform';
+import { type Environment } from '../model/environment';
 import { SelectionError } from './selection-error';
 
 /** Everything one synth produces, in memory. */

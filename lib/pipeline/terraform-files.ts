@@ -1,8 +1,8 @@
 import { platformStacks } from '../../infra/platform-stacks';
-import { OutputFile } from '../engine/output';
+import { type OutputFile } from '../engine/output';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { synthStack } from '../engine/terraform';
-import { Platform } from '../model/platform';
+import { type Platform } from '../model/platform';
 
 /** The Terraform plane: one `main.tf.json` per stack. */
 export function terraformFiles(platform: Platform): OutputFile[] {

@@ -1,5 +1,5 @@
-import { Platform } from '../model/platform';
-import { ValidateOutputOptions } from './output';
+import { type Platform } from '../model/platform';
+import { type ValidateOutputOptions } from './output';
 
 /** The rules' options from the platform: its production environment and its apps' waivers. */
 export function platformRules(platform: Platform): ValidateOutputOptions {

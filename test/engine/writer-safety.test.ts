@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from '../../lib/engine/hash';
 import { JOURNAL_FILE } from '../../lib/engine/journal';
-import { OutputFile } from '../../lib/engine/output';
+import { type OutputFile } from '../../lib/engine/output';
 import { fsError, OutputError } from '../../lib/engine/output-error';
 import { OutputRoot } from '../../lib/engine/output-root';
-import { writeOutput, WriteOptions } from '../../lib/engine/writer';
+import { writeOutput, type WriteOptions } from '../../lib/engine/writer';
 import { readTree, tempDir } from '../helpers';
 
 const file = (p: string, content: string, scope = 'dev'): OutputFile => ({ path: p, content, scope });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OutputFile } from '../../lib/engine/output';
+import { type OutputFile } from '../../lib/engine/output';
 import { writeOutput } from '../../lib/engine/writer';
 import { readTree, tempDir } from '../helpers';
 

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ManifestIndex } from '../../lib/engine/manifest-index';
+import { type ManifestIndex } from '../../lib/engine/manifest-index';
 import { PROJECT_DIR, tempDir } from '../helpers';
-import { Ended, snapshotTree, TreeSnapshot, TOOL_ENV } from './processes';
+import { type Ended, snapshotTree, type TreeSnapshot, TOOL_ENV } from './processes';
 
 /**
  * A hostile or damaged output root, through the real CLI (`synth --out ROOT`): every refusal is one

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { git } from '../helpers';
-import { commitCount, gitopsRepo, GitOpsRepo, lastMessage, readJson, ReleasesJson, removeTempDirs, runTool } from '../release/fixtures';
+import { commitCount, gitopsRepo, type GitOpsRepo, lastMessage, readJson, type ReleasesJson, removeTempDirs, runTool } from '../release/fixtures';
 
 /**
  * Real `release` and `promote` processes on a checkout with a bare remote: a release committed

@@ -5,8 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { JOURNAL_FILE } from '../../lib/engine/journal';
 import { LOCK_FILE } from '../../lib/gitops/lock';
 import { git, PROJECT_DIR } from '../helpers';
-import { commitCount, copyRepo, gitopsRepo, GitOpsRepo, removeTempDirs, runTool, snapshot } from '../release/fixtures';
-import { Ended, leftovers, log, pollUntil, sleep, snapshotTree, ToolProcess, TreeSnapshot, treeDiff } from './processes';
+import { commitCount, copyRepo, gitopsRepo, type GitOpsRepo, removeTempDirs, runTool, snapshot } from '../release/fixtures';
+import { type Ended, leftovers, log, pollUntil, sleep, snapshotTree, ToolProcess, type TreeSnapshot, treeDiff } from './processes';
 
 /**
  * Real `release` processes on a real GitOps checkout with a bare remote, stopped part-way: SIGTERM

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JOURNAL_FILE } from '../../lib/engine/journal';
 import { PROJECT_DIR, tempDir } from '../helpers';
-import { Ended, leftovers, log, pollUntil, sleep, snapshotTree, ToolProcess, TOOL_ENV, TreeSnapshot, treeDiff } from './processes';
+import { type Ended, leftovers, log, pollUntil, sleep, snapshotTree, ToolProcess, TOOL_ENV, type TreeSnapshot, treeDiff } from './processes';
 
 /**
  * SIGKILL of a real 200-app synth while it writes its output root, into a fresh root and into a

@@ -1,4 +1,4 @@
-import { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { type IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Construct } from 'constructs';
 import { ModelObject } from '../model-object';
 

@@ -1,9 +1,9 @@
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ResourceIgnoreDifferences';
 import { Construct } from 'constructs';
-import { ArgoSyncPolicy } from '../../model/sync-policy';
+import { type ArgoSyncPolicy } from '../../model/sync-policy';
 import { ModelObject } from '../model-object';
-import { ArgoDestination } from './app-project';
+import { type ArgoDestination } from './app-project';
 
 /** Props of {@link ArgoApplication}. */
 export interface ArgoApplicationProps {

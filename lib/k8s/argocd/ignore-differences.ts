@@ -1,7 +1,7 @@
 import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ResourceIgnoreDifferences';
-import { InstanceDelivery } from '../../model/delivery';
+import { type InstanceDelivery } from '../../model/delivery';
 import { naming } from '../../model/naming';
-import { AppInstance } from '../../model/app-instance';
+import { type AppInstance } from '../../model/app-instance';
 
 /** The label Argo Rollouts adds to subsets and Services to pin them to one version's pods. */
 const HASH = '"rollouts-pod-template-hash"';

@@ -1,4 +1,4 @@
-import { IntOrString, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 
 /** Pods of one app, selected by the `app.kubernetes.io/name` label. */

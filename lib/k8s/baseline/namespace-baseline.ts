@@ -1,8 +1,8 @@
-import { Size } from 'cdk8s';
+import { type Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeLimitRange, KubeNetworkPolicy, KubeResourceQuota, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ResourceProfile } from '../../model/resources';
+import { type ResourceProfile } from '../../model/resources';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';

@@ -1,16 +1,16 @@
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { CanaryCandidate, InstanceDelivery, ReleaseAnalysisSettings, TRACK_LABEL } from '../../model/delivery';
+import type * as kplus from 'cdk8s-plus-28';
+import { type Construct } from 'constructs';
+import { type CanaryCandidate, type InstanceDelivery, type ReleaseAnalysisSettings, TRACK_LABEL } from '../../model/delivery';
 import { naming } from '../../model/naming';
 import { goDuration } from '../duration';
-import { AppLabels, selectorLabels } from '../labels';
+import { type AppLabels, selectorLabels } from '../labels';
 import { AppDestinationRule } from '../traffic/app-destination-rule';
 import { AppVirtualService } from '../traffic/app-virtual-service';
 import { CanaryComparisonAnalysis } from './canary-comparison-analysis';
 import { POD_TEMPLATE_HASH_ARG, ReleaseAnalysis } from './release-analysis';
 import { ErrorBudgetAnalysis } from '../slo/error-budget-analysis';
 import { overrideSyncWave, SyncWave } from '../sync-wave';
-import { RolloutAnalysisRef, RolloutStrategy } from './rollout-strategy';
+import { type RolloutAnalysisRef, RolloutStrategy } from './rollout-strategy';
 
 /** The annotation that shows how long a candidate must bake before promotion. */
 export const BAKE_TIME_ANNOTATION = 'platform.shop/min-bake-time';

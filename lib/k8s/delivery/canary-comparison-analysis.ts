@@ -1,8 +1,8 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import { Construct } from 'constructs';
-import { ModelObject } from '../model-object';
+import { type ModelObject } from '../model-object';
 import { appSeriesMatchers, promNumber } from '../monitoring/promql';
-import { analysisTemplate, errorRatio, orNoTraffic, p95Seconds, prometheusAnalysis, PrometheusAnalysisProps, prometheusMetric } from './prometheus-analysis';
+import { analysisTemplate, errorRatio, orNoTraffic, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric } from './prometheus-analysis';
 
 /** The metric of a {@link CanaryComparisonAnalysis} on the canary's 5xx ratio minus the stable one's. */
 export const ERROR_RATE_VS_STABLE_METRIC = 'error-rate-vs-stable';

@@ -1,12 +1,12 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IMetric } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Metric';
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { isHttpUrl } from '../../model/http-url';
 import { appLabels } from '../labels';
 import { ModelObject } from '../model-object';
-import { MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
-import { HttpMetricNames, httpMetrics, LabelMatcher, promDuration, promNumber, series } from '../monitoring/promql';
+import { type MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
+import { type HttpMetricNames, httpMetrics, type LabelMatcher, promDuration, promNumber, series } from '../monitoring/promql';
 
 /** Props shared by the AnalysisTemplates that measure an app through Prometheus. */
 export interface PrometheusAnalysisProps extends Omit<MonitoredAppProps, 'discoveryLabels'> {

@@ -1,10 +1,10 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
-import { Duration } from 'cdk8s';
+import { type Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ModelObject } from '../model-object';
+import { type ModelObject } from '../model-object';
 import { requirePositive } from '../monitoring/monitored-app';
-import { appSeriesMatchers, LabelMatcher, promLabelName, promNumber, ROLLOUT_HASH_LABEL } from '../monitoring/promql';
-import { analysisTemplate, orNoTraffic, p95Seconds, prometheusAnalysis, PrometheusAnalysisProps, prometheusMetric, successRatio } from './prometheus-analysis';
+import { appSeriesMatchers, type LabelMatcher, promLabelName, promNumber, ROLLOUT_HASH_LABEL } from '../monitoring/promql';
+import { analysisTemplate, orNoTraffic, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric, successRatio } from './prometheus-analysis';
 
 /** The argument of a {@link ReleaseAnalysis}: the pod template hash of the release under analysis. */
 export const POD_TEMPLATE_HASH_ARG = 'pod-template-hash';

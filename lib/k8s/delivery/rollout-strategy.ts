@@ -1,7 +1,7 @@
 import type { IRolloutAnalysis } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutAnalysis';
 import type { IRolloutStrategy } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutStrategy';
 import type { ICanaryStep } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep';
-import { Duration } from 'cdk8s';
+import { type Duration } from 'cdk8s';
 import { goDuration } from '../duration';
 import { canaryStepProblem } from '../../model/delivery';
 

@@ -1,6 +1,6 @@
 import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import type { ICertificatePrivateKey } from '@kubernetes-models/cert-manager/cert-manager.io/v1/CertificatePrivateKey';
-import { Duration } from 'cdk8s';
+import { type Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ModelObject } from '../model-object';
 

@@ -2,7 +2,7 @@ import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator
 import type { IReceiver } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/Receiver';
 import type { IRoute } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/Route';
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelObject } from '../model-object';
 import { monitoredNamespace, requirePositive } from './monitored-app';

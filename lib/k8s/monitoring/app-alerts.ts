@@ -2,16 +2,16 @@ import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/mon
 import type { IRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppLabels } from '../labels';
+import { type AppLabels } from '../labels';
 import { ModelObject } from '../model-object';
-import { MonitoredAppProps, monitoredNamespace, monitoringLabels, requirePositive } from './monitored-app';
+import { type MonitoredAppProps, monitoredNamespace, monitoringLabels, requirePositive } from './monitored-app';
 import {
   APP_SERIES_GROUPING,
   appPodMatchers,
   appSeriesMatchers,
-  HttpMetricNames,
+  type HttpMetricNames,
   httpMetrics,
-  LabelMatcher,
+  type LabelMatcher,
   promDuration,
   promNumber,
   series,

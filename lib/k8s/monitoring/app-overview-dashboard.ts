@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { AppLabels, appLabels } from '../labels';
-import { dashboardFrame, PanelTarget, timeseriesPanel } from './dashboard-panels';
-import { DashboardJson, GrafanaDashboard } from './grafana-dashboard';
+import { type AppLabels, appLabels } from '../labels';
+import { dashboardFrame, type PanelTarget, timeseriesPanel } from './dashboard-panels';
+import { type DashboardJson, GrafanaDashboard } from './grafana-dashboard';
 import { monitoredNamespace } from './monitored-app';
-import { appPodMatchers, appSeriesMatchers, HttpMetricNames, httpMetrics, LabelMatcher, series } from './promql';
+import { appPodMatchers, appSeriesMatchers, type HttpMetricNames, httpMetrics, type LabelMatcher, series } from './promql';
 
 /** What an app overview dashboard shows. */
 export interface AppOverviewOptions {

@@ -2,7 +2,7 @@ import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/mon
 import { Construct } from 'constructs';
 import { selectorLabels } from '../labels';
 import { ModelObject } from '../model-object';
-import { AppScrapeProps, monitoredNamespace, monitoringLabels, scrapeEndpoint } from './monitored-app';
+import { type AppScrapeProps, monitoredNamespace, monitoringLabels, scrapeEndpoint } from './monitored-app';
 import { APP_TARGET_LABELS, promDuration, promLabelName } from './promql';
 
 /** Props of {@link AppServiceMonitor}. */

@@ -1,4 +1,4 @@
-import { JsonValue } from './grafana-dashboard';
+import { type JsonValue } from './grafana-dashboard';
 
 /** One Grafana panel, as dashboard JSON. */
 export type Panel = { readonly [key: string]: JsonValue };

@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { AppLabels, appLabels } from '../labels';
+import { type Construct } from 'constructs';
+import { type AppLabels, appLabels } from '../labels';
 import { promDuration } from './promql';
 
 /** What every per-app monitoring construct knows of its app. */

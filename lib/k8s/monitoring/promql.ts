@@ -1,5 +1,5 @@
 import { goDuration } from '../duration';
-import { AppLabels } from '../labels';
+import { type AppLabels } from '../labels';
 
 /**
  * The label Argo Rollouts puts on each pod: the hash of its ReplicaSet's pod template. It tells the

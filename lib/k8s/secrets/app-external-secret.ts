@@ -2,9 +2,9 @@ import { goDuration } from '../duration';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppLabels, appLabels } from '../labels';
+import { type AppLabels, appLabels } from '../labels';
 import { ModelObject } from '../model-object';
-import { ISecretStore } from './gcp-secret-store';
+import { type ISecretStore } from './gcp-secret-store';
 
 /** One secret an app reads from Secret Manager, exposed to it as an environment variable. */
 export interface SecretReference {

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { sha256 } from '../../engine/hash';
-import { AppLabels, appLabels } from '../labels';
-import { DashboardJson, GrafanaDashboard } from '../monitoring/grafana-dashboard';
-import { dashboardFrame, Panel, PanelTarget, timeseriesPanel } from '../monitoring/dashboard-panels';
+import { type AppLabels, appLabels } from '../labels';
+import { type DashboardJson, GrafanaDashboard } from '../monitoring/grafana-dashboard';
+import { dashboardFrame, type Panel, type PanelTarget, timeseriesPanel } from '../monitoring/dashboard-panels';
 import { monitoredNamespace } from '../monitoring/monitored-app';
-import { LabelMatcher, promLabelName, promNumber, ROLLOUT_HASH_LABEL, series } from '../monitoring/promql';
+import { type LabelMatcher, promLabelName, promNumber, ROLLOUT_HASH_LABEL, series } from '../monitoring/promql';
 import {
-  AppSloProps,
-  AppSloSpec,
+  type AppSloProps,
+  type AppSloSpec,
   appSloSpec,
   BURN_RATE_CONDITIONS,
   ERROR_BUDGET_REMAINING,

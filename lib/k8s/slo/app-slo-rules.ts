@@ -1,14 +1,14 @@
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { IRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule';
 import { Construct } from 'constructs';
-import { AppLabels } from '../labels';
+import { type AppLabels } from '../labels';
 import { ModelObject } from '../model-object';
 import { monitoredNamespace, monitoringLabels } from '../monitoring/monitored-app';
 import { promNumber, Severity, SEVERITY_LABEL, SLO_LABEL } from '../monitoring/promql';
 import {
-  AppSli,
-  AppSloProps,
-  AppSloSpec,
+  type AppSli,
+  type AppSloProps,
+  type AppSloSpec,
   appSloSpec,
   BURN_RATE_CONDITIONS,
   burnRateFactor,

@@ -1,9 +1,9 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
-import { Duration } from 'cdk8s';
+import { type Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { analysisTemplate, prometheusAnalysis, prometheusMetric } from '../delivery/prometheus-analysis';
-import { ModelObject } from '../model-object';
-import { MonitoredAppProps } from '../monitoring/monitored-app';
+import { type ModelObject } from '../model-object';
+import { type MonitoredAppProps } from '../monitoring/monitored-app';
 import { ERROR_BUDGET_REMAINING, sloSeries } from './slo-queries';
 
 /** The name of the {@link ErrorBudgetAnalysis} metric, as the AnalysisRun reports it. */

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { AppLabels } from '../labels';
-import { MonitoredAppProps, requirePositive } from '../monitoring/monitored-app';
-import { escapeRegex, HttpMetricNames, httpMetrics, LabelMatcher, promDuration, promLabelName, promNumber, series, Severity, SLO_LABEL } from '../monitoring/promql';
+import { type AppLabels } from '../labels';
+import { type MonitoredAppProps, requirePositive } from '../monitoring/monitored-app';
+import { escapeRegex, type HttpMetricNames, httpMetrics, type LabelMatcher, promDuration, promLabelName, promNumber, series, Severity, SLO_LABEL } from '../monitoring/promql';
 
 const DAY_MS = 86_400_000;
 const MIN_WINDOW_DAYS = 7;

@@ -1,6 +1,6 @@
 import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
 import { Construct } from 'constructs';
-import { AppLabels, appLabels } from '../labels';
+import { type AppLabels, appLabels } from '../labels';
 import { ModelObject } from '../model-object';
 
 /** One named set of an app's pods that traffic can be routed to, such as `stable` or `canary`. */

@@ -1,9 +1,9 @@
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppLabels, appLabels } from '../labels';
+import { type AppLabels, appLabels } from '../labels';
 import { ModelObject } from '../model-object';
-import { AppDestinationRule } from './app-destination-rule';
+import { type AppDestinationRule } from './app-destination-rule';
 
 /** The share of a route's traffic that one subset receives. */
 export interface SubsetWeight {

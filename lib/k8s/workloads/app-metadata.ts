@@ -1,4 +1,4 @@
-import { AppLabels, appLabels } from '../labels';
+import { type AppLabels, appLabels } from '../labels';
 
 /** The metadata every object of an app's workload carries. */
 export interface AppObjectMetadata {

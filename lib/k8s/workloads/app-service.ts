@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { selectorLabels } from '../labels';
 import { appMetadata } from './app-metadata';
-import { Worker } from './worker';
+import { type Worker } from './worker';
 
 /** Props of {@link AppService}. */
 export interface AppServiceProps {

@@ -1,13 +1,13 @@
 import type { ILabelSelector } from '@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector';
 import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISeccompProfile } from 'kubernetes-models/v1/SeccompProfile';
 import { sha256 } from '../../engine/hash';
-import { ResourceProfile } from '../../model/resources';
-import { AppLabels, podLabels, selectorLabels } from '../labels';
+import { type ResourceProfile } from '../../model/resources';
+import { type AppLabels, podLabels, selectorLabels } from '../labels';
 
 /** A named container port. */
 export interface WorkloadPort {

@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppService } from './app-service';
-import { Worker, WorkerProps } from './worker';
+import { Worker, type WorkerProps } from './worker';
 
 /** Props of {@link WebService}. */
 export interface WebServiceProps extends WorkerProps {

@@ -1,13 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ResourceProfile } from '../../model/resources';
-import { RolloutStrategy } from '../delivery/rollout-strategy';
-import { AppLabels, selectorLabels } from '../labels';
+import { type ResourceProfile } from '../../model/resources';
+import { type RolloutStrategy } from '../delivery/rollout-strategy';
+import { type AppLabels, selectorLabels } from '../labels';
 import { appMetadata } from './app-metadata';
-import { AppPodTemplate, HttpProbes, MigrationOptions, WorkloadPort } from './pod-template';
+import { AppPodTemplate, type HttpProbes, type MigrationOptions, type WorkloadPort } from './pod-template';
 import { WorkloadKind } from './workload-kind';
-import { WorkloadObject } from './workload-object';
+import { type WorkloadObject } from './workload-object';
 
 /** Horizontal autoscaling between the workload's replicas and a maximum. */
 export interface AutoscalingOptions {

@@ -1,10 +1,10 @@
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
-import { RolloutStrategy } from '../delivery/rollout-strategy';
-import { AppObjectMetadata } from './app-metadata';
-import { AppPodTemplate } from './pod-template';
+import { type RolloutStrategy } from '../delivery/rollout-strategy';
+import { type AppObjectMetadata } from './app-metadata';
+import { type AppPodTemplate } from './pod-template';
 import { WorkloadObject } from './workload-object';
 
 /** What every kind of workload is made of. */

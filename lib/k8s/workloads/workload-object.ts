@@ -1,6 +1,6 @@
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type * as kplus from 'cdk8s-plus-28';
+import { type Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { ModelObject } from '../model-object';
 

@@ -1,8 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { RolloutStrategy } from '../../../lib/k8s/delivery/rollout-strategy';
-import { WebService, WebServiceProps } from '../../../lib/k8s/workloads/web-service';
-import { Worker, WorkerProps } from '../../../lib/k8s/workloads/worker';
+import { WebService, type WebServiceProps } from '../../../lib/k8s/workloads/web-service';
+import { Worker, type WorkerProps } from '../../../lib/k8s/workloads/worker';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];

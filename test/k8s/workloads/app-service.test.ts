@@ -1,6 +1,6 @@
-import { AppService, AppServiceProps } from '../../../lib/k8s/workloads/app-service';
+import { AppService, type AppServiceProps } from '../../../lib/k8s/workloads/app-service';
 import { Worker } from '../../../lib/k8s/workloads/worker';
-import { Manifest, ofKind, synthWith, workerProps } from './fixtures';
+import { type Manifest, ofKind, synthWith, workerProps } from './fixtures';
 
 const ports = [
   { name: 'http', port: 8080 },

@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { WorkerProps } from '../../../lib/k8s/workloads/worker';
-import { ResourceProfile } from '../../../lib/model/resources';
+import { type WorkerProps } from '../../../lib/k8s/workloads/worker';
+import { type ResourceProfile } from '../../../lib/model/resources';
 
 /** Small fixtures built here, so these library tests never follow the sample platform. */
 export const resources: ResourceProfile = {

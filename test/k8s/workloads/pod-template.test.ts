@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppPodTemplate, AppPodTemplateProps, CONFIG_HASH_ANNOTATION } from '../../../lib/k8s/workloads/pod-template';
+import { AppPodTemplate, type AppPodTemplateProps, CONFIG_HASH_ANNOTATION } from '../../../lib/k8s/workloads/pod-template';
 import { labels, resources } from './fixtures';
 
 function template(props: Partial<AppPodTemplateProps> = {}, config?: Record<string, string>): AppPodTemplate {

@@ -1,5 +1,5 @@
-import { WebService, WebServiceProps } from '../../../lib/k8s/workloads/web-service';
-import { find, Manifest, synthWith, workerProps } from './fixtures';
+import { WebService, type WebServiceProps } from '../../../lib/k8s/workloads/web-service';
+import { find, type Manifest, synthWith, workerProps } from './fixtures';
 
 const props: WebServiceProps = {
   ...workerProps,

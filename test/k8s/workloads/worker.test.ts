@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { RolloutStrategy } from '../../../lib/k8s/delivery/rollout-strategy';
 import { CONFIG_HASH_ANNOTATION } from '../../../lib/k8s/workloads/pod-template';
-import { Worker, WorkerProps } from '../../../lib/k8s/workloads/worker';
+import { Worker, type WorkerProps } from '../../../lib/k8s/workloads/worker';
 import { validateObjects } from '../../../lib/validate/schemas';
-import { find, Manifest, ofKind, synthWith, workerProps } from './fixtures';
+import { find, type Manifest, ofKind, synthWith, workerProps } from './fixtures';
 
 const canary = RolloutStrategy.canary({ steps: [{ weight: 50, pause: Duration.minutes(5) }, { weight: 100 }], analysis: { templates: ['orders-analysis'] } });
 

@@ -1,12 +1,12 @@
-import { Chart, Duration } from 'cdk8s';
+import { type Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RolloutStrategy } from '../../../lib/k8s/delivery/rollout-strategy';
 import { appMetadata } from '../../../lib/k8s/workloads/app-metadata';
 import { AppPodTemplate } from '../../../lib/k8s/workloads/pod-template';
 import { WorkloadKind } from '../../../lib/k8s/workloads/workload-kind';
-import { WorkloadObject } from '../../../lib/k8s/workloads/workload-object';
+import { type WorkloadObject } from '../../../lib/k8s/workloads/workload-object';
 import { validateObjects } from '../../../lib/validate/schemas';
-import { labels, Manifest, resources, synthWith } from './fixtures';
+import { labels, type Manifest, resources, synthWith } from './fixtures';
 
 const canary = RolloutStrategy.canary({
   steps: [{ weight: 50, pause: Duration.minutes(5) }, { weight: 100 }],
