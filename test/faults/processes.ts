@@ -28,7 +28,7 @@ export const TOOL_ENV: NodeJS.ProcessEnv = {
  * as a CI runner killing a job or a terminal's Ctrl-C does.
  */
 export class ToolProcess {
-  public readonly started = Date.now();
+  public readonly started = process.hrtime.bigint();
   public readonly done: Promise<Ended>;
   private finished = false;
   private readonly child: ChildProcess;
@@ -59,7 +59,7 @@ export class ToolProcess {
 
   /** Milliseconds since the process was started. */
   public elapsed(): number {
-    return Date.now() - this.started;
+    return Number((process.hrtime.bigint() - this.started) / 1_000_000n);
   }
 
   /** Sends `signal` to the process, or with `group` to its whole process group. */
