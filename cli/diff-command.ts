@@ -5,6 +5,7 @@ import { type DiffReport, hasChanges } from '../lib/diff/report';
 import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../lib/diff/tree-source';
 import { type Platform } from '../lib/model/platform';
 import { UsageError } from './errors';
+import { flagOf } from './exit';
 import { synthPlatform } from '../lib/pipeline/synth';
 
 /** The output formats of `diff`. */
@@ -49,7 +50,7 @@ export function openTreeSource(options: AgainstOptions): TreeSource {
     return openSource(options);
   } catch (error) {
     // A missing directory or ref is wrong input, reported like every other usage error.
-    throw error instanceof TreeSourceError ? new UsageError(error.message) : error;
+    throw error instanceof TreeSourceError ? new UsageError(error.render(flagOf)) : error;
   }
 }
 

@@ -1,10 +1,15 @@
 import { CommanderError } from 'commander';
 import { OutputError } from '../lib/engine/output-error';
-import { GitOpsError } from '../lib/gitops/gitops-error';
 import { ConfigError } from '../lib/model/config-error';
+import { RequestError, type RequestInput } from '../lib/model/request-error';
 import { Interrupted } from '../lib/pipeline/interrupted';
 import { SelectionError } from '../lib/pipeline/selection-error';
 import { UsageError } from './errors';
+
+/** The flag of each input a lib error names: `againstRef` is `--against-ref`. */
+export function flagOf(input: RequestInput): string {
+  return `--${input.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
 
 /** The flag each selection of a lib call comes from. */
 const SELECTION_FLAGS: Readonly<Record<SelectionError['what'], string>> = { environment: '--env', app: '--app', plane: '--plane' };
@@ -30,8 +35,9 @@ export function exitWith(run: Promise<number>): void {
         return;
       }
       const known =
-        error instanceof ConfigError || error instanceof UsageError || error instanceof GitOpsError || error instanceof OutputError || error instanceof Interrupted;
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        error instanceof ConfigError || error instanceof UsageError || error instanceof RequestError || error instanceof OutputError || error instanceof Interrupted;
+      const text = error instanceof RequestError ? error.render(flagOf) : error instanceof Error ? error.message : String(error);
+      const message = text.split('\n')[0];
       process.stderr.write(`error: ${message}\n`);
       if (!known && error instanceof Error && process.env.PLATFORM_DEBUG) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error instanceof Interrupted ? error.exitCode : 2;

@@ -35,7 +35,7 @@ export function runPromote(options: PromoteCommandOptions): Promise<GitOpsRunRes
   const fromAt = known('--from', options.from);
   // Which apps run where does not depend on the releases: the config's own platform tells.
   const platform = definePlatform(config);
-  if (options.app !== undefined) requireApp(platform, options.app, options.from, '--from');
+  if (options.app !== undefined) requireApp(platform, options.app, options.from, 'from');
   // The environments the promoted apps run in: promoting past one that runs none of them skips nothing.
   const route = promotionRoute(platform, options.app);
   const after = route.filter((e) => envs.indexOf(e) > fromAt);
@@ -49,7 +49,7 @@ export function runPromote(options: PromoteCommandOptions): Promise<GitOpsRunRes
     const fix = after.length > 0 ? `use --to ${after.join(' or ')}` : `${options.from} is the last environment; promote from an earlier one`;
     throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} goes back; fix: ${fix}`);
   }
-  if (options.app !== undefined) requireApp(platform, options.app, to, '--to');
+  if (options.app !== undefined) requireApp(platform, options.app, to, 'to');
   // One line: the reason goes into the commit message and the releases file, never new lines of them.
   const reason = options.reason?.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
   if (options.force && (reason === undefined || reason === '')) {

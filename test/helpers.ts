@@ -6,6 +6,8 @@ import { type AppConfig, type EnvironmentConfig, type PlatformConfig } from '../
 import { ConfigError } from '../lib/model/config-error';
 import { definePlatform, type Platform } from '../lib/model/platform';
 import { platformConfig } from './fixtures/shop/platform';
+import { flagOf } from '../cli/exit';
+import { RequestError } from '../lib/model/request-error';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..');
 
@@ -73,4 +75,19 @@ export function runCli(args: readonly string[], cwd = PROJECT_DIR): SpawnSyncRet
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** An error's one line as the CLI prints it: request inputs spelled as flags (`--to`). */
+export function cliText(error: unknown): string {
+  return error instanceof RequestError ? error.render(flagOf) : error instanceof Error ? error.message : String(error);
+}
+
+/** What `run` throws, as the CLI prints it; fails the test when it throws nothing. */
+export function cliMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return cliText(error);
+  }
+  throw new Error('nothing was thrown');
 }

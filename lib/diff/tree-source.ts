@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { type IndexEntry, parseIndex } from '../engine/manifest-index';
 import { outputLayout } from '../model/output-layout';
 import { OutputRoot } from '../engine/output-root';
+import { RequestError } from '../model/request-error';
 import { readRootState } from '../engine/writer';
 
 /**
@@ -23,9 +24,9 @@ export interface TreeSource {
 }
 
 /** A tree that cannot be read: the message is one line with the fix. */
-export class TreeSourceError extends Error {
-  constructor(message: string) {
-    super(message);
+export class TreeSourceError extends RequestError {
+  constructor(template: string) {
+    super(template);
     this.name = 'TreeSourceError';
   }
 }
@@ -37,7 +38,7 @@ export class TreeSourceError extends Error {
 export function dirSource(dir: string, label = dir): TreeSource {
   const root = new OutputRoot(dir);
   if (!root.exists()) {
-    throw new TreeSourceError(`--against ${dir} does not exist; fix: run npm run synth first or pass --against DIR`);
+    throw new TreeSourceError(`{against} ${dir} does not exist; fix: run npm run synth first or pass {against} DIR`);
   }
   return {
     label,
@@ -70,19 +71,19 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
   const git = (args: readonly string[], input?: Buffer): Buffer =>
     execFileSync('git', ['-C', repoDir, ...args], { input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   if (!new OutputRoot(repoDir).exists()) {
-    throw new TreeSourceError(`--gitops ${repoDir} does not exist; fix: clone the GitOps repository there or pass --gitops DIR`);
+    throw new TreeSourceError(`{gitops} ${repoDir} does not exist; fix: clone the GitOps repository there or pass {gitops} DIR`);
   }
   try {
     git(['rev-parse', '--git-dir']);
   } catch {
-    throw new TreeSourceError(`--gitops ${repoDir} is not a git repository; fix: pass the path of a GitOps checkout`);
+    throw new TreeSourceError(`{gitops} ${repoDir} is not a git repository; fix: pass the path of a GitOps checkout`);
   }
   let commit: string;
   try {
     commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString('utf8').trim();
   } catch {
     throw new TreeSourceError(
-      `--against-ref ${ref} is not a commit in ${repoDir}; fix: run git -C ${repoDir} fetch, or pass an existing branch, tag or commit`,
+      `{againstRef} ${ref} is not a commit in ${repoDir}; fix: run git -C ${repoDir} fetch, or pass an existing branch, tag or commit`,
     );
   }
   // Repositories may use SHA-256 object names.

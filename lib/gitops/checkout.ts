@@ -51,11 +51,11 @@ export class GitOpsCheckout {
   public static open(dir: string): GitOpsCheckout {
     const root = path.resolve(dir);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
-      throw new GitOpsError(`--gitops ${dir} is not a directory; fix: clone the GitOps repository there, or pass its checkout`);
+      throw new GitOpsError(`{gitops} ${dir} is not a directory; fix: clone the GitOps repository there, or pass its checkout`);
     }
     const inside = runGit(root, ['rev-parse', '--is-inside-work-tree']);
     if (inside.status !== 0 || inside.stdout.trim() !== 'true') {
-      throw new GitOpsError(`--gitops ${dir} is not a git checkout; fix: clone the GitOps repository there, or pass its checkout`);
+      throw new GitOpsError(`{gitops} ${dir} is not a git checkout; fix: clone the GitOps repository there, or pass its checkout`);
     }
     const fail = (reason: string) => new GitOpsError(`cannot read the git repository at ${dir} (${reason}); fix: check the checkout with git -C ${dir} status`);
     const gitDir = gitOrThrow(root, ['rev-parse', '--absolute-git-dir'], fail);
@@ -168,7 +168,7 @@ export class GitOpsCheckout {
   public pushTarget(): PushTarget {
     const branch = runGit(this.root, ['symbolic-ref', '-q', '--short', 'HEAD']);
     if (branch.status !== 0) {
-      throw new GitOpsError(`GitOps checkout ${this.label} is on no branch (detached HEAD), so --push has nowhere to go; fix: git -C ${this.label} switch BRANCH`);
+      throw new GitOpsError(`GitOps checkout ${this.label} is on no branch (detached HEAD), so {push} has nowhere to go; fix: git -C ${this.label} switch BRANCH`);
     }
     const name = branch.stdout.trim();
     const remote = runGit(this.root, ['config', '--get', `branch.${name}.remote`]).stdout.trim();
@@ -176,7 +176,7 @@ export class GitOpsCheckout {
     if (remote !== '' && remote !== '.' && merge !== '') return { remote, ref: merge };
     if (runGit(this.root, ['remote', 'get-url', 'origin']).status === 0) return { remote: 'origin', ref: `refs/heads/${name}` };
     throw new GitOpsError(
-      `branch ${name} of ${this.label} has no upstream and there is no remote origin; fix: git -C ${this.label} branch --set-upstream-to REMOTE/${name}, or drop --push`,
+      `branch ${name} of ${this.label} has no upstream and there is no remote origin; fix: git -C ${this.label} branch --set-upstream-to REMOTE/${name}, or drop {push}`,
     );
   }
 

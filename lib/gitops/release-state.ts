@@ -19,6 +19,7 @@ import {
   type ReleasesConfig,
 } from '../model/releases';
 import { GitOpsError } from './gitops-error';
+import { type RequestInput } from '../model/request-error';
 
 /**
  * Fits a releases file to the platform config: an environment the file lacks takes its entry from
@@ -101,16 +102,16 @@ export function promotionRoute(platform: Platform, app?: string): string[] {
 }
 
 /**
- * Refuses `--app` naming an unknown app, or one that does not run in `env` (given as `flag`): the
+ * Refuses an `app` input naming an unknown app, or one that does not run in `env` (the `input` it came from): the
  * environment has no release of it to set, promote or take.
  */
-export function requireApp(platform: Platform, app: string, env: string, flag: string): App {
+export function requireApp(platform: Platform, app: string, env: string, input: RequestInput): App {
   const found = platform.apps.find((a) => a.name === app);
-  if (found === undefined) throw new GitOpsError(`unknown app "${app}" in --app; fix: use one of ${platform.apps.map((a) => a.name).join(', ')}`);
+  if (found === undefined) throw new GitOpsError(`unknown app "${app}" in {app}; fix: use one of ${platform.apps.map((a) => a.name).join(', ')}`);
   const there = appsIn(platform, env);
   if (!there.includes(app)) {
     throw new GitOpsError(
-      `app "${app}" does not run in ${env}, which runs ${there.length === 0 ? 'no app' : `only ${there.join(', ')}`}; fix: use another ${flag}: ${app} runs in ${environmentsOf(platform, app).join(', ')}`,
+      `app "${app}" does not run in ${env}, which runs ${there.length === 0 ? 'no app' : `only ${there.join(', ')}`}; fix: use another {${input}}: ${app} runs in ${environmentsOf(platform, app).join(', ')}`,
     );
   }
   return found;
@@ -181,7 +182,7 @@ export interface Transition {
  */
 export function applyRelease(platform: Platform, releases: ReleasesConfig, req: ReleaseRequest, canary: CanaryPolicy): Transition {
   const env = releases.environments[req.env];
-  const apps = selectedApps(platform, req.app, req.env, '--env');
+  const apps = selectedApps(platform, req.app, req.env, 'env');
   const changedApps = apps.filter((a) => {
     const r = effectiveRelease(env, a.name);
     return r.tag !== req.tag || (req.digest !== undefined && r.digest !== req.digest);
@@ -237,8 +238,8 @@ export interface PromoteRequest {
 export function applyPromotion(platform: Platform, releases: ReleasesConfig, req: PromoteRequest, canary: CanaryPolicy): Transition {
   const source = releases.environments[req.from];
   const target = releases.environments[req.to];
-  const apps = selectedApps(platform, req.app, req.to, '--to');
-  if (req.app !== undefined) selectedApps(platform, req.app, req.from, '--from');
+  const apps = selectedApps(platform, req.app, req.to, 'to');
+  if (req.app !== undefined) selectedApps(platform, req.app, req.from, 'from');
   const same = (a: App): boolean => {
     const s = effectiveRelease(source, a.name);
     const t = effectiveRelease(target, a.name);
@@ -248,20 +249,20 @@ export function applyPromotion(platform: Platform, releases: ReleasesConfig, req
 
   if (req.step) {
     if (req.to !== canary.env) {
-      throw new GitOpsError(`--step moves the canary, but --to ${req.to} is not the canary environment; fix: ${canary.env === undefined ? 'drop --step: the platform has no canary environment' : `use --to ${canary.env}, or drop --step`}`);
+      throw new GitOpsError(`{step} moves the canary, but {to} ${req.to} is not the canary environment; fix: ${canary.env === undefined ? 'drop {step}: the platform has no canary environment' : `use {to} ${canary.env}, or drop {step}`}`);
     }
     // Only the candidates run in the canary: the release of an app that does not run there is not checked.
     const candidates = appsIn(platform, req.to);
     const differing = moving.filter((a) => candidates.includes(a.name));
     if (differing.length > 0) {
       throw new GitOpsError(
-        `--step moves a canary that runs ${req.from}'s release, but ${req.to} runs another release of ${differing.map((a) => a.name).join(', ')}; fix: promote --from ${req.from} --to ${req.to} without --step first`,
+        `{step} moves a canary that runs ${req.from}'s release, but ${req.to} runs another release of ${differing.map((a) => a.name).join(', ')}; fix: promote {from} ${req.from} {to} ${req.to} without {step} first`,
       );
     }
     const weight = target.canaryWeight ?? 0;
     const nextWeight = canary.steps.find((s) => s > weight);
     if (nextWeight === undefined) {
-      throw new GitOpsError(`the canary ${req.to} is at its last weight (${weight}); fix: promote --from ${req.to} --to ${canary.production}`);
+      throw new GitOpsError(`the canary ${req.to} is at its last weight (${weight}); fix: promote {from} ${req.to} {to} ${canary.production}`);
     }
     const next = { ...target, canaryWeight: nextWeight };
     return { releases: { ...releases, environments: { ...releases.environments, [req.to]: next } }, changed: true, canaryWeight: { from: weight, to: nextWeight }, warnings: [] };
@@ -331,6 +332,6 @@ function withCanary(
 }
 
 /** The apps a release or promotion names: every app, or the one of `--app`, which must run in `env` (see requireApp). */
-function selectedApps(platform: Platform, app: string | undefined, env: string, flag: string): App[] {
-  return app === undefined ? [...platform.apps] : [requireApp(platform, app, env, flag)];
+function selectedApps(platform: Platform, app: string | undefined, env: string, input: RequestInput): App[] {
+  return app === undefined ? [...platform.apps] : [requireApp(platform, app, env, input)];
 }

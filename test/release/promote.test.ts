@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type PromoteCommandOptions, runPromote } from '../../cli/promote-command';
 import { type ManifestIndex } from '../../lib/engine/manifest-index';
 import { type GitOpsRunResult } from '../../lib/pipeline/release-transaction';
+import { cliText } from '../helpers';
 import {
   copyRepo,
   failed,
@@ -187,7 +188,7 @@ describe('promotion order', () => {
     [{ from: 'canary', app: 'worker' }, 'app "worker" does not run in canary, which runs only inventory-api; fix: use another --from: worker runs in dev, stage, prod'],
     [{ from: 'dev', app: 'billing' }, 'unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin'],
   ])('%j is refused before anything is read: %s', async (options, message) => {
-    expect(failed(await promote(options)).message).toBe(message);
+    expect(cliText(failed(await promote(options)))).toBe(message);
   });
 });
 

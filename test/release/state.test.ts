@@ -13,6 +13,7 @@ import {
 import { definePlatform, type Platform } from '../../lib/model/platform';
 import { DEFAULT_STEP_WEIGHTS } from '../../lib/model/delivery';
 import { checkReleases, effectiveRelease, formatReleases, parseReleases, type ReleasesConfig } from '../../lib/model/releases';
+import { cliMessage } from '../helpers';
 
 const seed: ReleasesConfig = {
   environments: { dev: { tag: 'v1.5.0' }, stage: { tag: 'v1.4.0' }, canary: { tag: 'v1.3.2' }, prod: { tag: 'v1.3.1' } },
@@ -91,11 +92,11 @@ describe('applyRelease', () => {
   });
 
   test('an unknown --app is refused', () => {
-    expect(() => release(seed, 'dev', 'v1.6.0', 'billing')).toThrow('unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin');
+    expect(cliMessage(() => release(seed, 'dev', 'v1.6.0', 'billing'))).toContain('unknown app "billing" in --app; fix: use one of inventory-api, web, worker, admin');
   });
 
   test('--app naming an app the environment does not run is refused', () => {
-    expect(() => release(seed, 'canary', 'v1.6.0', 'web')).toThrow(
+    expect(cliMessage(() => release(seed, 'canary', 'v1.6.0', 'web'))).toContain(
       'app "web" does not run in canary, which runs only inventory-api; fix: use another --env: web runs in dev, stage, prod',
     );
   });
@@ -141,7 +142,7 @@ describe('applyPromotion', () => {
       weights.push(state.environments.canary.canaryWeight);
     }
     expect(weights).toEqual([10, 25, 50, 75, 100]);
-    expect(() => promote(state, 'stage', 'canary', { step: true })).toThrow(
+    expect(cliMessage(() => promote(state, 'stage', 'canary', { step: true }))).toContain(
       'the canary canary is at its last weight (100); fix: promote --from canary --to prod',
     );
     const prod = promote(state, 'canary', 'prod');
@@ -152,10 +153,10 @@ describe('applyPromotion', () => {
 
   test('--step is refused when the canary runs another release, or outside the canary', () => {
     // Only the candidates run in the canary, so only theirs are compared.
-    expect(() => promote(released, 'stage', 'canary', { step: true })).toThrow(
+    expect(cliMessage(() => promote(released, 'stage', 'canary', { step: true }))).toContain(
       "--step moves a canary that runs stage's release, but canary runs another release of inventory-api; fix: promote --from stage --to canary without --step first",
     );
-    expect(() => promote(released, 'dev', 'stage', { step: true })).toThrow('--step moves the canary, but --to stage is not the canary environment; fix: use --to canary, or drop --step');
+    expect(cliMessage(() => promote(released, 'dev', 'stage', { step: true }))).toContain('--step moves the canary, but --to stage is not the canary environment; fix: use --to canary, or drop --step');
     expect(() => promote(released, 'stage', 'canary', { step: true, app: 'web' })).toThrow('app "web" does not run in canary');
   });
 
@@ -169,10 +170,10 @@ describe('applyPromotion', () => {
   test('an app the canary does not run rides along with the release: promoting it alone into or out of the canary is refused', () => {
     const live = promote(promote(released, 'dev', 'stage').releases, 'stage', 'canary').releases;
     expect(live.environments.canary.tag).toBe('v1.6.0');
-    expect(() => promote(live, 'stage', 'canary', { app: 'web' })).toThrow(
+    expect(cliMessage(() => promote(live, 'stage', 'canary', { app: 'web' }))).toContain(
       'app "web" does not run in canary, which runs only inventory-api; fix: use another --to: web runs in dev, stage, prod',
     );
-    expect(() => promote(live, 'canary', 'prod', { app: 'worker' })).toThrow(
+    expect(cliMessage(() => promote(live, 'canary', 'prod', { app: 'worker' }))).toContain(
       'app "worker" does not run in canary, which runs only inventory-api; fix: use another --from: worker runs in dev, stage, prod',
     );
     // The whole release moves on to production, the apps that rode along included.
