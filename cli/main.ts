@@ -53,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
         planes,
       });
       for (const line of formatReleasesSource(root, opts.out)) process.stdout.write(`${line}\n`);
-      for (const line of formatSummary(result, opts.out)) process.stdout.write(`${line}\n`);
+      for (const line of formatSummary(result, opts.out, opts.dryRun)) process.stdout.write(`${line}\n`);
       exitCode = 0;
     });
 

@@ -51,11 +51,15 @@ export function readOutputRoot(dir: string): OutputFile[] {
   const walk = (rel: string): void => {
     for (const entry of root.list(rel).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = `${rel}/${entry.name}`;
+      if (entry.isSymbolicLink()) throw root.linkRefused(child);
       if (entry.isDirectory()) walk(child);
       else if (entry.isFile() && /\.(ya?ml|tf\.json)$/.test(entry.name)) files.push({ path: child, content: root.readFile(child), scope: '' });
     }
   };
-  for (const top of ['kubernetes', 'terraform']) if (root.isDir(top)) walk(top);
+  for (const top of ['kubernetes', 'terraform']) {
+    if (root.state(top).kind === 'other' && !root.isDir(top)) throw root.linkRefused(top);
+    if (root.isDir(top)) walk(top);
+  }
   if (files.length === 0) {
     throw new UsageError(`--dir ${dir} holds no kubernetes/ or terraform/ output; fix: run npm run synth -- --out ${dir} first`);
   }

@@ -48,11 +48,15 @@ export function dirSource(dir: string, label = dir): TreeSource {
         for (const entry of root.list(rel)) {
           if (entry.name === '.git') continue;
           const child = `${rel}/${entry.name}`;
+          if (entry.isSymbolicLink()) throw root.linkRefused(child);
           if (entry.isDirectory()) walk(child);
           else if (entry.isFile()) out.push(child);
         }
       };
-      for (const top of roots) if (root.isDir(top)) walk(top);
+      for (const top of roots) {
+        if (root.state(top).kind === 'other' && !root.isDir(top)) throw root.linkRefused(top);
+        if (root.isDir(top)) walk(top);
+      }
       return out;
     },
     holds: (rel, content) => root.read(rel) === content,

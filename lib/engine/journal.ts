@@ -5,6 +5,7 @@ import { type IndexEntry } from './manifest-index';
 import { OutputError } from './output-error';
 import { checkRelativePath, type OutputRoot, tempPath } from './output-root';
 import { compareCodePoints } from './stable-json';
+import { outputLayout } from '../model/output-layout';
 
 /**
  * The journal of a write in progress, in the output root. It is written (atomically) before any
@@ -28,6 +29,8 @@ const journalSchema = z.strictObject({
   writes: z.array(writeSchema),
   /** Files to prune, with the hash the index recorded. */
   removals: z.array(z.strictObject({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  /** The hash of the index the run means to write, so its bytes can be told from a person's. */
+  indexSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 export type Journal = z.infer<typeof journalSchema>;
@@ -55,8 +58,23 @@ export function readJournal(root: OutputRoot): Journal | undefined {
     const issue = parsed.error.issues[0];
     throw new OutputError({ path: where, problem: `is not a journal of this tool (${issue.path.join('.')}: ${issue.message})`, state: 'nothing was changed', fix: FIX });
   }
-  for (const entry of [...parsed.data.writes, ...parsed.data.removals]) checkRelativePath(entry.path, where, FIX);
+  for (const entry of [...parsed.data.writes, ...parsed.data.removals]) checkOwnedPath(entry.path, where, FIX);
   return parsed.data;
+}
+
+/**
+ * Checks a path that the index or a journal says the tool owns: a jailed relative path (see
+ * checkRelativePath) that the output layout writes, such as `kubernetes/dev/<kind>-<name>.yaml`.
+ * A README, `.github/` or the index itself can never be owned, however the index lists it: a
+ * crafted entry with a file's real sha256 would otherwise prune it.
+ */
+export function checkOwnedPath(rel: unknown, source: string, fix: string): string {
+  const at = checkRelativePath(rel, source, fix);
+  const place = outputLayout.parse(at);
+  if (place === undefined || (place.plane === 'state' && place.file === 'index')) {
+    throw new OutputError({ path: source, problem: `lists ${JSON.stringify(at)}, which is no file of the tool's output layout`, state: 'nothing was changed', fix });
+  }
+  return at;
 }
 
 /**

@@ -241,6 +241,16 @@ export class OutputRoot {
     return exists;
   }
 
+  /** The error for a link met while reading the tree: the tool reads no link, so it refuses the tree. */
+  public linkRefused(rel: string): OutputError {
+    return new OutputError({
+      path: this.show(rel),
+      problem: 'is a symbolic link, which the tool never follows',
+      state: 'nothing was changed',
+      fix: 'replace the link with the real directory or file, or delete it, then run again',
+    });
+  }
+
   /** The error for a path that holds something the tool never writes: a link, a directory. */
   public notAFile(rel: string, what: string): OutputError {
     return new OutputError({

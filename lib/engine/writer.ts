@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { sha256 } from './hash';
-import { JOURNAL_FILE, journalText, readJournal, recoverEntries, removeEmptyDirs, removeJournal } from './journal';
+import { checkOwnedPath, JOURNAL_FILE, journalText, readJournal, recoverEntries, removeEmptyDirs, removeJournal } from './journal';
 import { type IndexEntry, type ManifestIndex, parseIndex, type ReleaseRecord } from './manifest-index';
 import { type OutputFile } from './output';
 import { outputLayout } from '../model/output-layout';
 import { OutputError } from './output-error';
-import { checkRelativePath, OutputRoot, tempPath } from './output-root';
+import { OutputRoot, tempPath } from './output-root';
 import { compareCodePoints, stableJson } from './stable-json';
 
 /** What a write did to one scope. */
@@ -167,6 +167,17 @@ export function writeOutput(options: WriteOptions): WriteResult {
   return result;
 }
 
+/**
+ * Removes a journal written part-way, by a run killed before it touched any target: a regular file
+ * at the journal's temporary name, which is the tool's. Anything else there is refused.
+ */
+export function removeJournalTemp(root: OutputRoot): void {
+  const temp = tempPath(JOURNAL_FILE);
+  const state = root.state(temp);
+  if (state.kind === 'other') throw root.notAFile(temp, state.what);
+  if (state.kind === 'file') root.remove(temp);
+}
+
 /** The index and journal of a root, with the index as recovered from an interrupted run. */
 interface RootState {
   readonly previous?: ManifestIndex;
@@ -187,12 +198,7 @@ export function readRootState(root: OutputRoot): RootState {
   const indexPath = outputLayout.index();
   const indexText = root.exists() ? root.read(indexPath) : undefined;
   const previous = indexText === undefined ? undefined : parseIndex(indexText, indexPath);
-  for (const entry of previous?.files ?? []) {
-    const at = checkRelativePath(entry.path, root.show(indexPath), INDEX_FIX);
-    if (at === indexPath || at === JOURNAL_FILE) {
-      throw new OutputError({ path: root.show(indexPath), problem: `lists ${at}, the tool's own bookkeeping`, state: 'nothing was changed', fix: INDEX_FIX });
-    }
-  }
+  for (const entry of previous?.files ?? []) checkOwnedPath(entry.path, root.show(indexPath), INDEX_FIX);
   const journal = root.exists() ? readJournal(root) : undefined;
   if (journal === undefined) return { previous, indexText, entries: previous?.files ?? [] };
   const entries = recoverEntries(root, previous?.files ?? [], journal);
@@ -241,12 +247,12 @@ function commit(
   index: { readonly path: string; readonly text: (failed: readonly IndexEntry[]) => string },
 ): { entry: IndexEntry; error: OutputError }[] {
   root.ensureRoot();
-  // A journal written part-way, by a run killed before it touched any target.
-  root.remove(tempPath(JOURNAL_FILE));
+  removeJournalTemp(root);
   const journal = journalText({
     generator: 'platform-synth-journal',
     writes: writes.map((f) => ({ path: f.path, scope: f.scope, sha256: sha256(f.content), size: Buffer.byteLength(f.content) })),
     removals: removals.map((r) => ({ path: r.path, sha256: r.sha256 })),
+    indexSha256: sha256(index.text([])),
   });
   try {
     root.replace(JOURNAL_FILE, journal);

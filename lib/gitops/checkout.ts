@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { sha256 } from '../engine/hash';
 import { JOURNAL_FILE, readJournal, removeEmptyDirs } from '../engine/journal';
 import { outputLayout } from '../model/output-layout';
-import { OutputRoot, tempPath } from '../engine/output-root';
+import { OutputRoot, TEMP_SUFFIX, tempPath } from '../engine/output-root';
 import { gitOrThrow, gitReason, runGit } from './git';
 import { GitOpsError } from './gitops-error';
 import { withCheckoutLock } from './lock';
@@ -93,29 +93,66 @@ export class GitOpsCheckout {
    */
   public recoverInterrupted(): boolean {
     const root = new OutputRoot(this.root);
+    this.assertNoBookkeeping();
+    const changes = this.changes().map((c) => ({ ...c, rel: this.relative(c.path) }));
     const journal = readJournal(root);
-    if (journal === undefined) return false;
-    const written = new Map(journal.writes.map((w) => [w.path, w]));
-    const mine = new Set<string>([JOURNAL_FILE, tempPath(JOURNAL_FILE), outputLayout.index(), tempPath(outputLayout.index())]);
-    for (const entry of [...journal.writes, ...journal.removals]) mine.add(entry.path);
-    for (const w of journal.writes) mine.add(tempPath(w.path));
-    const prefix = path.relative(this.top, this.root).split(path.sep).join('/');
+    if (journal === undefined) {
+      // Killed while writing its journal: nothing else was touched yet.
+      const temp = tempPath(JOURNAL_FILE);
+      if (changes.length !== 1 || changes[0].rel !== temp || !changes[0].untracked || root.state(temp).kind !== 'file') return false;
+      root.remove(temp);
+      return true;
+    }
+    // The bytes each path may hold if the killed run, not a person, changed it.
+    const expected = new Map<string, string | 'temporary'>([[outputLayout.index(), journal.indexSha256]]);
+    for (const w of journal.writes) {
+      expected.set(w.path, w.sha256);
+      expected.set(tempPath(w.path), 'temporary');
+    }
+    // A file the run was pruning: gone, or still its recorded bytes.
+    for (const r of journal.removals) expected.set(r.path, r.sha256);
+    for (const bookkeeping of [JOURNAL_FILE, tempPath(JOURNAL_FILE), tempPath(outputLayout.index())]) expected.set(bookkeeping, 'temporary');
     const untracked: string[] = [];
-    for (const change of this.changes()) {
-      const rel = prefix === '' ? change.path : change.path.startsWith(`${prefix}/`) ? change.path.slice(prefix.length + 1) : undefined;
-      if (rel === undefined || !mine.has(rel)) return false;
-      const state = root.state(rel);
+    for (const change of changes) {
+      const want = change.rel === undefined ? undefined : expected.get(change.rel);
+      if (change.rel === undefined || want === undefined) return false;
+      const state = root.state(change.rel);
       if (state.kind === 'other') return false;
-      if (state.kind === 'file' && change.untracked) untracked.push(rel);
-      // A changed target holds the bytes the killed run wrote, or the change is someone else's.
-      const write = written.get(rel);
-      if (write !== undefined && state.kind === 'file' && sha256(root.readFile(rel)) !== write.sha256) return false;
+      if (state.kind === 'absent') continue;
+      if (want !== 'temporary' && sha256(root.readFile(change.rel)) !== want) return false;
+      if (change.untracked) untracked.push(change.rel);
     }
     this.must(['reset', '-q', '--hard', 'HEAD'], 'git reset failed');
     for (const rel of untracked) root.remove(rel);
     root.remove(JOURNAL_FILE);
     removeEmptyDirs(root, untracked);
     return true;
+  }
+
+  /** `path` (relative to the top of the work tree) relative to the output root, or undefined outside it. */
+  private relative(topPath: string): string | undefined {
+    const prefix = path.relative(this.top, this.root).split(path.sep).join('/');
+    if (prefix === '') return topPath;
+    return topPath.startsWith(`${prefix}/`) ? topPath.slice(prefix.length + 1) : undefined;
+  }
+
+  /**
+   * Refuses a checkout whose commit holds the tool's own bookkeeping (a journal or a temporary): a
+   * run would remove it and leave the checkout changed. Only a hostile or mistaken commit puts it
+   * there.
+   */
+  private assertNoBookkeeping(): void {
+    const listed = runGit(this.root, ['ls-files', '-z']);
+    if (listed.status !== 0) throw new GitOpsError(`cannot list the files of ${this.label} (${gitReason(listed)}); fix: check it with git -C ${this.label} status`);
+    const found = listed.stdout.split('\0').find((p) => {
+      const name = p.slice(p.lastIndexOf('/') + 1);
+      return name === JOURNAL_FILE || name.endsWith(TEMP_SUFFIX);
+    });
+    if (found !== undefined) {
+      throw new GitOpsError(
+        `GitOps checkout ${this.label} has the tool's own bookkeeping file ${found} committed; nothing was changed; fix: git -C ${this.label} rm ${found}, commit, then run again`,
+      );
+    }
   }
 
   /** The commit checked out; throws when there is none yet. */

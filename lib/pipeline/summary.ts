@@ -10,12 +10,12 @@ export function formatReleasesSource(root: RootPlatform, outDir: string): string
 }
 
 /** One line per scope: `dev  3 added, 1 changed, 0 removed, 24 unchanged`. */
-export function formatSummary(result: WriteResult, outDir: string): string[] {
+export function formatSummary(result: WriteResult, outDir: string, dryRun = false): string[] {
   const width = Math.max(...result.summaries.map((s) => s.scope.length));
   const lines = result.summaries.map(
     (s) => `${s.scope.padEnd(width)}  ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged`,
   );
-  lines.push(`wrote ${result.touched.length} file(s) under ${outDir}`);
+  lines.push(`${dryRun ? 'would write' : 'wrote'} ${result.touched.length} file(s) under ${outDir}`);
   if (result.drift.length > 0) {
     const shown = result.drift.slice(0, 5).join(', ');
     const more = result.drift.length > 5 ? ` and ${result.drift.length - 5} more` : '';

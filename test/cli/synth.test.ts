@@ -58,6 +58,14 @@ describe('npm run synth', () => {
     }
   });
 
+  test('--dry-run says what it would write, and writes nothing', () => {
+    const run = runCli(['synth', '--out', out, '--dry-run']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^would write [1-9]\d* file\(s\) under /m);
+    expect(run.stdout).not.toMatch(/^wrote /m);
+    expect(readTree(out).size).toBe(0);
+  });
+
   test('an unknown --env exits 2 with a one-line error and writes nothing', () => {
     expect(runCli(['synth', '--out', out]).status).toBe(0);
     const before = readTree(out);

@@ -6,6 +6,7 @@ import { dirSource, gitRefSource, type TreeSource } from '../../lib/diff/tree-so
 import { fixturePlatform } from '../fixtures/shop/platform';
 import { commitAll, copyTree, diffOptions, editFile, git, readFile, removeTempDirs, scratchDir, synthesizedTree, writeFile } from './fixtures';
 import { cliMessage } from '../helpers';
+import { readOutputRoot } from '../../cli/validate-command';
 
 const platform = fixturePlatform();
 let base: string;
@@ -32,6 +33,16 @@ describe('dirSource', () => {
     expect(listed).toContain('kubernetes/clusters/prod/prometheusrule-disk-usage.yaml');
     expect(listed.filter((p) => !p.startsWith('terraform/') && !p.startsWith('kubernetes/'))).toEqual([]);
     expect(listed.filter((p) => p.includes('.git/'))).toEqual([]);
+  });
+
+  test('a link anywhere in the tree is refused with one line, never followed', () => {
+    const outside = scratchDir();
+    const tree = copyTree(base);
+    fs.renameSync(`${tree}/kubernetes/prod`, `${outside}/prod`);
+    fs.symlinkSync(`${outside}/prod`, `${tree}/kubernetes/prod`);
+    expect(() => dirSource(tree).list(layoutRoots())).toThrow(/kubernetes\/prod: is a symbolic link, which the tool never follows; nothing was changed; fix: /);
+    // The same for validate --dir, which reads the tree the same way.
+    expect(() => readOutputRoot(tree)).toThrow(/kubernetes\/prod: is a symbolic link, which the tool never follows/);
   });
 
   test('a missing directory is a one-line error with the fix', () => {

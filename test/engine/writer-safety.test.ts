@@ -4,7 +4,7 @@ import { sha256 } from '../../lib/engine/hash';
 import { JOURNAL_FILE } from '../../lib/engine/journal';
 import { type OutputFile } from '../../lib/engine/output';
 import { fsError, OutputError } from '../../lib/engine/output-error';
-import { OutputRoot } from '../../lib/engine/output-root';
+import { OutputRoot, tempPath } from '../../lib/engine/output-root';
 import { writeOutput, type WriteOptions } from '../../lib/engine/writer';
 import { readTree, tempDir } from '../helpers';
 
@@ -83,7 +83,7 @@ describe('writeOutput keeps the output root a jail', () => {
 
   const write = (files: OutputFile[], extra: Partial<WriteOptions> = {}) => writeOutput({ outDir: out, files, scopes: ['dev'], sourceCommit: 'c', ...extra });
   const plantIndex = (entries: { path: string; scope?: string; sha256?: string }[]) => {
-    write([file('k/dev/a.yaml', 'a\n')]);
+    write([file('kubernetes/dev/a.yaml', 'a\n')]);
     const index = JSON.parse(fs.readFileSync(path.join(out, INDEX), 'utf8'));
     index.files.push(...entries.map((e) => ({ scope: 'dev', sha256: sha256('keep me\n'), ...e })));
     fs.writeFileSync(path.join(out, INDEX), JSON.stringify(index));
@@ -96,14 +96,17 @@ describe('writeOutput keeps the output root a jail', () => {
     ['k/../../victim/important.txt', /leaves the output root/],
     ['k//a.yaml', /is not a normalized relative path/],
     ['.git/config', /points into \.git/],
-    ['k/dev/.a.yaml.synth-tmp', /temporary suffix/],
-    [JOURNAL_FILE, /the tool's own bookkeeping/],
+    ['kubernetes/dev/.a.yaml.synth-tmp', /temporary suffix/],
+    [JOURNAL_FILE, /which is no file of the tool's output layout/],
+    ['platform-index.json', /which is no file of the tool's output layout/],
+    ['README.md', /lists "README.md", which is no file of the tool's output layout/],
+    ['.github/workflows/ci.yml', /which is no file of the tool's output layout/],
   ])('an index entry %s is refused with one line, and nothing is touched', (entry, message) => {
     plantIndex([{ path: entry }]);
     const before = readTree(out);
     let error: unknown;
     try {
-      write([file('k/dev/b.yaml', 'b\n')]);
+      write([file('kubernetes/dev/b.yaml', 'b\n')]);
     } catch (e) {
       error = e;
     }
@@ -116,78 +119,100 @@ describe('writeOutput keeps the output root a jail', () => {
   });
 
   test('a listed file whose bytes differ from the index is kept as drift, named, and stays listed', () => {
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'README.md'), 'hello\n');
-    plantIndex([{ path: 'README.md' }]);
-    const result = write([file('k/dev/a.yaml', 'a\n')]);
-    expect(result.drift).toEqual(['README.md']);
-    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe('hello\n');
+    const hand = 'kubernetes/dev/hand.yaml';
+    fs.mkdirSync(path.join(out, 'kubernetes/dev'), { recursive: true });
+    fs.writeFileSync(path.join(out, hand), 'hello\n');
+    plantIndex([{ path: hand }]);
+    const result = write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    expect(result.drift).toEqual([hand]);
+    expect(fs.readFileSync(path.join(out, hand), 'utf8')).toBe('hello\n');
     const index = JSON.parse(fs.readFileSync(path.join(out, INDEX), 'utf8'));
-    expect(index.files.map((f: { path: string }) => f.path)).toContain('README.md');
+    expect(index.files.map((f: { path: string }) => f.path)).toContain(hand);
     // Deleted by a person: the next run forgets it.
-    fs.rmSync(path.join(out, 'README.md'));
-    expect(write([file('k/dev/a.yaml', 'a\n')]).drift).toEqual([]);
-    expect(JSON.parse(fs.readFileSync(path.join(out, INDEX), 'utf8')).files.map((f: { path: string }) => f.path)).toEqual(['k/dev/a.yaml']);
+    fs.rmSync(path.join(out, hand));
+    expect(write([file('kubernetes/dev/a.yaml', 'a\n')]).drift).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(path.join(out, INDEX), 'utf8')).files.map((f: { path: string }) => f.path)).toEqual(['kubernetes/dev/a.yaml']);
   });
 
   test('a pruned file is removed only when its bytes are the ones the index recorded', () => {
-    write([file('k/dev/a.yaml', 'a\n'), file('k/dev/b.yaml', 'b\n'), file('k/dev/c.yaml', 'c\n')]);
-    fs.writeFileSync(path.join(out, 'k/dev/b.yaml'), 'edited by hand\n');
-    const result = write([file('k/dev/a.yaml', 'a\n')]);
-    expect(fs.existsSync(path.join(out, 'k/dev/c.yaml'))).toBe(false);
-    expect(fs.readFileSync(path.join(out, 'k/dev/b.yaml'), 'utf8')).toBe('edited by hand\n');
-    expect(result.drift).toEqual(['k/dev/b.yaml']);
+    write([file('kubernetes/dev/a.yaml', 'a\n'), file('kubernetes/dev/b.yaml', 'b\n'), file('kubernetes/dev/c.yaml', 'c\n')]);
+    fs.writeFileSync(path.join(out, 'kubernetes/dev/b.yaml'), 'edited by hand\n');
+    const result = write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    expect(fs.existsSync(path.join(out, 'kubernetes/dev/c.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'kubernetes/dev/b.yaml'), 'utf8')).toBe('edited by hand\n');
+    expect(result.drift).toEqual(['kubernetes/dev/b.yaml']);
     expect(result.summaries[0]).toMatchObject({ removed: 1 });
   });
 
   test('a file edited by hand is not overwritten: one line, nothing changed', () => {
-    write([file('k/dev/a.yaml', 'a\n'), file('k/dev/b.yaml', 'b\n')]);
-    fs.writeFileSync(path.join(out, 'k/dev/a.yaml'), 'edited\n');
+    write([file('kubernetes/dev/a.yaml', 'a\n'), file('kubernetes/dev/b.yaml', 'b\n')]);
+    fs.writeFileSync(path.join(out, 'kubernetes/dev/a.yaml'), 'edited\n');
     const before = readTree(out);
-    expect(() => write([file('k/dev/a.yaml', 'a2\n'), file('k/dev/b.yaml', 'b2\n')])).toThrow(
-      /k\/dev\/a\.yaml: was edited by hand since the tool wrote it .*nothing was changed; fix: restore it/,
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a2\n'), file('kubernetes/dev/b.yaml', 'b2\n')])).toThrow(
+      /kubernetes\/dev\/a\.yaml: was edited by hand since the tool wrote it .*nothing was changed; fix: restore it/,
     );
     expect(readTree(out)).toEqual(before);
   });
 
   test('a planted link at a temporary name is refused, and its target is untouched', () => {
-    write([file('k/dev/a.yaml', 'a\n')]);
-    fs.symlinkSync(path.join(victim, 'important.txt'), path.join(out, 'k/dev/.a.yaml.synth-tmp'));
-    expect(() => write([file('k/dev/a.yaml', 'a2\n')])).toThrow(/\.a\.yaml\.synth-tmp: already exists, but the tool did not leave it there; nothing was changed/);
+    write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    fs.symlinkSync(path.join(victim, 'important.txt'), path.join(out, 'kubernetes/dev/.a.yaml.synth-tmp'));
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a2\n')])).toThrow(/\.a\.yaml\.synth-tmp: already exists, but the tool did not leave it there; nothing was changed/);
     victimIntact();
-    expect(fs.readFileSync(path.join(out, 'k/dev/a.yaml'), 'utf8')).toBe('a\n');
+    expect(fs.readFileSync(path.join(out, 'kubernetes/dev/a.yaml'), 'utf8')).toBe('a\n');
     expect(fs.existsSync(path.join(out, JOURNAL_FILE))).toBe(false);
   });
 
   test('an output directory that is a link out of the root is refused before anything is written', () => {
-    fs.mkdirSync(path.join(out, 'k'), { recursive: true });
-    fs.symlinkSync(victim, path.join(out, 'k/dev'));
-    expect(() => write([file('k/dev/a.yaml', 'a\n')])).toThrow(/k\/dev: is a symbolic link, where the tool keeps a directory of its output; nothing was changed/);
+    fs.mkdirSync(path.join(out, 'kubernetes'), { recursive: true });
+    fs.symlinkSync(victim, path.join(out, 'kubernetes/dev'));
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a\n')])).toThrow(/kubernetes\/dev: is a symbolic link, where the tool keeps a directory of its output; nothing was changed/);
     expect(fs.readdirSync(victim)).toEqual(['important.txt']);
     expect(fs.existsSync(path.join(out, INDEX))).toBe(false);
   });
 
   test('an output file that is a link is refused, however it points', () => {
-    write([file('k/dev/a.yaml', 'a\n')]);
-    fs.rmSync(path.join(out, 'k/dev/a.yaml'));
-    fs.symlinkSync(path.join(victim, 'important.txt'), path.join(out, 'k/dev/a.yaml'));
-    expect(() => write([file('k/dev/a.yaml', 'a\n')])).toThrow(/k\/dev\/a\.yaml: is a symbolic link, where the tool keeps a regular file/);
+    write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    fs.rmSync(path.join(out, 'kubernetes/dev/a.yaml'));
+    fs.symlinkSync(path.join(victim, 'important.txt'), path.join(out, 'kubernetes/dev/a.yaml'));
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a\n')])).toThrow(/kubernetes\/dev\/a\.yaml: is a symbolic link, where the tool keeps a regular file/);
     victimIntact();
+  });
+
+  test("a link at the journal's temporary name is refused; a regular file there is a killed run's, and goes", () => {
+    write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    const temp = path.join(out, tempPath(JOURNAL_FILE));
+    fs.symlinkSync(path.join(victim, 'important.txt'), temp);
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a2\n')])).toThrow(/\.platform-journal\.json\.synth-tmp: is a symbolic link/);
+    victimIntact();
+    fs.unlinkSync(temp);
+    fs.writeFileSync(temp, '{"generator":');
+    write([file('kubernetes/dev/a.yaml', 'a2\n')]);
+    expect(fs.existsSync(temp)).toBe(false);
+  });
+
+  test('a journal that lists the index or a file outside the layout is refused', () => {
+    write([file('kubernetes/dev/a.yaml', 'a\n')]);
+    for (const listed of ['platform-index.json', 'README.md']) {
+      const journal = { generator: 'platform-synth-journal', writes: [{ path: listed, scope: 'dev', sha256: sha256('x'), size: 1 }], removals: [], indexSha256: sha256('x') };
+      fs.writeFileSync(path.join(out, JOURNAL_FILE), JSON.stringify(journal));
+      expect(() => write([file('kubernetes/dev/a.yaml', 'a2\n')])).toThrow(new RegExp(`\\.platform-journal\\.json: lists "${listed.replace('.', '\\.')}", which is no file of the tool's output layout`));
+    }
   });
 
   test('an index that is a link is not read', () => {
     fs.mkdirSync(out);
     fs.symlinkSync(path.join(victim, 'important.txt'), path.join(out, INDEX));
-    expect(() => write([file('k/dev/a.yaml', 'a\n')])).toThrow(/platform-index\.json: is a symbolic link/);
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a\n')])).toThrow(/platform-index\.json: is a symbolic link/);
   });
 
   test('a directory where a file goes, and a file where a directory goes, are one line each', () => {
-    fs.mkdirSync(path.join(out, 'k/dev/a.yaml'), { recursive: true });
-    expect(() => write([file('k/dev/a.yaml', 'a\n')])).toThrow(/k\/dev\/a\.yaml: is a directory, where the tool keeps a regular file; nothing was changed; fix: move or delete it/);
-    fs.rmSync(path.join(out, 'k'), { recursive: true });
-    fs.mkdirSync(path.join(out, 'k'));
-    fs.writeFileSync(path.join(out, 'k/dev'), 'x');
-    expect(() => write([file('k/dev/a.yaml', 'a\n')])).toThrow(/k\/dev: is a file, where the tool keeps a directory of its output; nothing was changed; fix: move or delete that file/);
+    fs.mkdirSync(path.join(out, 'kubernetes/dev/a.yaml'), { recursive: true });
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a\n')])).toThrow(/kubernetes\/dev\/a\.yaml: is a directory, where the tool keeps a regular file; nothing was changed; fix: move or delete it/);
+    fs.rmSync(path.join(out, 'kubernetes'), { recursive: true });
+    fs.mkdirSync(path.join(out, 'kubernetes'));
+    fs.writeFileSync(path.join(out, 'kubernetes/dev'), 'x');
+    expect(() => write([file('kubernetes/dev/a.yaml', 'a\n')])).toThrow(/kubernetes\/dev: is a file, where the tool keeps a directory of its output; nothing was changed; fix: move or delete that file/);
   });
 });
 
@@ -198,8 +223,8 @@ describe('writeOutput under disk faults', () => {
   });
   afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  const v1 = [file('k/dev/a.yaml', 'a\n'), file('k/dev/gone.yaml', 'g\n'), file('k/prod/p.yaml', 'p\n', 'prod')];
-  const v2 = [file('k/dev/a.yaml', 'a2\n'), file('k/dev/new/n.yaml', 'n\n'), file('k/prod/p.yaml', 'p2\n', 'prod')];
+  const v1 = [file('kubernetes/dev/a.yaml', 'a\n'), file('kubernetes/dev/gone.yaml', 'g\n'), file('kubernetes/prod/p.yaml', 'p\n', 'prod')];
+  const v2 = [file('kubernetes/dev/a.yaml', 'a2\n'), file('kubernetes/clusters/new/n.yaml', 'n\n'), file('kubernetes/prod/p.yaml', 'p2\n', 'prod')];
   const write = (files: OutputFile[], root?: OutputRoot) => writeOutput({ outDir: out, files, scopes: ['dev', 'prod'], sourceCommit: 'c', root });
 
   test('a full disk while staging changes nothing and says so in one line', () => {
@@ -211,29 +236,29 @@ describe('writeOutput under disk faults', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^.*k\/.*: cannot write it: the disk is full \(ENOSPC\); nothing was changed; fix: free space on that disk, then run again$/);
+    expect(message).toMatch(/^.*kubernetes\/.*: cannot write it: the disk is full \(ENOSPC\); nothing was changed; fix: free space on that disk, then run again$/);
     expect(readTree(out)).toEqual(before);
   });
 
   test('a file that cannot be pruned stays in the index, and the next run removes it', () => {
     write(v1);
     expect(() => write(v2, new FaultyRoot(out, 0, 'EPERM-remove'))).toThrow(
-      /k\/dev\/gone\.yaml: cannot remove it: the operation is not permitted \(EPERM\); 1 file\(s\) could not be pruned; the rest of the output is written, and the index still lists them/,
+      /kubernetes\/dev\/gone\.yaml: cannot remove it: the operation is not permitted \(EPERM\); 1 file\(s\) could not be pruned; the rest of the output is written, and the index still lists them/,
     );
-    expect(fs.readFileSync(path.join(out, 'k/dev/a.yaml'), 'utf8')).toBe('a2\n');
+    expect(fs.readFileSync(path.join(out, 'kubernetes/dev/a.yaml'), 'utf8')).toBe('a2\n');
     const listed = () => JSON.parse(fs.readFileSync(path.join(out, INDEX), 'utf8')).files.map((f: { path: string }) => f.path);
-    expect(listed()).toContain('k/dev/gone.yaml');
+    expect(listed()).toContain('kubernetes/dev/gone.yaml');
     write(v2);
-    expect(fs.existsSync(path.join(out, 'k/dev/gone.yaml'))).toBe(false);
-    expect(listed()).not.toContain('k/dev/gone.yaml');
+    expect(fs.existsSync(path.join(out, 'kubernetes/dev/gone.yaml'))).toBe(false);
+    expect(listed()).not.toContain('kubernetes/dev/gone.yaml');
   });
 });
 
 describe('writeOutput converges after a run killed at any change', () => {
   // A killed process makes no further change: the faulty root throws on every change after the
   // n-th, cleanup included. Every n from the first change to the last is tried.
-  const v1 = [file('k/dev/a.yaml', 'a\n'), file('k/dev/gone.yaml', 'g\n'), file('k/dev/old/o.yaml', 'o\n'), file('k/prod/p.yaml', 'p\n', 'prod')];
-  const v2 = [file('k/dev/a.yaml', 'a2\n'), file('k/dev/new/n.yaml', 'n\n'), file('k/prod/p.yaml', 'p2\n', 'prod'), file('k/prod/q.yaml', 'q\n', 'prod')];
+  const v1 = [file('kubernetes/dev/a.yaml', 'a\n'), file('kubernetes/dev/gone.yaml', 'g\n'), file('kubernetes/clusters/old/o.yaml', 'o\n'), file('kubernetes/prod/p.yaml', 'p\n', 'prod')];
+  const v2 = [file('kubernetes/dev/a.yaml', 'a2\n'), file('kubernetes/clusters/new/n.yaml', 'n\n'), file('kubernetes/prod/p.yaml', 'p2\n', 'prod'), file('kubernetes/prod/q.yaml', 'q\n', 'prod')];
 
   const expected = (files: OutputFile[], scopes = ['dev', 'prod']) => {
     const dir = tempDir();
