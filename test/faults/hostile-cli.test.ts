@@ -101,21 +101,32 @@ test('an absolute path in the index is refused, without hanging', () => {
   expectRefused(c, path.join(c.root, 'platform-index.json'), JSON.stringify(c.victimFile));
 });
 
-test('an indexed README.md edited by hand is kept and named as drift, not an error', () => {
-  const c = prepare('drift');
+test('an index claiming README.md is refused, even with its real sha256, and the README stays', () => {
+  const c = prepare('readme');
   const readme = path.join(c.root, 'README.md');
   fs.writeFileSync(readme, '# written by a person\n');
+  // A crafted entry with the file's real hash would otherwise make the tool prune it.
+  addIndexEntries(c.root, [{ path: 'README.md', scope: 'dev', sha256: sha('# written by a person\n') }]);
+  expectRefused(c, path.join(c.root, 'platform-index.json'), '"README.md"');
+  expect(fs.readFileSync(readme, 'utf8')).toBe('# written by a person\n');
+});
+
+test('an indexed manifest edited by hand is kept and named as drift, not an error', () => {
+  const c = prepare('drift');
+  const rel = 'kubernetes/dev/configmap-hand.yaml';
+  const file = path.join(c.root, rel);
+  fs.writeFileSync(file, '# written by a person\n');
   // The index claims the tool wrote other bytes there: the tool would prune it, but it was edited.
-  addIndexEntries(c.root, [{ path: 'README.md', scope: 'dev', sha256: sha('# the tool wrote this\n') }]);
+  addIndexEntries(c.root, [{ path: rel, scope: 'dev', sha256: sha('# the tool wrote this\n') }]);
   const beforeOutside = outside(c);
   const run = synth(c.root);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/^kept 1 hand-edited file\(s\) the tool would have removed: README\.md;.*$/m);
-  expect(fs.readFileSync(readme, 'utf8')).toBe('# written by a person\n');
+  expect(run.stdout).toMatch(/^kept 1 hand-edited file\(s\) the tool would have removed: kubernetes\/dev\/configmap-hand\.yaml;.*$/m);
+  expect(fs.readFileSync(file, 'utf8')).toBe('# written by a person\n');
   // Still listed, so every later run names it until a person decides.
   const index = JSON.parse(fs.readFileSync(path.join(c.root, 'platform-index.json'), 'utf8')) as ManifestIndex;
-  expect(index.files.map((f) => f.path)).toContain('README.md');
+  expect(index.files.map((f) => f.path)).toContain(rel);
   expect(outside(c)).toEqual(beforeOutside);
 });
 
