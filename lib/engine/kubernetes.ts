@@ -3,8 +3,6 @@ import { naming } from '../model/naming';
 import { type OutputFile } from './output';
 import { toYaml } from './yaml';
 
-export { toYaml };
-
 /** The fields every synthesized Kubernetes object has. */
 export interface KubeObject {
   readonly apiVersion: string;

@@ -171,7 +171,7 @@ export function writeOutput(options: WriteOptions): WriteResult {
  * Removes a journal written part-way, by a run killed before it touched any target: a regular file
  * at the journal's temporary name, which is the tool's. Anything else there is refused.
  */
-export function removeJournalTemp(root: OutputRoot): void {
+function removeJournalTemp(root: OutputRoot): void {
   const temp = tempPath(JOURNAL_FILE);
   const state = root.state(temp);
   if (state.kind === 'other') throw root.notAFile(temp, state.what);
