@@ -26,6 +26,12 @@ export interface Environment extends EnvironmentConfig {
    * canary environment beside it.
    */
   readonly mesh?: { readonly istioGateway: string; readonly istioNamespace: string };
+  /**
+   * The environment whose data this one uses: its Cloud SQL instances, caches and Secret Manager
+   * secrets. The canary's candidate serves production's users, so it uses production's data; every
+   * other environment owns its own.
+   */
+  readonly dataOwner: string;
   /** Set on the canary environment. */
   readonly canary?: {
     readonly weight: number;
@@ -98,6 +104,7 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], clust
       production: e === production,
       progressive,
       mesh: progressive,
+      dataOwner: canary?.production ?? e.name,
       canary,
     };
   });
