@@ -63,7 +63,8 @@ export const environments: readonly EnvironmentConfig[] = [
     namespace: 'shop-prod',
     managesNamespace: false,
     nameSuffix: '-canary',
-    replicas: { replicas: 1 },
+    // The candidate scales like production, so it can carry the share of traffic promote --step gives it.
+    replicas: { replicas: 1, maxReplicas: 10 },
     resources: profiles.high,
     canary: { weight: 10, bakeTime: Duration.hours(24) },
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),

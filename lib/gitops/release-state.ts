@@ -3,7 +3,7 @@ import { type ReleaseRecord } from '../engine/manifest-index';
 import { type OutputFile } from '../engine/output';
 import { outputLayout, SHARED_SCOPES } from '../model/output-layout';
 import { stableJson } from '../engine/stable-json';
-import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
+import { type CandidateCapacity, DEFAULT_STEP_WEIGHTS, replicasForWeight } from '../model/delivery';
 import { type Platform } from '../model/platform';
 import { type App } from '../model/app';
 /*
@@ -60,6 +60,8 @@ export interface CanaryPolicy {
   readonly production: string;
   /** Weights `--step` moves through, ascending, in percent. */
   readonly steps: readonly number[];
+  /** What the candidates can carry: `--step` never goes above it. */
+  readonly capacity?: CandidateCapacity;
 }
 
 /**
@@ -70,7 +72,7 @@ export function canaryPolicy(platform: Platform): CanaryPolicy {
   const canary = platform.environments.find((e) => e.canary !== undefined);
   const first = canary?.canary?.weight ?? DEFAULT_STEP_WEIGHTS[0];
   const steps = first > 0 ? [first, ...DEFAULT_STEP_WEIGHTS.filter((s) => s > first)] : DEFAULT_STEP_WEIGHTS;
-  return { env: canary?.name, production: platform.production.name, steps };
+  return { env: canary?.name, production: platform.production.name, steps, capacity: canary && platform.candidateCapacity(canary) };
 }
 
 /** A short hash of an app's config, the same in every environment: what a release was validated with. */
@@ -263,6 +265,13 @@ export function applyPromotion(platform: Platform, releases: ReleasesConfig, req
     const nextWeight = canary.steps.find((s) => s > weight);
     if (nextWeight === undefined) {
       throw new GitOpsError(`the canary ${req.to} is at its last weight (${weight}); fix: promote {from} ${req.to} {to} ${canary.production}`);
+    }
+    const capacity = canary.capacity;
+    if (capacity !== undefined && nextWeight > capacity.maxWeight) {
+      throw new GitOpsError(
+        `{step} would give the candidates in ${req.to} ${nextWeight}% of production's traffic, but "${capacity.app}"'s candidate runs at most ${capacity.candidateReplicas} replica(s) beside production's ${capacity.productionReplicas}, so it can carry at most ${capacity.maxWeight}% (now ${weight}%); ` +
+          `fix: let it scale to at least ${replicasForWeight(nextWeight, capacity.productionReplicas)} replicas (replicas.maxReplicas of environment ${req.to}, or the app's override), or promote {from} ${req.to} {to} ${canary.production}`,
+      );
     }
     const next = { ...target, canaryWeight: nextWeight };
     return { releases: { ...releases, environments: { ...releases.environments, [req.to]: next } }, changed: true, canaryWeight: { from: weight, to: nextWeight }, warnings: [] };

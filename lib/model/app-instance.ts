@@ -100,6 +100,7 @@ export function instanceDelivery(app: App, env: Environment, envs: readonly Envi
         bakeTime: env.canary.bakeTime,
         maxErrorRateIncrease: env.canary.maxErrorRateIncrease,
         maxLatencyIncrease: env.canary.maxLatencyIncrease,
+        minRequests: env.canary.minRequests,
         interval: ANALYSIS_INTERVAL,
       },
       track: 'canary',

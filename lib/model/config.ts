@@ -251,6 +251,12 @@ export interface CanaryEnvironmentConfig {
    * @default 0.2
    */
   readonly maxLatencyIncrease?: number;
+  /**
+   * Requests the candidate must serve within each measurement's window before it is compared with
+   * production. With fewer, the measurement is inconclusive and the candidate's Rollout pauses.
+   * @default 50
+   */
+  readonly minRequests?: number;
 }
 
 /** A namespace's ResourceQuota. */

@@ -25,6 +25,13 @@ export interface ReleaseAnalysisConfig {
    * @default Duration.millis(500)
    */
   readonly p95Latency?: Duration;
+  /**
+   * Requests the release must serve within each measurement's window before its ratios are
+   * judged. With fewer, a measurement is inconclusive, and Argo Rollouts pauses the release for a
+   * person: no traffic is never a pass.
+   * @default 50
+   */
+  readonly minRequests?: number;
 }
 
 /**
@@ -77,6 +84,8 @@ export interface CanaryStep {
 export interface ReleaseAnalysisSettings {
   readonly successRate: number;
   readonly p95Latency: Duration;
+  /** Requests in a measurement's window below which it is inconclusive. */
+  readonly minRequests: number;
   /** How often each metric is sampled. */
   readonly interval: Duration;
 }
@@ -95,6 +104,8 @@ export interface Delivery {
 }
 
 export const DEFAULT_STEP_WEIGHTS: readonly number[] = [10, 25, 50, 75, 100];
+/** Requests a measurement's window must hold before an analysis judges a ratio. */
+export const DEFAULT_MIN_REQUESTS = 50;
 const DEFAULT_PAUSE = Duration.minutes(5);
 /** Every analysis samples Prometheus this often. */
 export const ANALYSIS_INTERVAL = Duration.seconds(30);
@@ -181,11 +192,18 @@ function resolveSteps(config: readonly CanaryStepConfig[] | undefined, checks: C
 function resolveAnalysis(config: ReleaseAnalysisConfig | undefined, checks: Checks): ReleaseAnalysisSettings {
   const successRate = config?.successRate ?? 0.99;
   const p95Latency = config?.p95Latency ?? Duration.millis(500);
+  const minRequests = config?.minRequests ?? DEFAULT_MIN_REQUESTS;
+  checkMinRequests(checks, 'delivery.strategy.analysis.minRequests', minRequests);
   checks.require(successRate > 0 && successRate <= 1, 'delivery.strategy.analysis.successRate', successRate, 'is not above 0 and at most 1',
     'give a share such as 0.99');
   checks.require(p95Latency.toMilliseconds() > 0, 'delivery.strategy.analysis.p95Latency', `${p95Latency.toMilliseconds()}ms`,
     'is not longer than zero', 'give a latency such as Duration.millis(500)');
-  return { successRate, p95Latency, interval: ANALYSIS_INTERVAL };
+  return { successRate, p95Latency, minRequests, interval: ANALYSIS_INTERVAL };
+}
+
+/** A minimum request count is a whole number of at least 1: with 0, no traffic would pass again. */
+export function checkMinRequests(checks: Checks, field: string, value: number): void {
+  checks.intInRange(field, value, 1, 1_000_000, 'give a whole number of requests of at least 1, such as 50');
 }
 
 /** The release candidate that runs beside a production workload, in the canary environment. */
@@ -203,6 +221,8 @@ export interface CandidateSettings {
   readonly bakeTime: Duration;
   readonly maxErrorRateIncrease: number;
   readonly maxLatencyIncrease: number;
+  /** Requests the candidate must serve in a measurement's window before it is judged. */
+  readonly minRequests: number;
   readonly interval: Duration;
 }
 
@@ -231,4 +251,31 @@ export type Track = 'stable' | 'canary';
 export function entersThroughMesh(delivery: InstanceDelivery): boolean {
   // The candidate shares production's host and takes its share through production's route.
   return delivery.type === 'rolloutIstio' || delivery.type === 'candidate' || (delivery.type === 'canary' && delivery.candidate !== undefined);
+}
+
+/** The most production traffic a platform's candidates can carry, and the app that limits it. */
+export interface CandidateCapacity {
+  /** Percent of production traffic, from 0 to 100. */
+  readonly maxWeight: number;
+  /** The candidate that carries the least. */
+  readonly app: string;
+  /** The most pods the candidate can run: its autoscaler's maximum, else its replicas. */
+  readonly candidateReplicas: number;
+  /** The most pods production runs of the app at peak: its autoscaler's maximum. */
+  readonly productionReplicas: number;
+}
+
+/**
+ * The share of production traffic, in percent, a candidate can carry: production is sized so its
+ * most pods serve all of it at peak, so each pod serves at least 1/productionReplicas of it, and
+ * the candidate's pods are the same pods. A weight above this overloads the candidate at peak.
+ */
+export function candidateCapacity(app: string, candidateReplicas: number, productionReplicas: number): CandidateCapacity {
+  const maxWeight = Math.min(100, Math.floor((100 * candidateReplicas) / productionReplicas));
+  return { maxWeight, app, candidateReplicas, productionReplicas };
+}
+
+/** The replicas a candidate needs, at least, to carry `weight` percent of `productionReplicas`' traffic. */
+export function replicasForWeight(weight: number, productionReplicas: number): number {
+  return Math.ceil((weight * productionReplicas) / 100);
 }

@@ -5,7 +5,7 @@ import { type CacheSettings, type DatabaseSettings, type EnvironmentConfig } fro
 import { GCP_REGIONS } from './gcp-region';
 import { checkQuota } from './kubernetes-settings';
 import { outputLayout } from './output-layout';
-import { DEFAULT_STEP_WEIGHTS } from './delivery';
+import { checkMinRequests, DEFAULT_MIN_REQUESTS, DEFAULT_STEP_WEIGHTS } from './delivery';
 import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
 
 /** An environment with its defaults applied. */
@@ -38,6 +38,7 @@ export interface Environment extends EnvironmentConfig {
     readonly bakeTime: Duration;
     readonly maxErrorRateIncrease: number;
     readonly maxLatencyIncrease: number;
+    readonly minRequests: number;
     /** The environment that owns the namespace and the traffic the candidates share. */
     readonly production: string;
   };
@@ -145,6 +146,8 @@ function resolveCanary(e: EnvironmentConfig, configs: readonly EnvironmentConfig
   const bakeTime = c.bakeTime ?? Duration.hours(24);
   const maxErrorRateIncrease = c.maxErrorRateIncrease ?? 0.01;
   const maxLatencyIncrease = c.maxLatencyIncrease ?? 0.2;
+  const minRequests = c.minRequests ?? DEFAULT_MIN_REQUESTS;
+  checkMinRequests(checks, 'canary.minRequests', minRequests);
   checks.intInRange('canary.weight', weight, 0, 100, 'use a whole percent from 0 to 100');
   checks.require(Number.isInteger(bakeTime.toSeconds()) && bakeTime.toSeconds() >= 0, 'canary.bakeTime', `${bakeTime.toMilliseconds()}ms`,
     'is not a whole number of seconds from 0', 'give a duration such as Duration.hours(24)');
@@ -167,7 +170,7 @@ function resolveCanary(e: EnvironmentConfig, configs: readonly EnvironmentConfig
   const rivals = configs.filter((o) => o !== e && o.canary !== undefined && o.cluster === e.cluster && o.namespace === e.namespace);
   checks.require(rivals.length === 0, 'canary', 'set', `is also set on "${rivals[0]?.name}", in the same namespace`,
     'keep one canary environment per production environment');
-  return { weight, bakeTime, maxErrorRateIncrease, maxLatencyIncrease, production: production.name };
+  return { weight, bakeTime, maxErrorRateIncrease, maxLatencyIncrease, minRequests, production: production.name };
 }
 
 function checkDataSettings(checks: Checks, database: DatabaseSettings = {}, cache: CacheSettings = {}): void {

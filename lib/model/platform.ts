@@ -7,7 +7,7 @@ import { type GitOpsConfig, type PlatformConfig, type RegistryConfig, type State
 import { GCP_REGIONS } from './gcp-region';
 import { ImageRef } from './image-ref';
 import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
-import { entersThroughMesh } from './delivery';
+import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -78,6 +78,39 @@ export class Platform {
     }
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
+    this.checkCandidateCapacity(config.releases, checks);
+  }
+
+  /**
+   * What the candidates of the canary environment `env` can carry together: the least of their
+   * capacities, or undefined when `env` runs no candidate.
+   */
+  public candidateCapacity(env: Environment): CandidateCapacity | undefined {
+    if (env.canary === undefined) return undefined;
+    const production = this.environment(env.canary.production) as Environment;
+    const capacities = this.instances(env).map((candidate) => {
+      const stable = this.instances(production).find((i) => i.app === candidate.app) as AppInstance;
+      return candidateCapacity(candidate.app.name, candidate.maxReplicas, stable.maxReplicas);
+    });
+    return capacities.sort((a, b) => a.maxWeight - b.maxWeight)[0];
+  }
+
+  /** A candidate is never given more of production's traffic than its pods can serve. */
+  private checkCandidateCapacity(releases: PlatformConfig['releases'], root: Checks): void {
+    for (const env of this.environments) {
+      const capacity = this.candidateCapacity(env);
+      if (capacity === undefined || env.canary === undefined) continue;
+      const checks: Checks = root.within({ env: env.name });
+      const fix = (weight: number): string =>
+        `let "${capacity.app}"'s candidate scale to at least ${replicasForWeight(weight, capacity.productionReplicas)} replicas (replicas.maxReplicas of environment "${env.name}", or the app's override), or lower the weight`;
+      const why = `"${capacity.app}"'s candidate runs at most ${capacity.candidateReplicas} replica(s) beside production's ${capacity.productionReplicas}, so it can carry at most ${capacity.maxWeight}%`;
+      checks.require(env.canary.weight <= capacity.maxWeight, 'canary.weight', env.canary.weight, `is above what the candidates can carry: ${why}`, fix(env.canary.weight));
+      const weight = releases.environments[env.name]?.canaryWeight;
+      if (weight !== undefined) {
+        checks.require(weight <= capacity.maxWeight, `releases.json:environments.${env.name}.canaryWeight`, weight, `is above what the candidates can carry: ${why}`,
+          `${fix(weight)}, or set it to at most ${capacity.maxWeight} in the output root's releases.json`);
+      }
+    }
   }
 
   /** The environment called `name`, or undefined. */

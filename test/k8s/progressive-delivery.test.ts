@@ -240,9 +240,10 @@ describe('Rollouts', () => {
     expect(comparison).toContain('app_kubernetes_io_instance=\\"inventory-api\\"');
   });
 
-  test('the candidate runs one replica, bakes for the configured time and shows it as an annotation', () => {
+  test('the candidate runs one replica and scales like production, bakes for the configured time and shows it as an annotation', () => {
     const candidate = find('canary', 'Rollout', 'inventory-api-canary');
-    expect(at(candidate.spec, 'replicas')).toBe(1);
+    expect(at(find('canary', 'HorizontalPodAutoscaler', 'inventory-api-canary').spec, 'minReplicas')).toBe(1);
+    expect(at(find('canary', 'HorizontalPodAutoscaler', 'inventory-api-canary').spec, 'maxReplicas')).toBe(10);
     expect(candidate.metadata.annotations).toMatchObject({ 'platform.shop/min-bake-time': '24h' });
     expect(at(candidate.spec, 'strategy', 'canary', 'steps')).toEqual([{ setWeight: 100 }, { pause: { duration: '24h' } }]);
     find('canary', 'ConfigMap', 'inventory-api-canary-config');

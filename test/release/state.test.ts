@@ -30,7 +30,10 @@ const promote = (releases: ReleasesConfig, from: string, to: string, extra: { ap
 
 describe('the canary environment', () => {
   test('is the one with canary settings; its steps start at its configured weight', () => {
-    expect(canary).toEqual({ env: 'canary', production: 'prod', steps: [10, 25, 50, 75, 100] });
+    expect(canary).toEqual({
+      env: 'canary', production: 'prod', steps: [10, 25, 50, 75, 100],
+      capacity: { app: 'inventory-api', candidateReplicas: 10, productionReplicas: 10, maxWeight: 100 },
+    });
     expect(DEFAULT_STEP_WEIGHTS).toEqual([10, 25, 50, 75, 100]);
   });
 
@@ -149,6 +152,30 @@ describe('applyPromotion', () => {
     expect(prod.releases.environments.prod.tag).toBe('v1.6.0');
     expect(prod.releases.environments.canary.canaryWeight).toBe(0);
     expect(prod.canaryWeight).toEqual({ from: 100, to: 0 });
+  });
+
+  test('--step never gives the candidates more traffic than their pods can carry, and says which app limits it', () => {
+    // With the default replicas (one, no autoscaler) a candidate carries 1/10 of production's ten pods at peak.
+    const config = { ...platformConfig, environments: platformConfig.environments.map((e) => (e.canary ? { ...e, replicas: { replicas: 1 } } : e)) };
+    const small = definePlatform({ ...config, releases: seed });
+    const policy = canaryPolicy(small);
+    expect(policy.capacity).toEqual({ app: 'inventory-api', candidateReplicas: 1, productionReplicas: 10, maxWeight: 10 });
+    const step = (releases: ReleasesConfig) => applyPromotion(small, releases, { from: 'stage', to: 'canary', step: true, sourceCommit: 's' }, policy);
+    const live = applyPromotion(small, promote(released, 'dev', 'stage').releases, { from: 'stage', to: 'canary', step: false, sourceCommit: 's' }, policy).releases;
+    expect(live.environments.canary.canaryWeight).toBe(10);
+    expect(cliMessage(() => step(live))).toBe(
+      "--step would give the candidates in canary 25% of production's traffic, but \"inventory-api\"'s candidate runs at most 1 replica(s) beside production's 10, so it can carry at most 10% (now 10%); " +
+        'fix: let it scale to at least 3 replicas (replicas.maxReplicas of environment canary, or the app\'s override), or promote --from canary --to prod',
+    );
+    // A configured weight above the capacity is a config error, naming the app and the fix.
+    const heavy = { ...config, environments: config.environments.map((e) => (e.canary ? { ...e, canary: { ...e.canary, weight: 20 } } : e)) };
+    expect(() => definePlatform({ ...heavy, releases: seed })).toThrow(
+      'env "canary", field "canary.weight": value 20 is above what the candidates can carry: "inventory-api"\'s candidate runs at most 1 replica(s) beside production\'s 10, so it can carry at most 10%',
+    );
+    // So is a release state above it, as after a change of replicas.
+    expect(() => definePlatform({ ...config, releases: { environments: { ...seed.environments, canary: { tag: 'v1.3.2', canaryWeight: 50 } } } })).toThrow(
+      'field "releases.json:environments.canary.canaryWeight": value 50 is above what the candidates can carry',
+    );
   });
 
   test('--step is refused when the canary runs another release, or outside the canary', () => {

@@ -102,6 +102,7 @@ const PLANNERS: { readonly [T in InstanceDelivery['type']]: Planner<T> } = {
       stableInstance: d.stableInstance,
       maxErrorRateIncrease: d.maxErrorRateIncrease,
       maxLatencyIncrease: d.maxLatencyIncrease,
+      minRequests: d.minRequests,
       interval: d.interval,
     });
     return {
@@ -130,6 +131,7 @@ function releaseAnalysis(scope: Construct, ctx: DeliveryContext, settings: Relea
     prometheusAddress: ctx.prometheusUrl,
     successRate: settings.successRate,
     p95Latency: settings.p95Latency,
+    minRequests: settings.minRequests,
     interval: settings.interval,
     count,
   });

@@ -2,7 +2,8 @@ import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argopro
 import { Construct } from 'constructs';
 import { type ModelObject } from '../model-object';
 import { appSeriesMatchers, promNumber } from '../monitoring/promql';
-import { analysisTemplate, errorRatio, orNoTraffic, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric } from './prometheus-analysis';
+import { DEFAULT_MIN_REQUESTS } from '../../model/delivery';
+import { analysisTemplate, errorRatio, type MetricConditions, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric, whenEnoughRequests } from './prometheus-analysis';
 
 /** The metric of a {@link CanaryComparisonAnalysis} on the canary's 5xx ratio minus the stable one's. */
 export const ERROR_RATE_VS_STABLE_METRIC = 'error-rate-vs-stable';
@@ -26,13 +27,20 @@ export interface CanaryComparisonAnalysisProps extends PrometheusAnalysisProps {
    * @default 0.2 - at most 20% slower
    */
   readonly maxLatencyIncrease?: number;
+  /**
+   * Requests the canary must serve within the rate window before it is compared; with fewer, the
+   * measurement is inconclusive.
+   * @default 50
+   */
+  readonly minRequests?: number;
 }
 
 /**
  * An Argo Rollouts AnalysisTemplate that compares a canary workload with the stable one it runs
  * beside, under the same traffic: its 5xx ratio and p95 latency may exceed the stable ones by a
- * margin. A canary without traffic passes; so does its latency while the stable one has none, and
- * its errors are then compared with zero.
+ * margin. A canary that serves fewer than `minRequests` requests in a window is not judged: the
+ * measurement is inconclusive and its Rollout pauses. A stable workload without traffic counts as
+ * error-free; without its latency, the latency comparison is inconclusive.
  * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/
  */
 export class CanaryComparisonAnalysis extends Construct {
@@ -62,11 +70,13 @@ export class CanaryComparisonAnalysis extends Construct {
     // A stable workload without traffic counts as error-free, so a failing canary still fails.
     const errorIncrease = `(${errorRatio(settings, canary)})\n-\n((${errorRatio(settings, stable)}) or on() vector(0))`;
     const latencyRatio = `(${p95Seconds(settings, canary)})\n/\n(${p95Seconds(settings, stable)})`;
+    const judged = (query: string): string => whenEnoughRequests(query, settings, canary, props.minRequests ?? DEFAULT_MIN_REQUESTS);
+    const atMost = (max: string): MetricConditions => ({ success: `result[0] <= ${max}`, failure: `result[0] > ${max}` });
     this.templateName = props.name;
     this.resource = analysisTemplate(this, props, settings, {
       metrics: [
-        prometheusMetric(settings, ERROR_RATE_VS_STABLE_METRIC, orNoTraffic(errorIncrease, 0), `result[0] <= ${promNumber(maxErrorRateIncrease)}`),
-        prometheusMetric(settings, P95_LATENCY_VS_STABLE_METRIC, orNoTraffic(latencyRatio, 1), `result[0] <= ${promNumber(1 + maxLatencyIncrease)}`),
+        prometheusMetric(settings, ERROR_RATE_VS_STABLE_METRIC, judged(errorIncrease), atMost(promNumber(maxErrorRateIncrease)), settings.rateWindow),
+        prometheusMetric(settings, P95_LATENCY_VS_STABLE_METRIC, judged(latencyRatio), atMost(promNumber(1 + maxLatencyIncrease)), settings.rateWindow),
       ],
     });
   }

@@ -6,7 +6,7 @@ import { isHttpUrl } from '../../model/http-url';
 import { appLabels } from '../labels';
 import { ModelObject } from '../model-object';
 import { type MonitoredAppProps, monitoredNamespace, requirePositive } from '../monitoring/monitored-app';
-import { type HttpMetricNames, httpMetrics, type LabelMatcher, promDuration, promNumber, series } from '../monitoring/promql';
+import { type HttpMetricNames, httpMetrics, type LabelMatcher, promDuration, series } from '../monitoring/promql';
 
 /** Props shared by the AnalysisTemplates that measure an app through Prometheus. */
 export interface PrometheusAnalysisProps extends Omit<MonitoredAppProps, 'discoveryLabels'> {
@@ -93,14 +93,27 @@ export function analysisTemplate(
   });
 }
 
-/** A metric measured every interval, which passes while its condition on the query's value holds. */
-export function prometheusMetric(settings: PrometheusAnalysis, name: string, query: string, successCondition: string): IMetric {
+/**
+ * When a measurement passes and when it fails. With both set, a value that meets neither (the NaN
+ * of {@link whenEnoughRequests}) is inconclusive, and Argo Rollouts pauses the Rollout for a person.
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/#inconclusive-runs
+ */
+export interface MetricConditions {
+  readonly success: string;
+  /** @default - any value that does not meet `success` fails */
+  readonly failure?: string;
+}
+
+/** A metric measured every interval, judged by its conditions on the query's value. */
+export function prometheusMetric(settings: PrometheusAnalysis, name: string, query: string, conditions: MetricConditions, initialDelay?: Duration): IMetric {
   return {
     name,
+    initialDelay: initialDelay === undefined ? undefined : promDuration(initialDelay),
     interval: promDuration(settings.interval),
     count: settings.count,
     failureLimit: settings.failureLimit,
-    successCondition,
+    successCondition: conditions.success,
+    failureCondition: conditions.failure,
     provider: { prometheus: { address: settings.prometheusAddress, query } },
   };
 }
@@ -141,7 +154,25 @@ export function p95Seconds(settings: PrometheusAnalysis, matchers: readonly Labe
   return `histogram_quantile(0.95, sum by (le) (${rate(settings, settings.metrics.durationBucket, matchers)})) > 0`;
 }
 
-/** The query, or the passing value when it is empty, so no traffic never fails an analysis. */
-export function orNoTraffic(query: string, passing: number): string {
-  return `(\n${query}\n) or on() vector(${promNumber(passing)})`;
+/** How many of the selected requests were served within the rate window. */
+export function requestCount(settings: PrometheusAnalysis, matchers: readonly LabelMatcher[]): string {
+  return `sum(increase(${series(settings.metrics.requestsTotal, matchers)}[${promDuration(settings.rateWindow)}]))`;
+}
+
+/**
+ * The query, judged only when the selected requests in the window reach `minRequests`; otherwise,
+ * and when the query is empty, NaN, which meets no condition: the measurement is inconclusive, so
+ * an idle release or candidate never passes. A metric with this query needs both conditions.
+ */
+export function whenEnoughRequests(query: string, settings: PrometheusAnalysis, matchers: readonly LabelMatcher[], minRequests: number): string {
+  if (!Number.isInteger(minRequests) || minRequests < 1) {
+    throw new Error(`minRequests (${minRequests}) must be a whole number of at least 1; fix: give the requests a window must hold, like 50`);
+  }
+  return `(
+(
+${query}
+)
+and on()
+(${requestCount(settings, matchers)} >= ${minRequests})
+) or on() vector(NaN)`;
 }

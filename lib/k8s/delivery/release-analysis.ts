@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { type ModelObject } from '../model-object';
 import { requirePositive } from '../monitoring/monitored-app';
 import { appSeriesMatchers, type LabelMatcher, promLabelName, promNumber, ROLLOUT_HASH_LABEL } from '../monitoring/promql';
-import { analysisTemplate, orNoTraffic, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric, successRatio } from './prometheus-analysis';
+import { DEFAULT_MIN_REQUESTS } from '../../model/delivery';
+import { analysisTemplate, p95Seconds, prometheusAnalysis, type PrometheusAnalysisProps, prometheusMetric, successRatio, whenEnoughRequests } from './prometheus-analysis';
 
 /** The argument of a {@link ReleaseAnalysis}: the pod template hash of the release under analysis. */
 export const POD_TEMPLATE_HASH_ARG = 'pod-template-hash';
@@ -21,12 +22,20 @@ export interface ReleaseAnalysisProps extends PrometheusAnalysisProps {
   readonly successRate: number;
   /** The maximum 95th percentile of the request duration. */
   readonly p95Latency: Duration;
+  /**
+   * Requests the release's pods must serve within the rate window before it is judged; with fewer,
+   * the measurement is inconclusive.
+   * @default 50
+   */
+  readonly minRequests?: number;
 }
 
 /**
  * An Argo Rollouts AnalysisTemplate that a Rollout runs in the background while it releases: the
  * success rate and p95 latency of the new pods, found by the pod template hash the app's monitors
- * copy onto their series. A release that gets no traffic passes, so an idle app is never blocked.
+ * copy onto their series. A release that serves fewer than `minRequests` requests in a window is
+ * not judged: the measurement is inconclusive and the Rollout pauses until a person resumes or
+ * aborts it. Each metric first measures once a whole window of the release's traffic exists.
  * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
  */
 export class ReleaseAnalysis extends Construct {
@@ -47,12 +56,16 @@ export class ReleaseAnalysis extends Construct {
       { label: promLabelName(ROLLOUT_HASH_LABEL), op: '=', value: `{{args.${POD_TEMPLATE_HASH_ARG}}}` },
     ];
     const maxSeconds = promNumber(props.p95Latency.toMilliseconds() / 1000);
+    const successRate = promNumber(props.successRate);
+    const judged = (query: string): string => whenEnoughRequests(query, settings, release, props.minRequests ?? DEFAULT_MIN_REQUESTS);
     this.templateName = props.name;
     this.resource = analysisTemplate(this, props, settings, {
       args: [{ name: POD_TEMPLATE_HASH_ARG }],
       metrics: [
-        prometheusMetric(settings, SUCCESS_RATE_METRIC, orNoTraffic(successRatio(settings, release), 1), `result[0] >= ${promNumber(props.successRate)}`),
-        prometheusMetric(settings, P95_LATENCY_METRIC, orNoTraffic(p95Seconds(settings, release), 0), `result[0] <= ${maxSeconds}`),
+        prometheusMetric(settings, SUCCESS_RATE_METRIC, judged(successRatio(settings, release)),
+          { success: `result[0] >= ${successRate}`, failure: `result[0] < ${successRate}` }, settings.rateWindow),
+        prometheusMetric(settings, P95_LATENCY_METRIC, judged(p95Seconds(settings, release)),
+          { success: `result[0] <= ${maxSeconds}`, failure: `result[0] > ${maxSeconds}` }, settings.rateWindow),
       ],
     });
   }

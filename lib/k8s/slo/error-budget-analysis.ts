@@ -44,8 +44,10 @@ export class ErrorBudgetAnalysis extends Construct {
     super(scope, id);
     // One measurement with the budget spent is enough to stop the release.
     const settings = prometheusAnalysis(this, { ...props, failureLimit: 0 });
-    // An app without history yet has its whole budget, not an empty result that fails.
+    // An app without history yet has its whole budget, not an empty result that fails. This judges
+    // the app's budget over its SLO window, not the release's traffic: the release and canary
+    // analyses beside it need their minimum of requests.
     const query = `min(${sloSeries(ERROR_BUDGET_REMAINING, props.labels, settings.namespace)}) or on() vector(1)`;
-    this.resource = analysisTemplate(this, props, settings, { metrics: [prometheusMetric(settings, ERROR_BUDGET_METRIC, query, 'result[0] > 0')] });
+    this.resource = analysisTemplate(this, props, settings, { metrics: [prometheusMetric(settings, ERROR_BUDGET_METRIC, query, { success: 'result[0] > 0' })] });
   }
 }

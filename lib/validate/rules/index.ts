@@ -1,4 +1,6 @@
 import type { RuleId } from '../../model/rule-ids';
+import { analysisTraffic } from './analysis-traffic';
+import { canaryCapacity } from './canary-capacity';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';
@@ -48,4 +50,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'analysis-traffic': analysisTraffic,
+  'canary-capacity': canaryCapacity,
 };

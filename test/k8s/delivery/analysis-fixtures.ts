@@ -4,6 +4,8 @@ export interface Metric {
   interval: string;
   failureLimit: number;
   successCondition: string;
+  failureCondition?: string;
+  initialDelay?: string;
   provider: { prometheus: { address: string; query: string } };
 }
 

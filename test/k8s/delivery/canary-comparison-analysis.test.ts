@@ -6,6 +6,7 @@ import {
   P95_LATENCY_VS_STABLE_METRIC,
 } from '../../../lib/k8s/delivery/canary-comparison-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
+import { measurementPhase, noDataValue } from '../../../lib/manifest/analysis-metric';
 import { type Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
@@ -38,6 +39,8 @@ function selectors(query: string): string[] {
 
 const canary = 'namespace="shop",app_kubernetes_io_instance="inventory-api-canary"';
 const stable = 'namespace="shop",app_kubernetes_io_instance="inventory-api"';
+const gate = ['and on()', `(sum(increase(http_requests_total{${canary}}[2m])) >= 50)`, ') or on() vector(NaN)'];
+const metrics = (): Metric[] => synth()[0].spec.metrics as Metric[];
 
 describe('CanaryComparisonAnalysis', () => {
   test('an AnalysisTemplate in the app namespace with the two comparisons and no args', () => {
@@ -66,15 +69,23 @@ describe('CanaryComparisonAnalysis', () => {
     const m = metric(ERROR_RATE_VS_STABLE_METRIC);
     const ratio = (selector: string): string =>
       [`(sum(rate(http_requests_total{${selector},code=~"5.."}[2m])) or on() vector(0))`, '/', `(sum(rate(http_requests_total{${selector}}[2m])) > 0)`].join('\n');
-    expect(m.provider.prometheus.query).toBe(['(', `(${ratio(canary)})`, '-', `((${ratio(stable)}) or on() vector(0))`, ') or on() vector(0)'].join('\n'));
-    expect(m.successCondition).toBe('result[0] <= 0.01');
+    expect(m.provider.prometheus.query).toBe(['(', '(', `(${ratio(canary)})`, '-', `((${ratio(stable)}) or on() vector(0))`, ')', ...gate].join('\n'));
+    expect([m.successCondition, m.failureCondition]).toEqual(['result[0] <= 0.01', 'result[0] > 0.01']);
   });
 
   test('the latency comparison divides the canary p95 by the stable one, at most 20% above by default', () => {
     const m = metric(P95_LATENCY_VS_STABLE_METRIC);
     const p95 = (selector: string): string => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[2m]))) > 0`;
-    expect(m.provider.prometheus.query).toBe(['(', `(${p95(canary)})`, '/', `(${p95(stable)})`, ') or on() vector(1)'].join('\n'));
-    expect(m.successCondition).toBe('result[0] <= 1.2');
+    expect(m.provider.prometheus.query).toBe(['(', '(', `(${p95(canary)})`, '/', `(${p95(stable)})`, ')', ...gate].join('\n'));
+    expect([m.successCondition, m.failureCondition]).toEqual(['result[0] <= 1.2', 'result[0] > 1.2']);
+  });
+
+  test('a canary that served too few requests is inconclusive, never a pass', () => {
+    for (const m of metrics()) {
+      expect(m.provider.prometheus.query).toContain(gate[1]);
+      expect([m.name, measurementPhase(noDataValue(m.provider.prometheus.query) ?? 0, m.successCondition, m.failureCondition)]).toEqual([m.name, 'Inconclusive']);
+    }
+    expect(metric(ERROR_RATE_VS_STABLE_METRIC, { minRequests: 10 }).provider.prometheus.query).toContain('>= 10)');
   });
 
   test('measures every 30s against Prometheus and tolerates one failure by default', () => {

@@ -7,6 +7,7 @@ import {
   SUCCESS_RATE_METRIC,
 } from '../../../lib/k8s/delivery/release-analysis';
 import { validateObjects } from '../../../lib/validate/schemas';
+import { measurementPhase, noDataValue } from '../../../lib/manifest/analysis-metric';
 import { type Metric, prometheusAddress } from './analysis-fixtures';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
@@ -85,31 +86,57 @@ describe('ReleaseAnalysis', () => {
     }
   });
 
-  test('the success rate is the non-5xx share, and passes without traffic', () => {
+  const gate = (selector: string, min = 50): string[] => ['and on()', `(sum(increase(http_requests_total{${selector}}[2m])) >= ${min})`, ') or on() vector(NaN)'];
+
+  test('the success rate is the non-5xx share, judged only once the release served enough requests', () => {
     const m = metric(SUCCESS_RATE_METRIC);
     const selector = 'namespace="shop",app_kubernetes_io_instance="inventory-api",rollouts_pod_template_hash="{{args.pod-template-hash}}"';
     expect(m.provider.prometheus.query).toBe(
       [
         '(',
+        '(',
         `(sum(rate(http_requests_total{${selector},code!~"5.."}[2m])) or on() vector(0))`,
         '/',
         `(sum(rate(http_requests_total{${selector}}[2m])) > 0)`,
-        ') or on() vector(1)',
+        ')',
+        ...gate(selector),
       ].join('\n'),
     );
-    expect(m.successCondition).toBe('result[0] >= 0.99');
+    expect([m.successCondition, m.failureCondition]).toEqual(['result[0] >= 0.99', 'result[0] < 0.99']);
+    expect(metric(SUCCESS_RATE_METRIC, { minRequests: 200 }).provider.prometheus.query).toContain('>= 200)');
   });
 
-  test('the p95 latency is in seconds, drops NaN and passes without traffic', () => {
+  test('a measurement without enough requests (NaN) is inconclusive, never a pass; a good one passes, a bad one fails', () => {
+    for (const m of metrics()) {
+      expect(noDataValue(m.provider.prometheus.query)).toBeNaN();
+      expect([m.name, measurementPhase(Number.NaN, m.successCondition, m.failureCondition)]).toEqual([m.name, 'Inconclusive']);
+      expect(m.initialDelay).toBe('2m');
+    }
+    const rate = metric(SUCCESS_RATE_METRIC);
+    expect(measurementPhase(0.995, rate.successCondition, rate.failureCondition)).toBe('Successful');
+    expect(measurementPhase(0.98, rate.successCondition, rate.failureCondition)).toBe('Failed');
+    const latency = metric(P95_LATENCY_METRIC);
+    expect(measurementPhase(0.25, latency.successCondition, latency.failureCondition)).toBe('Successful');
+    expect(measurementPhase(0.31, latency.successCondition, latency.failureCondition)).toBe('Failed');
+  });
+
+  test('the p95 latency is in seconds, drops NaN and is judged only with enough requests', () => {
     const m = metric(P95_LATENCY_METRIC);
+    const selector = 'namespace="shop",app_kubernetes_io_instance="inventory-api",rollouts_pod_template_hash="{{args.pod-template-hash}}"';
     expect(m.provider.prometheus.query).toBe(
       [
         '(',
-        'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="shop",app_kubernetes_io_instance="inventory-api",rollouts_pod_template_hash="{{args.pod-template-hash}}"}[2m]))) > 0',
-        ') or on() vector(0)',
+        '(',
+        `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[2m]))) > 0`,
+        ')',
+        ...gate(selector),
       ].join('\n'),
     );
-    expect(m.successCondition).toBe('result[0] <= 0.3');
+    expect([m.successCondition, m.failureCondition]).toEqual(['result[0] <= 0.3', 'result[0] > 0.3']);
+  });
+
+  test('a minimum of requests below one is refused: with none, no traffic would pass again', () => {
+    expect(() => metrics({ minRequests: 0 })).toThrow('minRequests (0) must be a whole number of at least 1');
   });
 
   test('thresholds, interval, failure limit, window, namespace and metric names are props', () => {
