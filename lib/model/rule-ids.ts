@@ -24,6 +24,8 @@ export const RULE_IDS = [
   'join-service-monitor',
   'join-rollout',
   'join-traffic-route',
+  // Traffic: every host resolves, has TLS from an issuer that can solve for it, and reaches a Service.
+  'join-host-path',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

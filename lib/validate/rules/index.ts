@@ -6,6 +6,7 @@ import { gcpStateBucket } from './gcp-state-bucket';
 import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
+import { joinHostPath } from './join-host-path';
 import { joinImageRegistry } from './join-image-registry';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
@@ -48,4 +49,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'join-host-path': joinHostPath,
 };
