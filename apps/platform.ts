@@ -41,6 +41,7 @@ export const platformConfig: PlatformConfig = {
     { name: 'backoffice', group: 'backoffice@shop.example.com' },
   ],
   addons: {
+    acme: { email: 'platform@shop.example.com' },
     alerting: {
       paging: 'pagerduty',
       pagingKeySecret: 'alerting-pagerduty-routing-key',

@@ -6,7 +6,10 @@ import { Network } from '../lib/gcp/network';
 import { PostgresDatabase } from '../lib/gcp/postgres-database';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
 import { RedisCache } from '../lib/gcp/redis-cache';
+import { RegionalAddress } from '../lib/gcp/regional-address';
 import { StaticIp } from '../lib/gcp/static-ip';
+import { type Traffic } from '../lib/model/traffic';
+import { TrafficResources } from './traffic-resources';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
 import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
@@ -27,6 +30,8 @@ export interface ClusterStackProps {
   readonly registry: RegistryConfig;
   /** Every app in every environment that runs on this cluster. */
   readonly instances: readonly AppInstance[];
+  /** The platform's zones, records and gateways; the stack makes those of its cluster. */
+  readonly traffic: Traffic;
 }
 
 /** One GKE cluster, its network and everything its environments' apps need in GCP. */
@@ -69,6 +74,7 @@ export class ClusterStack extends PlatformStack {
     if (vpnPorts.length > 0) network.allowVpn({ ports: vpnPorts, serviceAccount: nodes });
 
     const outputs = this.appResources(props, network, gke);
+    const traffic = new TrafficResources(this, 'Traffic', { cluster, traffic: props.traffic, network, gke, appAddresses: outputs.staticIps });
 
     // External Secrets reads Secret Manager as this account; the cluster chart annotates its KSA.
     const secretStore = new WorkloadServiceAccount(this, 'SecretStore', { identity: cluster.secretStoreIdentity, cluster: gke });
@@ -80,7 +86,9 @@ export class ClusterStack extends PlatformStack {
     new TerraformOutput(this, 'workload_pool', { value: gke.workloadPool, description: 'The Workload Identity pool' });
     new TerraformOutput(this, 'node_service_account', { value: nodes, description: 'The nodes\' service account' });
     new TerraformOutput(this, 'secret_store_service_account', { value: secretStore.account.email, description: 'The account External Secrets reads Secret Manager as' });
-    new TerraformOutput(this, 'static_ip_addresses', { value: outputs.staticIps, description: 'Address of each public app\'s reserved IP, by name' });
+    new TerraformOutput(this, 'static_ip_addresses', { value: { ...outputs.staticIps, ...traffic.gatewayAddresses }, description: 'Address of each reserved IP (apps\' Ingresses, Istio gateways), by name' });
+    new TerraformOutput(this, 'dns_name_servers', { value: traffic.nameServers, description: 'Name servers of each public zone, by domain: delegate to them at the parent zone' });
+    new TerraformOutput(this, 'cert_manager_service_account', { value: traffic.certManager.account.email, description: 'The account cert-manager solves DNS-01 as' });
     new TerraformOutput(this, 'database_connection_names', { value: outputs.databases, description: 'Cloud SQL connection name of each instance' });
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
   }
@@ -128,9 +136,12 @@ export class ClusterStack extends PlatformStack {
         });
         outputs.caches[ref.host] = cache.address;
       }
-      if (gcp.staticIp) {
-        const ip = new StaticIp(staticIps, gcp.staticIp.name, { name: gcp.staticIp.name });
-        outputs.staticIps[gcp.staticIp.name] = ip.address.address;
+      const ipRef = gcp.staticIp;
+      if (ipRef && outputs.staticIps[ipRef.name] === undefined) {
+        const address = (ipRef.kind ?? 'global') === 'global'
+          ? new StaticIp(staticIps, ipRef.name, { name: ipRef.name }).address.address
+          : new RegionalAddress(staticIps, ipRef.name, { name: ipRef.name, region: ipRef.region ?? env.region, internal: { network } }).address.address;
+        outputs.staticIps[ipRef.name] = address;
       }
     }
     return outputs;

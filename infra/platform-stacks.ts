@@ -37,6 +37,7 @@ export function platformStacks(platform: Platform, appFor: (name: string) => App
       statePrefix: name,
       registry: platform.registry,
       instances: cluster.environments.flatMap((env) => platform.instances(env)),
+      traffic: platform.traffic,
     });
     stacks.push({ name, stack });
   }

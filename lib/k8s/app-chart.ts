@@ -6,7 +6,8 @@ import { type Platform } from '../model/platform';
 import { type AppInstance } from '../model/app-instance';
 import { AppNetworkPolicy, type CidrPeer } from './baseline/app-network-policy';
 import { InternalIngress, PublicIngress } from './exposure/app-ingress';
-import { Certificate } from './exposure/certificate';
+import { Certificate, http01InPlace } from './exposure/certificate';
+import { CLUSTER_ISSUERS, ingressChallenge } from '../model/traffic';
 import { type AppLabels, appLabels } from './labels';
 import { AppAlerts } from './monitoring/app-alerts';
 import { AppOverviewDashboard } from './monitoring/app-overview-dashboard';
@@ -150,10 +151,12 @@ export class AppChart extends Chart {
 
     // An app whose traffic Istio splits is reached through the Istio gateway, which holds its TLS.
     if (service && instance.host && !instance.meshIngress && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
+      const challenge = ingressChallenge(instance);
       const certificate = new Certificate(this, 'Certificate', {
         name: naming.tls(name),
         labels: appLabels(labels),
-        clusterIssuer: addons.clusterIssuer,
+        annotations: challenge === 'http01' ? http01InPlace(name) : undefined,
+        clusterIssuer: CLUSTER_ISSUERS[challenge],
         dnsNames: [instance.host],
         secretName: naming.tls(name),
       });
@@ -170,7 +173,9 @@ export class AppChart extends Chart {
         if (!staticIp) throw new Error(`${name}: a public app has no reserved static IP in the model`);
         new PublicIngress(this, 'Ingress', { ...ingressProps, staticIpName: staticIp.name });
       } else {
-        new InternalIngress(this, 'Ingress', ingressProps);
+        const staticIp = instance.gcp.staticIp;
+        if (!staticIp) throw new Error(`${name}: an internal app has no reserved internal address in the model`);
+        new InternalIngress(this, 'Ingress', { ...ingressProps, staticIpName: staticIp.name });
       }
     }
 

@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Cluster } from '../model/cluster';
+import { CLUSTER_ISSUERS } from '../model/traffic';
+import { AcmeClusterIssuers } from './exposure/cluster-issuers';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';
@@ -39,6 +41,17 @@ export class ClusterChart extends Chart {
       cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
       namespaces: [...new Set(cluster.environments.map((e) => e.namespace))],
       labels,
+    });
+    // The ClusterIssuers every Certificate of the cluster names; DNS-01 edits the public zones of
+    // the cluster's environments as cert-manager's Workload Identity (Cluster.certManagerIdentity).
+    const traffic = platform.traffic;
+    new AcmeClusterIssuers(this, 'Issuers', {
+      labels,
+      server: traffic.acme.server,
+      email: traffic.acme.email,
+      http01Name: CLUSTER_ISSUERS.http01,
+      dns01Name: CLUSTER_ISSUERS.dns01,
+      zones: traffic.zones.filter((z) => z.visibility === 'public' && z.cluster === cluster.name),
     });
     new DiskUsageAlerts(this, 'DiskUsage', {
       name: 'disk-usage',

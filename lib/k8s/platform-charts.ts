@@ -11,6 +11,7 @@ import { ArgoApplication } from './argocd/application';
 import { ignoreDifferences } from './argocd/ignore-differences';
 import { ClusterChart } from './cluster-chart';
 import { EnvironmentChart } from './environment-chart';
+import { GatewayChart } from './gateway-chart';
 import { IN_CLUSTER_SERVER } from '../model/cluster';
 
 /**
@@ -42,6 +43,10 @@ export function environmentCharts(platform: Platform, env: Environment): ChartOu
     const chart = isolated((app) => new EnvironmentChart(app, `${env.name}-namespace`, { platform, env }));
     charts.push({ build: chart, dir, scope: env.name });
   }
+  for (const gateway of platform.traffic.gateways.filter((g) => g.env === env.name)) {
+    const chart = isolated((app) => new GatewayChart(app, `${env.name}-gateway`, { platform: platform.name, gateway }));
+    charts.push({ build: chart, dir, scope: env.name });
+  }
   for (const instance of platform.instances(env)) {
     const chart = isolated((app) => new AppChart(app, `${env.name}-${instance.app.name}`, { instance, platform }));
     charts.push({ build: chart, dir, scope: env.name });
@@ -71,6 +76,8 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
         { server: c.argoServer, namespace: platform.addons.monitoringNamespace },
         { server: c.argoServer, namespace: platform.addons.externalSecretsNamespace },
       ]),
+      // The Istio gateways' Gateway and Certificate live in the gateway's namespace.
+      ...platform.traffic.gateways.map((g) => ({ server: platform.clusters.find((c) => c.name === g.cluster)?.argoServer ?? IN_CLUSTER_SERVER, namespace: g.namespace })),
     ]);
     new ArgoProject(chart, 'Project', {
       name: platform.name,
@@ -81,6 +88,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       clusterResources: [
         { group: '', kind: 'Namespace' },
         { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
+        { group: 'cert-manager.io', kind: 'ClusterIssuer' },
       ],
     });
     return chart;

@@ -25,6 +25,7 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   RoleBinding: SyncWave.BASELINE,
   ServiceAccount: SyncWave.BASELINE,
   ClusterSecretStore: SyncWave.BASELINE,
+  ClusterIssuer: SyncWave.BASELINE,
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,
@@ -43,6 +44,7 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   Ingress: SyncWave.TRAFFIC,
   DestinationRule: SyncWave.TRAFFIC,
   VirtualService: SyncWave.TRAFFIC,
+  Gateway: SyncWave.TRAFFIC,
 };
 
 const OVERRIDES = new WeakMap<ApiObject, SyncWave>();

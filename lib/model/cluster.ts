@@ -28,9 +28,14 @@ export interface Cluster extends ClusterConfig {
    * operator's namespace, bound to a Google service account in the cluster's project.
    */
   readonly secretStoreIdentity: WorkloadIdentity;
+  /**
+   * The identity cert-manager's controller solves DNS-01 challenges as: its KSA, bound to a Google
+   * service account with the DNS role in the cluster's project.
+   */
+  readonly certManagerIdentity: WorkloadIdentity;
 }
 
-export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string): Cluster[] {
+export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string, certManagerNamespace = 'cert-manager'): Cluster[] {
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
@@ -79,6 +84,8 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
       secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
+      // The KSA the cert-manager Helm chart creates for its controller.
+      certManagerIdentity: new WorkloadIdentity(c.project, 'cert-manager', { namespace: certManagerNamespace, name: 'cert-manager' }),
     };
   });
   // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.

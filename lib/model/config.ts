@@ -1,3 +1,4 @@
+import { type AcmeConfig } from './traffic';
 import { type Duration, type Size } from 'cdk8s';
 import { type Cpu } from 'cdk8s-plus-28';
 import { type DeliveryConfig } from './delivery';
@@ -225,6 +226,11 @@ export interface ProgressiveDeliveryConfig {
    * @default 'istio-system'
    */
   readonly istioNamespace?: string;
+  /**
+   * The labels of the gateway's pods, which the emitted Gateway selects.
+   * @default DEFAULT_GATEWAY_SELECTOR - `{ istio: 'ingressgateway' }`, the istio/gateway chart's label for release `istio-ingressgateway`
+   */
+  readonly gatewaySelector?: Readonly<Record<string, string>>;
 }
 
 /** The release candidate's place beside production. */
@@ -535,8 +541,10 @@ export interface ClusterAddonsConfig {
    * @default { release: 'kube-prometheus-stack' }
    */
   readonly monitoringLabels?: Readonly<Record<string, string>>;
-  /** @default 'letsencrypt' */
-  readonly clusterIssuer?: string;
+  /** The ACME account of the ClusterIssuers each cluster gets (`letsencrypt-http01`, `letsencrypt-dns01`). */
+  readonly acme: AcmeConfig;
+  /** The namespace cert-manager runs in. @default 'cert-manager' */
+  readonly certManagerNamespace?: string;
   /** @default 'gcp-secret-manager' */
   readonly secretStore?: string;
   /** @default 'external-secrets' */

@@ -6,7 +6,16 @@ import { GCP_REGIONS } from './gcp-region';
 import { checkQuota } from './kubernetes-settings';
 import { outputLayout } from './output-layout';
 import { checkMinRequests, DEFAULT_MIN_REQUESTS, DEFAULT_STEP_WEIGHTS } from './delivery';
+import { DEFAULT_GATEWAY_SELECTOR } from './traffic';
 import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
+
+/** Progressive delivery's settings with defaults applied. */
+export interface ProgressiveSettings {
+  readonly istioGateway: string;
+  readonly istioNamespace: string;
+  /** The labels of the Istio gateway's pods. */
+  readonly gatewaySelector: Readonly<Record<string, string>>;
+}
 
 /** An environment with its defaults applied. */
 export interface Environment extends EnvironmentConfig {
@@ -20,12 +29,12 @@ export interface Environment extends EnvironmentConfig {
   /** True on the one production environment (see {@link Platform.production}). */
   readonly production: boolean;
   /** Set when releases here are Argo Rollouts behind Istio, with SLOs watched. */
-  readonly progressive?: { readonly istioGateway: string; readonly istioNamespace: string };
+  readonly progressive?: ProgressiveSettings;
   /**
    * Set when the namespace is in the Istio mesh: the environment with progressive delivery, and the
    * canary environment beside it.
    */
-  readonly mesh?: { readonly istioGateway: string; readonly istioNamespace: string };
+  readonly mesh?: ProgressiveSettings;
   /**
    * The environment whose data this one uses: its Cloud SQL instances, caches and Secret Manager
    * secrets. The canary's candidate serves production's users, so it uses production's data; every
@@ -135,7 +144,10 @@ function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['
   checks.require(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(istioGateway), 'progressiveDelivery.istioGateway',
     istioGateway, 'is not namespace/name', 'name the Istio Gateway as namespace/name, such as "istio-ingress/ingress-gateway"');
   checks.dnsLabel('progressiveDelivery.istioNamespace', istioNamespace);
-  return { istioGateway, istioNamespace };
+  const gatewaySelector = e.progressiveDelivery.gatewaySelector ?? DEFAULT_GATEWAY_SELECTOR;
+  checks.require(Object.keys(gatewaySelector).length > 0, 'progressiveDelivery.gatewaySelector', gatewaySelector,
+    'is empty: the Gateway would select every pod with a proxy', 'give the labels of the gateway\'s pods, such as { istio: "ingressgateway" }');
+  return { istioGateway, istioNamespace, gatewaySelector };
 }
 
 /** The canary environment: it shares the namespace of a production environment with progressive delivery. */

@@ -24,10 +24,20 @@ export interface CacheRef {
   readonly port: number;
 }
 
-/** A public app's reserved global IP address. */
+/**
+ * A reserved IP address: global for a public app's external Application Load Balancer, regional
+ * internal for an internal app's, regional external for an Istio gateway's LoadBalancer Service.
+ */
 export interface StaticIpRef {
-  /** The address's name, which a GKE Ingress gives in `kubernetes.io/ingress.global-static-ip-name`. */
+  /**
+   * The address's name, which a GKE Ingress gives in `kubernetes.io/ingress.global-static-ip-name`
+   * (global) or `kubernetes.io/ingress.regional-static-ip-name` (regional internal).
+   */
   readonly name: string;
+  /** @default 'global' */
+  readonly kind?: 'global' | 'regional-internal' | 'regional-external';
+  /** The region of a regional address. */
+  readonly region?: string;
 }
 
 /**
@@ -39,7 +49,7 @@ export interface AppGcpResources {
   readonly identity?: WorkloadIdentity;
   readonly database?: DatabaseRef;
   readonly cache?: CacheRef;
-  /** Present for public apps. */
+  /** Present for public and internal apps on a GKE Ingress. */
   readonly staticIp?: StaticIpRef;
 }
 
@@ -139,9 +149,11 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     cache = { instanceName: name, host: gcpNaming.redisHost(name, input.platform), port: REDIS_PORT };
   }
   let staticIp: StaticIpRef | undefined;
-  if (input.exposure.type === 'public' && !(input.meshIngress ?? false)) {
+  if (input.exposure.type !== 'none' && input.exposure.type !== 'cluster' && !(input.meshIngress ?? false)) {
     fitName(ADDRESS_MAX, 'static IP address');
-    staticIp = { name };
+    // An internal Ingress's address is regional, in the cluster's subnet, so private DNS can name it.
+    // @see https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress#static_ip_addressing
+    staticIp = input.exposure.type === 'public' ? { name } : { name, kind: 'regional-internal', region: input.region };
   }
   return { identity, database, cache, staticIp };
 }

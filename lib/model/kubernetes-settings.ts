@@ -6,7 +6,7 @@ import { type AlertingConfig, type AppConfig, type ClusterAddonsConfig, type Exp
 export interface Addons {
   readonly monitoringNamespace: string;
   readonly monitoringLabels: Readonly<Record<string, string>>;
-  readonly clusterIssuer: string;
+  readonly certManagerNamespace: string;
   readonly secretStore: string;
   readonly externalSecretsNamespace: string;
   /** The Prometheus that release analyses query. */
@@ -39,7 +39,7 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
   const addons = {
     monitoringNamespace,
     monitoringLabels: config.monitoringLabels ?? { release: 'kube-prometheus-stack' },
-    clusterIssuer: config.clusterIssuer ?? 'letsencrypt',
+    certManagerNamespace: config.certManagerNamespace ?? 'cert-manager',
     secretStore: config.secretStore ?? 'gcp-secret-manager',
     externalSecretsNamespace: config.externalSecretsNamespace ?? 'external-secrets',
     prometheusUrl: config.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
@@ -47,6 +47,7 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
   };
   checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
   checks.dnsLabel('addons.externalSecretsNamespace', addons.externalSecretsNamespace);
+  checks.dnsLabel('addons.certManagerNamespace', addons.certManagerNamespace);
   checks.require(isHttpUrl(addons.prometheusUrl), 'addons.prometheusUrl', addons.prometheusUrl,
     'is not an http(s) URL', 'write it as http://prometheus-operated.monitoring.svc:9090');
   checks.oneOf('addons.alerting.paging', addons.alerting.paging, ['pagerduty', 'opsgenie']);

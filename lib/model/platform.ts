@@ -8,6 +8,7 @@ import { GCP_REGIONS } from './gcp-region';
 import { ImageRef } from './image-ref';
 import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
+import { resolveTraffic, type Traffic } from './traffic';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -26,6 +27,8 @@ export class Platform {
   public readonly apps: readonly App[];
   public readonly teams: readonly TeamConfig[];
   public readonly addons: Addons;
+  /** DNS zones and records, the Istio gateways and the ACME account: how hosts are reached. */
+  public readonly traffic: Traffic;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -41,7 +44,7 @@ export class Platform {
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
 
     this.addons = resolveAddons(config.addons, checks);
-    const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace);
+    const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace, this.addons.certManagerNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.production = this.environments.find((e) => e.production) as Environment;
     this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
@@ -78,6 +81,7 @@ export class Platform {
     }
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
+    this.traffic = resolveTraffic(config.addons.acme, this.environments, (env) => byEnv.get(env.name) ?? [], checks);
     this.checkCandidateCapacity(config.releases, checks);
   }
 

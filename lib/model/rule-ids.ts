@@ -26,6 +26,8 @@ export const RULE_IDS = [
   'join-traffic-route',
   'analysis-traffic',
   'canary-capacity',
+  // Traffic: every host resolves, has TLS from an issuer that can solve for it, and reaches a Service.
+  'join-host-path',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

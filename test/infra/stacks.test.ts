@@ -2,6 +2,7 @@ import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { GkeBackupBackupPlan } from '@cdktf/provider-google/lib/gke-backup-backup-plan';
@@ -241,10 +242,17 @@ describe('Terraform stacks', () => {
       expect(text('cluster-nonprod')).toHaveResourceWithProperties(RedisInstance, { name: 'inventory-api-dev', tier: 'BASIC' });
     });
 
-    test('reserve a global IP for each public app in each environment, under the name the model gives it', () => {
+    test('reserve a global IP for each public app and a regional internal one for each internal app, under the name the model gives it', () => {
       for (const env of platform.environments) {
         for (const { gcp } of platform.instances(env)) {
-          if (gcp.staticIp) expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeGlobalAddress, { name: gcp.staticIp.name, address_type: 'EXTERNAL' });
+          if (gcp.staticIp?.kind === undefined) {
+            if (gcp.staticIp) expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeGlobalAddress, { name: gcp.staticIp.name, address_type: 'EXTERNAL' });
+          } else {
+            expect(gcp.staticIp.kind).toBe('regional-internal');
+            expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeAddress, {
+              name: gcp.staticIp.name, address_type: 'INTERNAL', region: env.region, purpose: 'SHARED_LOADBALANCER_VIP',
+            });
+          }
         }
       }
       // Production's web enters through the Istio gateway, and the canary runs no web: no static IP in the prod cluster.
@@ -259,9 +267,11 @@ describe('Terraform stacks', () => {
     test('output the cluster, its network and pool, and each database, cache and static IP by the name the model gives it', () => {
       const { output } = parsed('cluster-prod');
       expect(Object.keys(output).sort()).toEqual([
+        'cert_manager_service_account',
         'cluster_location',
         'cluster_name',
         'database_connection_names',
+        'dns_name_servers',
         'network',
         'node_service_account',
         'redis_hosts',
@@ -273,8 +283,9 @@ describe('Terraform stacks', () => {
       const prod = platform.instances(platform.environment('prod')!).find((i) => i.app.name === 'inventory-api')!.gcp;
       expect(Object.keys(output.database_connection_names.value as object)).toContain(prod.database?.instanceName);
       expect(Object.keys(output.redis_hosts.value as object)).toContain(prod.cache?.host);
-      expect(Object.keys(output.static_ip_addresses.value as object)).toEqual([]);
-      expect(Object.keys(parsed('cluster-nonprod').output.static_ip_addresses.value as object).sort()).toEqual(['web-dev', 'web-stage']);
+      // Production's web is on the Istio gateway's address; admin keeps its internal one.
+      expect(Object.keys(output.static_ip_addresses.value as object).sort()).toEqual(['admin-prod', 'prod-ingress-gateway']);
+      expect(Object.keys(parsed('cluster-nonprod').output.static_ip_addresses.value as object).sort()).toEqual(['admin-dev', 'admin-stage', 'web-dev', 'web-stage']);
     });
 
     test('create each database where its model connection name says, and each cache under its model host name', () => {

@@ -69,8 +69,9 @@ describe('AppChart', () => {
   test('a public app outside the mesh gets a GKE Ingress on its reserved static IP, its certificate and the HTTPS redirect', () => {
     const web = chartOf('dev', 'web');
     const ingress = get(web, 'Ingress/web');
-    expect(ingress.spec.ingressClassName).toBe('gce');
+    expect(ingress.spec.ingressClassName).toBeUndefined();
     expect(ingress.metadata.annotations).toMatchObject({
+      'kubernetes.io/ingress.class': 'gce',
       'kubernetes.io/ingress.global-static-ip-name': instanceOf(platform, 'dev', 'web').gcp.staticIp?.name,
       'networking.gke.io/v1beta1.FrontendConfig': 'web',
     });
@@ -84,7 +85,10 @@ describe('AppChart', () => {
 
   test('an internal app gets the internal load balancer class, reachable from the proxy-only subnet', () => {
     const admin = chartOf('stage', 'admin');
-    expect(get(admin, 'Ingress/admin').spec.ingressClassName).toBe('gce-internal');
+    expect(get(admin, 'Ingress/admin').metadata.annotations).toMatchObject({
+      'kubernetes.io/ingress.class': 'gce-internal',
+      'kubernetes.io/ingress.regional-static-ip-name': instanceOf(platform, 'stage', 'admin').gcp.staticIp?.name,
+    });
     expect(get(admin, 'Ingress/admin').metadata.annotations?.['kubernetes.io/ingress.global-static-ip-name']).toBeUndefined();
     expect(admin.has('FrontendConfig/admin')).toBe(false);
     const proxyOnly = instanceOf(platform, 'stage', 'admin').env.clusterConfig.network.proxyOnlyCidr;

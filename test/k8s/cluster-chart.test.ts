@@ -33,7 +33,9 @@ function get(objects: Map<string, Manifest>, key: string): Manifest {
 
 describe('ClusterChart', () => {
   test('holds the secret store, its service account and the disk alerts, once per cluster', () => {
-    expect([...chartOf('prod').keys()]).toEqual(['ServiceAccount/secret-store', 'ClusterSecretStore/gcp-secret-manager', 'PrometheusRule/disk-usage']);
+    expect([...chartOf('prod').keys()]).toEqual([
+      'ServiceAccount/secret-store', 'ClusterSecretStore/gcp-secret-manager', 'ClusterIssuer/letsencrypt-http01', 'ClusterIssuer/letsencrypt-dns01', 'PrometheusRule/disk-usage',
+    ]);
   });
 
   test('the store\'s service account carries the Workload Identity annotation of the account Terraform binds', () => {

@@ -96,12 +96,12 @@ describe('policy over all the output', () => {
       const app = object.metadata.labels?.['app.kubernetes.io/name'];
       if (object.kind === 'Service') expect([path, object.spec?.type]).not.toEqual([path, 'LoadBalancer']);
       if (object.kind === 'Ingress' && app !== undefined && internal.includes(app)) {
-        expect([path, object.spec?.ingressClassName]).toEqual([path, 'gce-internal']);
+        expect([path, object.metadata.annotations?.['kubernetes.io/ingress.class']]).toEqual([path, 'gce-internal']);
         expect(object.metadata.annotations?.['kubernetes.io/ingress.global-static-ip-name']).toBeUndefined();
       }
     }
     // The canary environment holds only inventory-api's candidate, so admin has one internal ingress per other environment.
-    const internalIngresses = objects.filter((o) => o.object.kind === 'Ingress' && o.object.spec?.ingressClassName === 'gce-internal');
+    const internalIngresses = objects.filter((o) => o.object.kind === 'Ingress' && o.object.metadata.annotations?.['kubernetes.io/ingress.class'] === 'gce-internal');
     expect(internalIngresses.map((o) => `${o.env}/${o.object.metadata.name}`).sort()).toEqual(['dev/admin', 'prod/admin', 'stage/admin']);
   });
 
@@ -112,7 +112,7 @@ describe('policy over all the output', () => {
       objects
         .filter((o) => o.env === env && o.object.metadata.labels?.['app.kubernetes.io/name'] === app)
         .flatMap((o) => {
-          if (o.object.kind === 'Ingress' && o.object.spec?.ingressClassName === 'gce') return [`Ingress/${o.object.metadata.name}`];
+          if (o.object.kind === 'Ingress' && o.object.metadata.annotations?.['kubernetes.io/ingress.class'] === 'gce') return [`Ingress/${o.object.metadata.name}`];
           const gateways = o.object.kind === 'VirtualService' ? (o.object.spec?.gateways ?? []).filter((g) => g !== 'mesh') : [];
           return gateways.map((g) => `VirtualService/${o.object.metadata.name} via ${g}`);
         });

@@ -124,9 +124,9 @@ describe('the Kubernetes policy baseline', () => {
   test('public-exposure catches a LoadBalancer Service, a public ingress without its static IP, and an ingress without class', () => {
     const files = mutateYaml('kubernetes/prod/service-web.yaml', (s) => { get(s, 'spec').type = 'LoadBalancer'; },
       mutateYaml('kubernetes/stage/ingress-web.yaml', (i) => { delete get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name']; },
-        mutateYaml('kubernetes/prod/ingress-admin.yaml', (i) => { delete get(i, 'spec').ingressClassName; })));
+        mutateYaml('kubernetes/prod/ingress-admin.yaml', (i) => { delete get(i, 'metadata', 'annotations')['kubernetes.io/ingress.class']; })));
     expect(of('public-exposure', files).sort((a, b) => a.file.localeCompare(b.file))).toEqual([
-      { file: 'kubernetes/prod/ingress-admin.yaml', object: 'Ingress/admin', rule: 'public-exposure', message: 'names no ingress class' },
+      { file: 'kubernetes/prod/ingress-admin.yaml', object: 'Ingress/admin', rule: 'public-exposure', message: 'names no ingress class: GKE makes it a public load balancer' },
       { file: 'kubernetes/prod/service-web.yaml', object: 'Service/web', rule: 'public-exposure', message: 'is a Service of type LoadBalancer' },
       { file: 'kubernetes/stage/ingress-web.yaml', object: 'Ingress/web', rule: 'public-exposure', message: 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation' },
     ]);
@@ -152,7 +152,7 @@ describe('the Kubernetes policy baseline', () => {
   test('public-exposure catches an internal app behind a public ingress', () => {
     const ING = 'kubernetes/prod/ingress-admin.yaml';
     const files = mutateYaml(ING, (i) => {
-      get(i, 'spec').ingressClassName = 'gce';
+      get(i, 'metadata', 'annotations')['kubernetes.io/ingress.class'] = 'gce';
       get(i, 'metadata', 'annotations')['kubernetes.io/ingress.global-static-ip-name'] = 'admin-prod';
     });
     expect(of('public-exposure', files)).toEqual([

@@ -28,6 +28,8 @@ export interface PublicIngressProps extends AppIngressProps {
 
 /** Props of {@link InternalIngress}. */
 export interface InternalIngressProps extends AppIngressProps {
+  /** The name of the reserved regional internal address (from the GCP plane), which private DNS names. */
+  readonly staticIpName: string;
   /**
    * The ingress class of the internal Application Load Balancer, reachable only inside the VPC and
    * over the VPN.
@@ -36,10 +38,18 @@ export interface InternalIngressProps extends AppIngressProps {
   readonly className?: string;
 }
 
+/** The annotation GKE reads the class from; it ignores an Ingress that only sets `spec.ingressClassName`. */
+export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/**
+ * GKE's Ingress controller acts on the `kubernetes.io/ingress.class` annotation (gce, gce-internal)
+ * and takes no action on an Ingress with only `spec.ingressClassName`; the API server refuses an
+ * Ingress that sets both.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
+ */
 function ingress(scope: Construct, props: AppIngressProps, className: string, annotations: Record<string, string>): kplus.Ingress {
   const ing = new kplus.Ingress(scope, 'Resource', {
-    metadata: { name: props.name, labels: { ...props.labels }, annotations },
-    className,
+    metadata: { name: props.name, labels: { ...props.labels }, annotations: { [INGRESS_CLASS_ANNOTATION]: className, ...annotations } },
     tls: [{ hosts: [props.host], secret: kplus.Secret.fromSecretName(scope, 'Tls', props.tlsSecretName) }],
   });
   ing.addHostRule(props.host, '/', kplus.IngressBackend.fromService(props.service, { port: props.port }), kplus.HttpIngressPathType.PREFIX);
@@ -78,6 +88,9 @@ export class InternalIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: InternalIngressProps) {
     super(scope, id);
-    this.ingress = ingress(this, props, props.className ?? 'gce-internal', { 'kubernetes.io/ingress.allow-http': 'false' });
+    this.ingress = ingress(this, props, props.className ?? 'gce-internal', {
+      'kubernetes.io/ingress.regional-static-ip-name': props.staticIpName,
+      'kubernetes.io/ingress.allow-http': 'false',
+    });
   }
 }

@@ -23,6 +23,8 @@ export interface CertificateProps {
   readonly namespace?: string;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /** @default - no annotations */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** The name of the ClusterIssuer that signs the certificate. */
   readonly clusterIssuer: string;
   /** The host names the certificate is for; a `*.` prefix makes a wildcard. */
@@ -86,7 +88,7 @@ export class Certificate extends Construct {
     this.resource = new ModelObject<ICertificate>(this, 'Resource', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations && { ...props.annotations } },
       spec: {
         secretName: props.secretName,
         issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.clusterIssuer },
@@ -97,6 +99,21 @@ export class Certificate extends Construct {
       },
     });
   }
+}
+
+/**
+ * The annotations that make cert-manager's HTTP-01 solver answer on the app's own Ingress, edited in
+ * place, instead of a new Ingress: GKE gives each Ingress its own load balancer and IP, so a solver
+ * Ingress would not be where DNS points. The temporary certificate lets the Ingress's TLS Secret exist
+ * before the first issuance, without which ingress-gce does not build the load balancer.
+ * @see https://cert-manager.io/docs/usage/ingress/#supported-annotations (acme.cert-manager.io/http01-edit-in-place)
+ * @see https://github.com/cert-manager/cert-manager/blob/master/pkg/controller/certificate-shim/sync.go (setIssuerSpecificConfig)
+ */
+export function http01InPlace(ingressName: string): Readonly<Record<string, string>> {
+  return {
+    'acme.cert-manager.io/http01-override-ingress-name': ingressName,
+    'cert-manager.io/issue-temporary-certificate': 'true',
+  };
 }
 
 function wholeHours(owner: string, field: string, value: Duration): number {

@@ -8,6 +8,7 @@ import { gcpStateBucket } from './gcp-state-bucket';
 import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
+import { joinHostPath } from './join-host-path';
 import { joinImageRegistry } from './join-image-registry';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
@@ -52,4 +53,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-traffic-route': joinTrafficRoute,
   'analysis-traffic': analysisTraffic,
   'canary-capacity': canaryCapacity,
+  'join-host-path': joinHostPath,
 };

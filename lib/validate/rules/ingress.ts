@@ -1,8 +1,25 @@
 import { asArray, asString, at, isRecord, strMap } from '../../manifest/json-access';
 import { finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext } from './types';
 
-const ingressClass = (o: K8sObject): string | undefined =>
-  asString(at(o.body, 'spec', 'ingressClassName')) ?? strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
+/**
+ * The class GKE acts on: the `kubernetes.io/ingress.class` annotation. GKE ignores
+ * `spec.ingressClassName`, and takes no action on an Ingress that sets only the field.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
+ */
+export const ingressClass = (o: K8sObject): string | undefined => strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
+
+/** A finding for an Ingress GKE would ignore or the API server would refuse, else undefined. */
+function classField(o: K8sObject): Finding | undefined {
+  const field = asString(at(o.body, 'spec', 'ingressClassName'));
+  if (field === undefined) return undefined;
+  const cls = ingressClass(o);
+  if (cls === undefined) {
+    return finding(o, 'public-exposure', `sets spec.ingressClassName "${field}" without the kubernetes.io/ingress.class annotation: GKE takes no action on it, so no load balancer is made`,
+      `remove spec.ingressClassName and set the annotation kubernetes.io/ingress.class: ${field === 'gce-internal' ? 'gce-internal' : 'gce'}`);
+  }
+  return finding(o, 'public-exposure', 'sets both spec.ingressClassName and the kubernetes.io/ingress.class annotation, which the API server refuses',
+    'remove spec.ingressClassName; GKE reads the annotation');
+}
 
 /** A public ingress (class `gce`) serves TLS for every host it routes. */
 export function ingressTls(ctx: RuleContext): Finding[] {
@@ -32,8 +49,12 @@ export function publicExposure(ctx: RuleContext): Finding[] {
     if (o.kind !== 'Ingress') return [];
     const bypass = bypassedSplits(ctx, o);
     if (bypass.length > 0) return bypass;
+    const ignored = classField(o);
+    if (ignored) return [ignored];
     const cls = ingressClass(o);
-    if (cls === undefined) return [finding(o, 'public-exposure', 'names no ingress class', 'set spec.ingressClassName to gce (public) or gce-internal')];
+    if (cls === undefined) {
+      return [finding(o, 'public-exposure', 'names no ingress class: GKE makes it a public load balancer', 'set the annotation kubernetes.io/ingress.class to gce (public) or gce-internal')];
+    }
     if (cls === 'gce' && strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.global-static-ip-name'] === undefined) {
       return [finding(o, 'public-exposure', 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation', 'expose the app as public (AppConfig.exposure) so it gets its reserved static IP, or make the ingress gce-internal')];
     }

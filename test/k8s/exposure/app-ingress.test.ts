@@ -15,7 +15,8 @@ describe('PublicIngress', () => {
   const ingress = objs.find((o) => o.kind === 'Ingress');
 
   test('uses the external load balancer on the reserved static IP, with TLS for its host', () => {
-    expect(ingress.spec.ingressClassName).toBe('gce');
+    expect(ingress.spec.ingressClassName).toBeUndefined();
+    expect(ingress.metadata.annotations['kubernetes.io/ingress.class']).toBe('gce');
     expect(ingress.metadata.annotations['kubernetes.io/ingress.global-static-ip-name']).toBe('shop-prod-web');
     expect(ingress.spec.tls).toEqual([{ hosts: ['www.shop.example.com'], secretName: 'web-tls' }]);
     expect(ingress.spec.rules[0]).toMatchObject({ host: 'www.shop.example.com', http: { paths: [{ path: '/', backend: { service: { name: 'web', port: { number: 8080 } } } }] } });
@@ -29,11 +30,15 @@ describe('PublicIngress', () => {
 });
 
 describe('InternalIngress', () => {
-  test('uses the internal load balancer, HTTPS only, with no static public IP', () => {
-    const objs = synth((chart, service) => new InternalIngress(chart, 'I', { ...common, service }));
+  test('uses the internal load balancer by annotation, HTTPS only, on its reserved internal address', () => {
+    const objs = synth((chart, service) => new InternalIngress(chart, 'I', { ...common, service, staticIpName: 'admin-dev' }));
     const ingress = objs.find((o) => o.kind === 'Ingress');
-    expect(ingress.spec.ingressClassName).toBe('gce-internal');
-    expect(ingress.metadata.annotations).toEqual({ 'kubernetes.io/ingress.allow-http': 'false' });
+    expect(ingress.spec.ingressClassName).toBeUndefined();
+    expect(ingress.metadata.annotations).toEqual({
+      'kubernetes.io/ingress.class': 'gce-internal',
+      'kubernetes.io/ingress.regional-static-ip-name': 'admin-dev',
+      'kubernetes.io/ingress.allow-http': 'false',
+    });
     expect(objs.map((o) => o.kind)).toEqual(['Ingress']);
   });
 });
