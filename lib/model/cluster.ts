@@ -28,6 +28,12 @@ export interface Cluster extends ClusterConfig {
    * operator's namespace, bound to a Google service account in the cluster's project.
    */
   readonly secretStoreIdentity: WorkloadIdentity;
+  /**
+   * The security group of Google Groups for RBAC (`gke-security-groups@<domain>`), set on every
+   * cluster whose RoleBindings name teams' groups.
+   * @default - none: no RoleBinding on the cluster names a group
+   */
+  readonly rbacSecurityGroup?: string;
 }
 
 export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string): Cluster[] {

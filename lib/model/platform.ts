@@ -8,6 +8,7 @@ import { GCP_REGIONS } from './gcp-region';
 import { ImageRef } from './image-ref';
 import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { entersThroughMesh } from './delivery';
+import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -25,6 +26,8 @@ export class Platform {
   public readonly production: Environment;
   public readonly apps: readonly App[];
   public readonly teams: readonly TeamConfig[];
+  /** The security group of Google Groups for RBAC; set whenever there are teams. */
+  public readonly rbacSecurityGroup?: string;
   public readonly addons: Addons;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
@@ -44,10 +47,14 @@ export class Platform {
     const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.production = this.environments.find((e) => e.production) as Environment;
-    this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
     checkTeams(config.teams, checks);
     this.teams = config.teams;
+    this.rbacSecurityGroup = checkSecurityGroup(config.rbacSecurityGroup, config.teams, checks);
     this.apps = resolveApps(config.apps, this.environments, config.teams, checks);
+    this.clusters = clusters.map((c) => {
+      const withEnvs = { ...c, environments: this.environments.filter((e) => e.cluster === c.name) };
+      return clusterBindsGroups(withEnvs, this.teams, this.apps) ? { ...withEnvs, rbacSecurityGroup: this.rbacSecurityGroup } : withEnvs;
+    });
 
     const repository = ImageRef.repositoryPath(this.registry);
     const byEnv = new Map<string, AppInstance[]>();
