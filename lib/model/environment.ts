@@ -6,7 +6,16 @@ import { GCP_REGIONS } from './gcp-region';
 import { checkQuota } from './kubernetes-settings';
 import { outputLayout } from './output-layout';
 import { DEFAULT_STEP_WEIGHTS } from './delivery';
+import { DEFAULT_SIDECAR_RESOURCES } from './mesh-sidecar';
 import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
+
+/** The Istio settings of a meshed namespace, with defaults applied. */
+export interface MeshSettings {
+  readonly istioGateway: string;
+  readonly istioNamespace: string;
+  /** Requests and limits of the injected proxy, set on every pod of the namespace. */
+  readonly sidecarResources: ResourceProfile;
+}
 
 /** An environment with its defaults applied. */
 export interface Environment extends EnvironmentConfig {
@@ -20,12 +29,12 @@ export interface Environment extends EnvironmentConfig {
   /** True on the one production environment (see {@link Platform.production}). */
   readonly production: boolean;
   /** Set when releases here are Argo Rollouts behind Istio, with SLOs watched. */
-  readonly progressive?: { readonly istioGateway: string; readonly istioNamespace: string };
+  readonly progressive?: MeshSettings;
   /**
    * Set when the namespace is in the Istio mesh: the environment with progressive delivery, and the
    * canary environment beside it.
    */
-  readonly mesh?: { readonly istioGateway: string; readonly istioNamespace: string };
+  readonly mesh?: MeshSettings;
   /**
    * The environment whose data this one uses: its Cloud SQL instances, caches and Secret Manager
    * secrets. The canary's candidate serves production's users, so it uses production's data; every
@@ -134,7 +143,9 @@ function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['
   checks.require(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(istioGateway), 'progressiveDelivery.istioGateway',
     istioGateway, 'is not namespace/name', 'name the Istio Gateway as namespace/name, such as "istio-ingress/ingress-gateway"');
   checks.dnsLabel('progressiveDelivery.istioNamespace', istioNamespace);
-  return { istioGateway, istioNamespace };
+  const sidecarResources = e.progressiveDelivery.sidecarResources ?? DEFAULT_SIDECAR_RESOURCES;
+  checkResources(checks, 'progressiveDelivery.sidecarResources', sidecarResources);
+  return { istioGateway, istioNamespace, sidecarResources };
 }
 
 /** The canary environment: it shares the namespace of a production environment with progressive delivery. */
