@@ -24,6 +24,9 @@ export const RULE_IDS = [
   'join-service-monitor',
   'join-rollout',
   'join-traffic-route',
+  // Capacity and access
+  'join-rbac-groups',
+  'namespace-quota',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -7,6 +7,7 @@ import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinImageRegistry } from './join-image-registry';
+import { joinRbacGroups } from './join-rbac-groups';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
@@ -14,6 +15,7 @@ import { joinServiceMonitor } from './join-service-monitor';
 import { joinServiceSelector } from './join-service-selector';
 import { joinTrafficRoute } from './join-traffic-route';
 import { joinWorkloadIdentity } from './join-workload-identity';
+import { namespaceQuota } from './namespace-quota';
 import { pdb } from './pdb';
 import { probes } from './probes';
 import { prodReplicas } from './prod-replicas';
@@ -48,4 +50,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'join-rbac-groups': joinRbacGroups,
+  'namespace-quota': namespaceQuota,
 };
