@@ -53,6 +53,12 @@ describe('Google Groups for RBAC', () => {
     expect(found.every((v) => v.file.startsWith('kubernetes/prod/'))).toBe(true);
   });
 
+  test('join-rbac-groups catches group bindings applied to a cluster of no stack', () => {
+    const files = mutateYaml('kubernetes/argocd/application-app-prod.yaml', (a) => { get(a, 'spec', 'destination').server = 'https://elsewhere.example.com'; });
+    expect(of('join-rbac-groups', files).map((v) => `${v.object}: ${v.message}`)).toContain(
+      'RoleBinding/team-inventory: binds group "inventory@shop.example.com" on cluster "https://elsewhere.example.com", which no Terraform stack\'s GKE cluster matches');
+  });
+
   test('join-rbac-groups leaves Kubernetes\' own system: groups alone', () => {
     let files = mutateJson(PROD_STACK, (s) => {
       for (const c of Object.values(get(s, 'resource', 'google_container_cluster'))) delete (c as Json).authenticator_groups_config;

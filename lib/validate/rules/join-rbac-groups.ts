@@ -26,32 +26,32 @@ export function joinRbacGroups(ctx: RuleContext): Finding[] {
       .filter((g) => g !== '' && !g.startsWith('system:'));
     const destination = clusterOf(ctx, o);
     if (groups.length === 0 || destination === '') return [];
-    const name = clusterNames.get(destination) ?? destination;
-    const stack = ctx.stacks.find((s) => s.stack === naming.clusterStack(name));
-    const gke = stack === undefined ? undefined : clusterResource(stack, name);
-    if (gke === undefined) {
-      return [finding(o, RULE, `binds group "${groups[0]}" on cluster "${destination}", which no Terraform stack's GKE cluster matches`,
-        'apply the binding to a cluster of the platform, whose stack enables Google Groups for RBAC')];
-    }
-    const securityGroup = asString(at(block(gke.body.authenticator_groups_config), 'security_group'));
-    if (securityGroup === undefined || securityGroup === '') {
-      return [finding(o, RULE, `binds group "${groups[0]}", but ${stack?.file}: ${GKE}.${gke.address} does not enable Google Groups for RBAC, so the binding grants nothing`,
+    // Two clusters can both be `https://kubernetes.default.svc` to their own Argo CD: each must resolve groups.
+    return [...(clusterNames.get(destination) ?? [destination])].flatMap((name): Finding[] => {
+      const stack = ctx.stacks.find((s) => s.stack === naming.clusterStack(name));
+      const gke = stack === undefined ? undefined : clusterResource(stack, name);
+      if (stack === undefined || gke === undefined) {
+        return [finding(o, RULE, `binds group "${groups[0]}" on cluster "${destination}", which no Terraform stack's GKE cluster matches`,
+          'apply the binding to a cluster of the platform, whose stack enables Google Groups for RBAC')];
+      }
+      const securityGroup = asString(at(block(gke.body.authenticator_groups_config), 'security_group'));
+      if (securityGroup !== undefined && securityGroup !== '') return [];
+      return [finding(o, RULE, `binds group "${groups[0]}", but ${stack.file}: ${GKE}.${gke.address} does not enable Google Groups for RBAC, so the binding grants nothing`,
         'set the platform\'s rbacSecurityGroup (authenticator_groups_config.security_group = gke-security-groups@<domain>) and make the group a member of it')];
-    }
-    return [];
+    });
   });
 }
 
 /** The platform cluster each Argo CD destination (server or name) is, from the Applications that sync cluster directories. */
-function clusterNamesByDestination(ctx: RuleContext): Map<string, string> {
-  const byDestination = new Map<string, string>();
+function clusterNamesByDestination(ctx: RuleContext): Map<string, Set<string>> {
+  const byDestination = new Map<string, Set<string>>();
   const seen = new Set<string>();
   for (const o of ctx.objects) {
     const place = outputLayout.parse(o.file);
     if (place?.plane !== 'kubernetes' || place.dir !== 'cluster' || seen.has(place.cluster)) continue;
     seen.add(place.cluster);
     const destination = clusterOf(ctx, o);
-    if (destination !== '') byDestination.set(destination, place.cluster);
+    if (destination !== '') byDestination.set(destination, (byDestination.get(destination) ?? new Set<string>()).add(place.cluster));
   }
   return byDestination;
 }
