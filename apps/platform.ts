@@ -35,6 +35,8 @@ export const platformConfig: PlatformConfig = {
   get releases(): ReleasesConfig {
     return seedReleases();
   },
+  // Each team's group is a member of this group (docs/capacity-and-access.md).
+  rbacSecurityGroup: 'gke-security-groups@shop.example.com',
   teams: [
     { name: 'inventory', group: 'inventory@shop.example.com' },
     { name: 'storefront', group: 'storefront@shop.example.com' },

@@ -64,6 +64,7 @@ export class ClusterStack extends PlatformStack {
       deletionProtection: cluster.deletionProtection,
       maintenanceStartTime: cluster.maintenanceStartTime,
       backupNamespaces: unique(cluster.environments.map((e) => e.namespace)),
+      rbacSecurityGroup: cluster.rbacSecurityGroup,
     });
     gke.allowPullFrom(props.registry);
 

@@ -60,6 +60,14 @@ export interface GkeClusterProps {
    * @see https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/backup-plan
    */
   readonly backupRetainDays?: number;
+  /**
+   * Google Groups for RBAC: the `gke-security-groups@<domain>` group whose member groups
+   * RoleBindings may name. Without it GKE does not resolve group memberships, and a RoleBinding
+   * to a Google Group grants nothing.
+   * @default - Google Groups for RBAC off
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac
+   */
+  readonly rbacSecurityGroup?: string;
 }
 
 /** A repository's coordinates, for {@link GkeCluster.allowPullFrom}. */
@@ -126,6 +134,7 @@ export class GkeCluster extends Construct {
       enableLegacyAbac: false,
       addonsConfig: { gkeBackupAgentConfig: { enabled: true } },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: maintenanceStartTime } },
+      ...(props.rbacSecurityGroup === undefined ? {} : { authenticatorGroupsConfig: { securityGroup: props.rbacSecurityGroup } }),
     });
 
     this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {

@@ -20,6 +20,7 @@ import { AppSloDashboard } from './slo/app-slo-dashboard';
 import { AppSloRules } from './slo/app-slo-rules';
 import { applySyncWaves } from './sync-wave';
 import { WebService } from './workloads/web-service';
+import { sidecarResourceAnnotations } from './workloads/sidecar-resources';
 import { Worker } from './workloads/worker';
 
 /** The GKE metadata server, which hands Workload Identity tokens to pods. */
@@ -107,7 +108,9 @@ export class AppChart extends Chart {
       serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
       // Cloud SQL and Redis are outside the mesh, and the migration init container runs before the
       // sidecar: Istio leaves the data ports alone.
-      podAnnotations: env.mesh && dataPorts.length > 0 ? { [ISTIO_EXCLUDE_OUTBOUND_PORTS]: dataPorts.join(',') } : undefined,
+      podAnnotations: env.mesh
+        ? { ...(dataPorts.length > 0 ? { [ISTIO_EXCLUDE_OUTBOUND_PORTS]: dataPorts.join(',') } : {}), ...sidecarResourceAnnotations(env.mesh.sidecarResources) }
+        : undefined,
       rollout: delivery.rollout,
       annotations: delivery.workloadAnnotations,
       serviceSelector: delivery.serviceSelector,

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Environment } from '../model/environment';
+import { teamsWithAccess } from '../model/rbac';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';
@@ -41,8 +42,7 @@ export class EnvironmentChart extends Chart {
       mesh: env.progressive ? { namespace: env.progressive.istioNamespace } : undefined,
     });
     const access = env.teamAccess === 'edit' ? AccessLevel.EDIT : AccessLevel.VIEW;
-    const owners = new Set(platform.apps.map((a) => a.kubernetes.team));
-    for (const team of platform.teams.filter((t) => owners.has(t.name))) {
+    for (const team of teamsWithAccess(platform.teams, platform.apps)) {
       new TeamAccess(this, `Team-${team.name}`, { team: team.name, group: team.group, access });
     }
 

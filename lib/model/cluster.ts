@@ -33,6 +33,12 @@ export interface Cluster extends ClusterConfig {
    * service account with the DNS role in the cluster's project.
    */
   readonly certManagerIdentity: WorkloadIdentity;
+  /**
+   * The security group of Google Groups for RBAC (`gke-security-groups@<domain>`), set on every
+   * cluster whose RoleBindings name teams' groups.
+   * @default - none: no RoleBinding on the cluster names a group
+   */
+  readonly rbacSecurityGroup?: string;
 }
 
 export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string, certManagerNamespace = 'cert-manager'): Cluster[] {

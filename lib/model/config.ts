@@ -231,6 +231,17 @@ export interface ProgressiveDeliveryConfig {
    * @default DEFAULT_GATEWAY_SELECTOR - `{ istio: 'ingressgateway' }`, the istio/gateway chart's label for release `istio-ingressgateway`
    */
   readonly gatewaySelector?: Readonly<Record<string, string>>;
+  /**
+   * Requests and limits of the Istio proxy injected into every pod of the namespace, set on each
+   * pod through Istio's `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory` and
+   * `proxyMemoryLimit` annotations, so that what runs is what the namespace quota counts. Istio's
+   * own default (`global.proxy.resources`: 100m/2000m CPU, 128Mi/1024Mi) would give every pod a
+   * second CPU of limit; the platform's default keeps Istio's requests and caps the limits lower.
+   * @default - requests 100m CPU and 128Mi, limits 500m CPU and 512Mi (`name: 'istio-proxy'`)
+   * @see https://istio.io/latest/docs/reference/config/annotations/
+   * @see docs/capacity-and-access.md
+   */
+  readonly sidecarResources?: ResourceProfile;
 }
 
 /** The release candidate's place beside production. */
@@ -508,6 +519,15 @@ export interface PlatformConfig {
   readonly releases: ReleasesConfig;
   /** The teams that own apps, with the groups their people are in. */
   readonly teams: readonly TeamConfig[];
+  /**
+   * The Google Group GKE reads group memberships through (Google Groups for RBAC): it must be
+   * `gke-security-groups@<your domain>`, and every team's group must be a member of it. Every
+   * cluster whose RoleBindings name the teams' groups is created with it. Required when there are
+   * teams: without it, their RoleBindings grant nothing.
+   * @default - none; refused while `teams` is not empty
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac
+   */
+  readonly rbacSecurityGroup?: string;
   /** The cluster add-ons the manifests use: monitoring, certificates, secrets, alerting. */
   readonly addons: ClusterAddonsConfig;
 }

@@ -6,15 +6,18 @@ import { GCP_REGIONS } from './gcp-region';
 import { checkQuota } from './kubernetes-settings';
 import { outputLayout } from './output-layout';
 import { checkMinRequests, DEFAULT_MIN_REQUESTS, DEFAULT_STEP_WEIGHTS } from './delivery';
+import { DEFAULT_SIDECAR_RESOURCES } from './mesh-sidecar';
 import { DEFAULT_GATEWAY_SELECTOR } from './traffic';
 import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
 
-/** Progressive delivery's settings with defaults applied. */
+/** Progressive delivery's settings with defaults applied: the Istio settings of a meshed namespace. */
 export interface ProgressiveSettings {
   readonly istioGateway: string;
   readonly istioNamespace: string;
   /** The labels of the Istio gateway's pods. */
   readonly gatewaySelector: Readonly<Record<string, string>>;
+  /** Requests and limits of the injected proxy, set on every pod of the namespace. */
+  readonly sidecarResources: ResourceProfile;
 }
 
 /** An environment with its defaults applied. */
@@ -147,7 +150,9 @@ function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['
   const gatewaySelector = e.progressiveDelivery.gatewaySelector ?? DEFAULT_GATEWAY_SELECTOR;
   checks.require(Object.keys(gatewaySelector).length > 0, 'progressiveDelivery.gatewaySelector', gatewaySelector,
     'is empty: the Gateway would select every pod with a proxy', 'give the labels of the gateway\'s pods, such as { istio: "ingressgateway" }');
-  return { istioGateway, istioNamespace, gatewaySelector };
+  const sidecarResources = e.progressiveDelivery.sidecarResources ?? DEFAULT_SIDECAR_RESOURCES;
+  checkResources(checks, 'progressiveDelivery.sidecarResources', sidecarResources);
+  return { istioGateway, istioNamespace, gatewaySelector, sidecarResources };
 }
 
 /** The canary environment: it shares the namespace of a production environment with progressive delivery. */

@@ -9,6 +9,7 @@ import { ImageRef } from './image-ref';
 import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
 import { resolveTraffic, type Traffic } from './traffic';
+import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -26,6 +27,8 @@ export class Platform {
   public readonly production: Environment;
   public readonly apps: readonly App[];
   public readonly teams: readonly TeamConfig[];
+  /** The security group of Google Groups for RBAC; set whenever there are teams. */
+  public readonly rbacSecurityGroup?: string;
   public readonly addons: Addons;
   /** DNS zones and records, the Istio gateways and the ACME account: how hosts are reached. */
   public readonly traffic: Traffic;
@@ -47,10 +50,14 @@ export class Platform {
     const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace, this.addons.certManagerNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.production = this.environments.find((e) => e.production) as Environment;
-    this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
     checkTeams(config.teams, checks);
     this.teams = config.teams;
+    this.rbacSecurityGroup = checkSecurityGroup(config.rbacSecurityGroup, config.teams, checks);
     this.apps = resolveApps(config.apps, this.environments, config.teams, checks);
+    this.clusters = clusters.map((c) => {
+      const withEnvs = { ...c, environments: this.environments.filter((e) => e.cluster === c.name) };
+      return clusterBindsGroups(withEnvs, this.teams, this.apps) ? { ...withEnvs, rbacSecurityGroup: this.rbacSecurityGroup } : withEnvs;
+    });
 
     const repository = ImageRef.repositoryPath(this.registry);
     const byEnv = new Map<string, AppInstance[]>();

@@ -28,6 +28,9 @@ export const RULE_IDS = [
   'canary-capacity',
   // Traffic: every host resolves, has TLS from an issuer that can solve for it, and reaches a Service.
   'join-host-path',
+  // Capacity and access
+  'join-rbac-groups',
+  'namespace-quota',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -10,6 +10,7 @@ import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinHostPath } from './join-host-path';
 import { joinImageRegistry } from './join-image-registry';
+import { joinRbacGroups } from './join-rbac-groups';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
@@ -17,6 +18,7 @@ import { joinServiceMonitor } from './join-service-monitor';
 import { joinServiceSelector } from './join-service-selector';
 import { joinTrafficRoute } from './join-traffic-route';
 import { joinWorkloadIdentity } from './join-workload-identity';
+import { namespaceQuota } from './namespace-quota';
 import { pdb } from './pdb';
 import { probes } from './probes';
 import { prodReplicas } from './prod-replicas';
@@ -54,4 +56,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'analysis-traffic': analysisTraffic,
   'canary-capacity': canaryCapacity,
   'join-host-path': joinHostPath,
+  'join-rbac-groups': joinRbacGroups,
+  'namespace-quota': namespaceQuota,
 };
