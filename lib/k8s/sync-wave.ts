@@ -25,6 +25,9 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   RoleBinding: SyncWave.BASELINE,
   ServiceAccount: SyncWave.BASELINE,
   ClusterSecretStore: SyncWave.BASELINE,
+  // mTLS and the allowed callers are in place before any pod of the namespace starts.
+  PeerAuthentication: SyncWave.BASELINE,
+  AuthorizationPolicy: SyncWave.BASELINE,
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,
