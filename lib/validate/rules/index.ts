@@ -7,6 +7,7 @@ import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinImageRegistry } from './join-image-registry';
+import { joinMeshPolicy } from './join-mesh-policy';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
@@ -48,4 +49,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'join-mesh-policy': joinMeshPolicy,
 };
