@@ -1,13 +1,14 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { naming } from '../model/naming';
 import { type Platform } from '../model/platform';
 import { type AppInstance } from '../model/app-instance';
+import { inboundPeers } from '../model/inbound-peers';
 import { AppNetworkPolicy, type CidrPeer } from './baseline/app-network-policy';
 import { InternalIngress, PublicIngress } from './exposure/app-ingress';
 import { Certificate, http01InPlace } from './exposure/certificate';
 import { CLUSTER_ISSUERS, ingressChallenge } from '../model/traffic';
+import { AppMeshPolicy } from './mesh/app-mesh-policy';
 import { type AppLabels, appLabels } from './labels';
 import { AppAlerts } from './monitoring/app-alerts';
 import { AppOverviewDashboard } from './monitoring/app-overview-dashboard';
@@ -126,31 +127,23 @@ export class AppChart extends Chart {
       const port = e && e.type !== 'none' ? target?.ports.find((p) => p.name === e.port)?.port : undefined;
       return port === undefined ? [] : [port];
     };
-    const fromCidrs: CidrPeer[] = [];
-    const external = servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal');
-    const gatewayNamespace = env.mesh?.istioGateway.split('/')[0];
-    const fromGateway = external && instance.meshIngress && gatewayNamespace !== undefined ? [{ namespace: gatewayNamespace, ports: [servingPort] }] : [];
-    if (external && !instance.meshIngress) {
-      const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
-      fromCidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
-    }
     const privateServices = cluster.network.privateServicesCidr;
-    const metricsPort = k8s.metricsPort ? app.ports.find((p) => p.name === k8s.metricsPort)?.port : undefined;
+    // One model value feeds both layers: the NetworkPolicy and, in the mesh, the Istio policies.
+    const peers = inboundPeers(instance, platform);
+    const podSelector = { 'app.kubernetes.io/instance': name };
     new AppNetworkPolicy(this, 'NetworkPolicy', {
       name,
-      podSelector: { 'app.kubernetes.io/instance': name },
-      fromApps:
-        servingPort === undefined
-          ? []
-          : platform.apps.filter((a) => (a.needs.dependsOn ?? []).includes(app.name)).map((a) => ({ app: a.name, ports: [servingPort] })),
-      fromCidrs,
-      fromNamespaces: [...fromGateway, ...(metricsPort === undefined ? [] : [{ namespace: addons.monitoringNamespace, ports: [metricsPort] }])],
+      podSelector,
+      fromApps: peers.apps,
+      fromCidrs: peers.cidrs,
+      fromNamespaces: peers.namespaces,
       toApps: (app.needs.dependsOn ?? []).map((dep) => ({ app: dep, ports: portOf(dep) })),
       toCidrs: [
         ...(dataPorts.length > 0 && privateServices ? [{ cidr: privateServices, ports: dataPorts }] : []),
         ...(instance.gcp.identity ? METADATA_SERVER : []),
       ],
     });
+    if (env.mesh) new AppMeshPolicy(this, 'MeshPolicy', { name, labels: appLabels(labels), podSelector, peers });
 
     // An app whose traffic Istio splits is reached through the Istio gateway, which holds its TLS.
     if (service && instance.host && !instance.meshIngress && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {

@@ -26,6 +26,9 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   ServiceAccount: SyncWave.BASELINE,
   ClusterSecretStore: SyncWave.BASELINE,
   ClusterIssuer: SyncWave.BASELINE,
+  // mTLS and the allowed callers are in place before any pod of the namespace starts.
+  PeerAuthentication: SyncWave.BASELINE,
+  AuthorizationPolicy: SyncWave.BASELINE,
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,

@@ -31,6 +31,8 @@ export const RULE_IDS = [
   // Capacity and access
   'join-rbac-groups',
   'namespace-quota',
+  // mesh security
+  'join-mesh-policy',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -59,6 +59,8 @@ const SOURCES: Readonly<Record<string, readonly ModuleLoader[]>> = {
   ],
   'networking.istio.io/v1': [() => require('@kubernetes-models/istio/networking.istio.io/v1')],
   'networking.istio.io/v1beta1': [() => require('@kubernetes-models/istio/networking.istio.io/v1beta1')],
+  // PeerAuthentication and AuthorizationPolicy.
+  'security.istio.io/v1': [() => require('@kubernetes-models/istio/security.istio.io/v1')],
   // GKE's FrontendConfig (HTTP to HTTPS redirect), ManagedCertificate and BackendConfig.
   'networking.gke.io/v1beta1': [() => require('@kubernetes-models/gke/networking.gke.io/v1beta1')],
   'networking.gke.io/v1': [() => require('@kubernetes-models/gke/networking.gke.io/v1')],

@@ -217,8 +217,8 @@ describe('runSynth', () => {
     expect(list('prod')).toEqual(expect.arrayContaining(shared));
     // What production has beyond them is what progressive delivery, the mesh and the SLOs add.
     const added = list('prod').filter((f) => !shared.includes(f));
-    expect(added.filter((f) => !/^(analysistemplate|destinationrule|virtualservice)-|^service-.*-preview\.yaml$|-slo(-dashboard)?\.yaml$|^networkpolicy-allow-istiod\.yaml$|-ingress-gateway(-tls)?\.yaml$/.test(f))).toEqual([]);
-    expect(added).toEqual(expect.arrayContaining(['virtualservice-web.yaml', 'analysistemplate-inventory-api-analysis.yaml', 'gateway-ingress-gateway.yaml']));
+    expect(added.filter((f) => !/^(analysistemplate|destinationrule|virtualservice|authorizationpolicy|peerauthentication)-|^service-.*-preview\.yaml$|-slo(-dashboard)?\.yaml$|^networkpolicy-allow-istiod\.yaml$|-ingress-gateway(-tls)?\.yaml$/.test(f))).toEqual([]);
+    expect(added).toEqual(expect.arrayContaining(['virtualservice-web.yaml', 'analysistemplate-inventory-api-analysis.yaml', 'gateway-ingress-gateway.yaml', 'peerauthentication-default.yaml', 'authorizationpolicy-web.yaml']));
     // dev runs one replica of each app, so it has no disruption budgets; otherwise the same files.
     expect(list('dev')).toEqual(list('stage').filter((f) => !f.startsWith('poddisruptionbudget-')));
   });

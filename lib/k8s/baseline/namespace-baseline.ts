@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeLimitRange, KubeNetworkPolicy, KubeResourceQuota, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { type ResourceProfile } from '../../model/resources';
+import { NamespaceMtls } from '../mesh/namespace-mtls';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -51,7 +52,7 @@ export interface NamespaceBaselineProps {
   /** @default - kube-dns in kube-system */
   readonly dns?: DnsPeer;
   /**
-   * Enrol the namespace in the Istio mesh: sidecar injection, and egress to istiod. The cluster
+   * Enrol the namespace in the Istio mesh: sidecar injection, STRICT mTLS, and egress to istiod. The cluster
    * runs Istio with its CNI plugin, so injected pods still meet the restricted Pod Security level.
    * @default - not in the mesh
    * @see https://istio.io/latest/docs/setup/additional-setup/cni/
@@ -148,6 +149,7 @@ export class NamespaceBaseline extends Construct {
       },
     });
     if (props.mesh) {
+      new NamespaceMtls(this, 'Mtls');
       new KubeNetworkPolicy(this, 'AllowIstiod', {
         metadata: { name: 'allow-istiod' },
         spec: {

@@ -11,6 +11,7 @@ import { joinArgocdPath } from './join-argocd-path';
 import { joinHostPath } from './join-host-path';
 import { joinImageRegistry } from './join-image-registry';
 import { joinRbacGroups } from './join-rbac-groups';
+import { joinMeshPolicy } from './join-mesh-policy';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
@@ -58,4 +59,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-host-path': joinHostPath,
   'join-rbac-groups': joinRbacGroups,
   'namespace-quota': namespaceQuota,
+  'join-mesh-policy': joinMeshPolicy,
 };
