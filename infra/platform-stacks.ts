@@ -37,6 +37,7 @@ export function platformStacks(platform: Platform, appFor: (name: string) => App
       statePrefix: name,
       registry: platform.registry,
       instances: cluster.environments.flatMap((env) => platform.instances(env)),
+      secretStores: platform.secretStores.filter((s) => s.cluster === cluster.name),
     });
     stacks.push({ name, stack });
   }

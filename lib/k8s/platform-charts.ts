@@ -67,10 +67,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
     const destinations = uniqueDestinations([
       { server: IN_CLUSTER_SERVER, namespace: argo.argoNamespace },
       ...platform.environments.map((e) => ({ server: e.clusterConfig.argoServer, namespace: e.namespace })),
-      ...platform.clusters.flatMap((c) => [
-        { server: c.argoServer, namespace: platform.addons.monitoringNamespace },
-        { server: c.argoServer, namespace: platform.addons.externalSecretsNamespace },
-      ]),
+      ...platform.clusters.map((c) => ({ server: c.argoServer, namespace: platform.addons.monitoringNamespace })),
     ]);
     new ArgoProject(chart, 'Project', {
       name: platform.name,
@@ -78,10 +75,8 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       description: `Every environment of the ${platform.name} platform`,
       sourceRepos: [argo.repoUrl],
       destinations,
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
-      ],
+      // Secret stores are namespaced: the project creates no cluster-scoped store.
+      clusterResources: [{ group: '', kind: 'Namespace' }],
     });
     return chart;
   });

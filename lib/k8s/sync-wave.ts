@@ -24,7 +24,7 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   Role: SyncWave.BASELINE,
   RoleBinding: SyncWave.BASELINE,
   ServiceAccount: SyncWave.BASELINE,
-  ClusterSecretStore: SyncWave.BASELINE,
+  SecretStore: SyncWave.BASELINE,
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,

@@ -3,7 +3,6 @@ import type { Environment } from './environment';
 import { cidrsOverlap, parseCidr, type Cidr } from './cidr';
 import { type ClusterConfig, type NodePoolConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
-import { WorkloadIdentity } from './workload-identity';
 
 /** The API server's address from inside its own cluster, where Argo CD runs by default. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -23,14 +22,9 @@ export interface Cluster extends ClusterConfig {
   readonly argoServer: string;
   readonly nodePool: Required<NodePoolConfig>;
   readonly environments: readonly Environment[];
-  /**
-   * The identity External Secrets reads Secret Manager as: a Kubernetes service account in the
-   * operator's namespace, bound to a Google service account in the cluster's project.
-   */
-  readonly secretStoreIdentity: WorkloadIdentity;
 }
 
-export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string): Cluster[] {
+export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks): Cluster[] {
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
@@ -78,7 +72,6 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       argoServer: c.argoServer ?? IN_CLUSTER_SERVER,
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
-      secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
     };
   });
   // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.

@@ -8,6 +8,7 @@ import { GCP_REGIONS } from './gcp-region';
 import { ImageRef } from './image-ref';
 import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { entersThroughMesh } from './delivery';
+import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -26,6 +27,8 @@ export class Platform {
   public readonly apps: readonly App[];
   public readonly teams: readonly TeamConfig[];
   public readonly addons: Addons;
+  /** One secret store per namespace: see {@link NamespaceSecretStore}. */
+  public readonly secretStores: readonly NamespaceSecretStore[];
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -41,7 +44,7 @@ export class Platform {
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
 
     this.addons = resolveAddons(config.addons, checks);
-    const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace);
+    const clusters = resolveClusters(config.clusters, checks);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.production = this.environments.find((e) => e.production) as Environment;
     this.clusters = clusters.map((c) => ({ ...c, environments: this.environments.filter((e) => e.cluster === c.name) }));
@@ -78,6 +81,14 @@ export class Platform {
     }
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
+    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), this.addons, checks);
+  }
+
+  /** The secret store of the namespace `env` runs in (the canary's is production's). */
+  public secretStore(env: Environment): NamespaceSecretStore {
+    const store = this.secretStores.find((s) => s.cluster === env.cluster && s.namespace === env.namespace);
+    if (store === undefined) throw new Error(`env ${env.name}: namespace "${env.namespace}" has no secret store`);
+    return store;
   }
 
   /** The environment called `name`, or undefined. */
