@@ -24,6 +24,8 @@ export const RULE_IDS = [
   'join-service-monitor',
   'join-rollout',
   'join-traffic-route',
+  // Secrets per environment (docs/secrets.md)
+  'join-secret-access',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -10,6 +10,7 @@ import { joinImageRegistry } from './join-image-registry';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
+import { joinSecretAccess } from './join-secret-access';
 import { joinServiceMonitor } from './join-service-monitor';
 import { joinServiceSelector } from './join-service-selector';
 import { joinTrafficRoute } from './join-traffic-route';
@@ -48,4 +49,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'join-secret-access': joinSecretAccess,
 };
