@@ -67,10 +67,14 @@ export function resolveSecretStores(
           `names its service account "${instance.name}", which the secret store of namespace "${owner.namespace}" uses`,
           'rename the app, or set addons.secretStore to another name');
         appSecrets.push(...instance.gcp.secrets.map((s) => s.secretId));
-        if (instance.gcp.identity?.accountId === accountId) {
-          checks.fail('namespace', owner.namespace, `makes the secret store's Google service account "${accountId}", which app "${instance.app.name}" uses`,
-            'rename the app or the namespace');
-        }
+      }
+    }
+    // Google service accounts share one namespace per project, the apps' included.
+    for (const env of envs.filter((e) => e.project === owner.project)) {
+      const clash = instances(env).find((i) => i.gcp.identity?.accountId === accountId);
+      if (clash) {
+        checks.fail('namespace', owner.namespace, `makes the secret store's Google service account "${accountId}", which app "${clash.app.name}" uses in env "${env.name}"`,
+          'rename the app or the namespace');
       }
     }
     return {

@@ -42,6 +42,13 @@ describe('secrets per environment', () => {
     expect(long.message).toContain('in at most 251 characters');
   });
 
+  test('rejects a store account that an app\'s account already takes in the project with a one-line message naming the fix', () => {
+    // App "secrets-shop" in env "dev" owns the account "secrets-shop-dev", the dev store's.
+    const config = mapApp('inventory-api', (a) => ({ ...a, name: 'secrets-shop', delivery: { strategy: { type: 'rolling' } } }));
+    const renamed = { ...config, apps: config.apps.map((a) => ({ ...a, needs: { ...a.needs, dependsOn: a.needs?.dependsOn?.map((d) => (d === 'inventory-api' ? 'secrets-shop' : d)) } })) };
+    expect(configRejection(renamed).message).toMatch(/env "dev", field "namespace": value "shop-dev" makes the secret store's Google service account "secrets-shop-dev", which app "secrets-shop" uses in env "dev"; fix: rename the app or the namespace/);
+  });
+
   test('rejects a namespace too long for its secret store\'s Google service account with a one-line message naming the fix', () => {
     const error = configRejection(mapEnv('dev', (e) => ({ ...e, namespace: 'shop-development-sandbox' })));
     expect(error.message).toMatch(/env "dev", field "namespace": value "shop-development-sandbox" makes the secret store's Google service account id "secrets-shop-development-sandbox" longer than 30 characters; fix: shorten the namespace to at most 22 characters/);
