@@ -7,6 +7,7 @@ import { PostgresDatabase } from '../lib/gcp/postgres-database';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
 import { RedisCache } from '../lib/gcp/redis-cache';
 import { RegionalAddress } from '../lib/gcp/regional-address';
+import { PlatformSecret } from '../lib/gcp/secret-manager-secret';
 import { StaticIp } from '../lib/gcp/static-ip';
 import { type Traffic } from '../lib/model/traffic';
 import { TrafficResources } from './traffic-resources';
@@ -15,6 +16,7 @@ import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
 import { type AppInstance } from '../lib/model/app-instance';
 import { type Cluster } from '../lib/model/cluster';
+import { type NamespaceSecretStore } from '../lib/model/secret-store';
 import { PlatformStack } from './platform-stack';
 import { pinTofu } from './versions';
 
@@ -32,6 +34,8 @@ export interface ClusterStackProps {
   readonly instances: readonly AppInstance[];
   /** The platform's zones, records and gateways; the stack makes those of its cluster. */
   readonly traffic: Traffic;
+  /** The secret store of each namespace on this cluster, with the secrets it reads. */
+  readonly secretStores: readonly NamespaceSecretStore[];
 }
 
 /** One GKE cluster, its network and everything its environments' apps need in GCP. */
@@ -77,21 +81,39 @@ export class ClusterStack extends PlatformStack {
     const outputs = this.appResources(props, network, gke);
     const traffic = new TrafficResources(this, 'Traffic', { cluster, traffic: props.traffic, network, gke, appAddresses: outputs.staticIps });
 
-    // External Secrets reads Secret Manager as this account; the cluster chart annotates its KSA.
-    const secretStore = new WorkloadServiceAccount(this, 'SecretStore', { identity: cluster.secretStoreIdentity, cluster: gke });
-    secretStore.grantProjectRole(secretStore, 'SecretAccessor', 'roles/secretmanager.secretAccessor');
+    const storeAccounts = this.secretStores(props.secretStores, gke);
 
     new TerraformOutput(this, 'cluster_name', { value: gke.cluster.name, description: 'The GKE cluster' });
     new TerraformOutput(this, 'cluster_location', { value: gke.cluster.location, description: 'The region of the GKE cluster' });
     new TerraformOutput(this, 'network', { value: network.vpc.selfLink, description: 'The cluster\'s VPC' });
     new TerraformOutput(this, 'workload_pool', { value: gke.workloadPool, description: 'The Workload Identity pool' });
     new TerraformOutput(this, 'node_service_account', { value: nodes, description: 'The nodes\' service account' });
-    new TerraformOutput(this, 'secret_store_service_account', { value: secretStore.account.email, description: 'The account External Secrets reads Secret Manager as' });
+    new TerraformOutput(this, 'secret_store_service_accounts', { value: storeAccounts, description: 'The account each namespace\'s secret store reads Secret Manager as, by namespace' });
     new TerraformOutput(this, 'static_ip_addresses', { value: { ...outputs.staticIps, ...traffic.gatewayAddresses }, description: 'Address of each reserved IP (apps\' Ingresses, Istio gateways), by name' });
     new TerraformOutput(this, 'dns_name_servers', { value: traffic.nameServers, description: 'Name servers of each public zone, by domain: delegate to them at the parent zone' });
     new TerraformOutput(this, 'cert_manager_service_account', { value: traffic.certManager.account.email, description: 'The account cert-manager solves DNS-01 as' });
     new TerraformOutput(this, 'database_connection_names', { value: outputs.databases, description: 'Cloud SQL connection name of each instance' });
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
+  }
+
+  /**
+   * Each namespace's secret store account, and each secret the namespace reads, readable by that
+   * account alone: dev's store cannot read stage's secrets on their shared cluster. No role is
+   * granted on the project. The environment charts annotate the stores' KSAs with these accounts.
+   */
+  private secretStores(stores: readonly NamespaceSecretStore[], cluster: GkeCluster): Record<string, string> {
+    const accounts = new Construct(this, 'SecretStores');
+    const secrets = new Construct(this, 'Secrets');
+    const emails: Record<string, string> = {};
+    for (const store of stores) {
+      const account = new WorkloadServiceAccount(accounts, store.identity.accountId, { identity: store.identity, cluster });
+      emails[store.namespace] = store.identity.email;
+      for (const secretId of store.secretIds) {
+        const secret = new PlatformSecret(secrets, secretId, { project: store.project, secretId, labels: { namespace: store.namespace } });
+        secret.grantAccess(account);
+      }
+    }
+    return emails;
   }
 
   /** Identity, database, cache and static IP of every app in every environment of the cluster. */

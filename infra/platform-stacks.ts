@@ -38,6 +38,7 @@ export function platformStacks(platform: Platform, appFor: (name: string) => App
       registry: platform.registry,
       instances: cluster.environments.flatMap((env) => platform.instances(env)),
       traffic: platform.traffic,
+      secretStores: platform.secretStores.filter((s) => s.cluster === cluster.name),
     });
     stacks.push({ name, stack });
   }

@@ -80,13 +80,14 @@ export class AppChart extends Chart {
     }, instance.delivery);
 
     const secrets =
-      k8s.secrets.length > 0
+      instance.gcp.secrets.length > 0
         ? new AppExternalSecret(this, 'Secrets', {
             name: naming.secret(name),
             labels,
-            store: GcpSecretStore.fromStoreName(addons.secretStore),
+            // The namespace owner's chart emits the store; the ids are the data owner's.
+            store: GcpSecretStore.fromStoreName(platform.secretStore(env).name),
             targetSecretName: naming.secret(name),
-            secrets: k8s.secrets.map((s) => ({ envName: s.env, remoteKey: s.key, version: s.version })),
+            secrets: instance.gcp.secrets.map((s) => ({ envName: s.env, remoteKey: s.secretId, version: s.version })),
           })
         : undefined;
 

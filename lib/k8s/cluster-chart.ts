@@ -1,12 +1,10 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Cluster } from '../model/cluster';
 import { CLUSTER_ISSUERS } from '../model/traffic';
 import { AcmeClusterIssuers } from './exposure/cluster-issuers';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
-import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';
 
 /** Props of {@link ClusterChart}. */
@@ -16,10 +14,9 @@ export interface ClusterChartProps {
 }
 
 /**
- * The objects a cluster has once, whatever environments run on it: the store External Secrets
- * reads Google Secret Manager through, with the service account it authenticates as, and the disk
- * usage alerts of nodes and volumes. One ArgoCD Application per cluster owns them, so two
- * environments on a cluster never emit the same object.
+ * The objects a cluster has once, whatever environments run on it: the ACME ClusterIssuers its
+ * Certificates name, and the disk usage alerts of nodes and volumes. One ArgoCD Application per cluster owns them, so two environments on a cluster never
+ * emit the same object. Secret stores are per namespace, in the environment charts.
  */
 export class ClusterChart extends Chart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -27,21 +24,6 @@ export class ClusterChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const addons = platform.addons;
     const labels = { 'app.kubernetes.io/part-of': platform.name };
-    const identity = cluster.secretStoreIdentity;
-    const ksa = identity.kubernetesServiceAccount;
-    // The same identity object Terraform binds to the Google service account.
-    new kplus.ServiceAccount(this, 'SecretStoreAccount', {
-      metadata: { name: ksa.name, namespace: ksa.namespace, labels, annotations: { ...identity.kubernetesAnnotations() } },
-      automountToken: false,
-    });
-    new GcpSecretStore(this, 'SecretStore', {
-      name: addons.secretStore,
-      projectId: cluster.project,
-      serviceAccount: ksa,
-      cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
-      namespaces: [...new Set(cluster.environments.map((e) => e.namespace))],
-      labels,
-    });
     // The ClusterIssuers every Certificate of the cluster names; DNS-01 edits the public zones of
     // the cluster's environments as cert-manager's Workload Identity (Cluster.certManagerIdentity).
     const traffic = platform.traffic;

@@ -24,7 +24,8 @@ const SLACK_KEY = 'SLACK_WEBHOOK_URL';
 
 /**
  * What an environment's namespace holds before any app: the namespace baseline (Pod Security,
- * quota, limits, default-deny network policy), each team's access, and where its alerts go.
+ * quota, limits, default-deny network policy), each team's access, the namespace's secret store
+ * with its service account, and where its alerts go.
  */
 export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
@@ -46,14 +47,31 @@ export class EnvironmentChart extends Chart {
       new TeamAccess(this, `Team-${team.name}`, { team: team.name, group: team.group, access });
     }
 
+    // The namespace's own secret store, which the canary sharing it uses too. Its account is the
+    // identity Terraform grants exactly the secrets of this namespace.
+    const secretStore = platform.secretStore(env);
+    const ksa = secretStore.identity.kubernetesServiceAccount;
+    new kplus.ServiceAccount(this, 'SecretStoreAccount', {
+      metadata: { name: ksa.name, namespace: ksa.namespace, labels, annotations: { ...secretStore.identity.kubernetesAnnotations() } },
+      // The operator requests its tokens through the TokenRequest API; no pod mounts one.
+      automountToken: false,
+    });
+    const cluster = env.clusterConfig;
+    const store = new GcpSecretStore(this, 'SecretStore', {
+      name: secretStore.name,
+      projectId: secretStore.project,
+      serviceAccountName: ksa.name,
+      cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
+      labels,
+    });
     const alerting = platform.addons.alerting;
     new AppExternalSecret(this, 'AlertReceivers', {
       name: RECEIVERS_SECRET,
-      store: GcpSecretStore.fromStoreName(platform.addons.secretStore),
+      store,
       targetSecretName: RECEIVERS_SECRET,
       secrets: [
-        { envName: PAGING_KEY, remoteKey: alerting.pagingKeySecret },
-        { envName: SLACK_KEY, remoteKey: alerting.slackWebhookSecret },
+        { envName: PAGING_KEY, remoteKey: secretStore.alertReceivers.pagingKey },
+        { envName: SLACK_KEY, remoteKey: secretStore.alertReceivers.slackWebhook },
       ],
     });
     const secret = kplus.Secret.fromSecretName(this, 'Receivers', RECEIVERS_SECRET);

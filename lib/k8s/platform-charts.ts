@@ -72,10 +72,7 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
     const destinations = uniqueDestinations([
       { server: IN_CLUSTER_SERVER, namespace: argo.argoNamespace },
       ...platform.environments.map((e) => ({ server: e.clusterConfig.argoServer, namespace: e.namespace })),
-      ...platform.clusters.flatMap((c) => [
-        { server: c.argoServer, namespace: platform.addons.monitoringNamespace },
-        { server: c.argoServer, namespace: platform.addons.externalSecretsNamespace },
-      ]),
+      ...platform.clusters.map((c) => ({ server: c.argoServer, namespace: platform.addons.monitoringNamespace })),
       // The Istio gateways' Gateway and Certificate live in the gateway's namespace.
       ...platform.traffic.gateways.map((g) => ({ server: platform.clusters.find((c) => c.name === g.cluster)?.argoServer ?? IN_CLUSTER_SERVER, namespace: g.namespace })),
     ]);
@@ -85,9 +82,9 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
       description: `Every environment of the ${platform.name} platform`,
       sourceRepos: [argo.repoUrl],
       destinations,
+      // Secret stores are namespaced: the project creates no cluster-scoped store.
       clusterResources: [
         { group: '', kind: 'Namespace' },
-        { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
         { group: 'cert-manager.io', kind: 'ClusterIssuer' },
       ],
     });

@@ -24,11 +24,11 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   Role: SyncWave.BASELINE,
   RoleBinding: SyncWave.BASELINE,
   ServiceAccount: SyncWave.BASELINE,
-  ClusterSecretStore: SyncWave.BASELINE,
   ClusterIssuer: SyncWave.BASELINE,
   // mTLS and the allowed callers are in place before any pod of the namespace starts.
   PeerAuthentication: SyncWave.BASELINE,
   AuthorizationPolicy: SyncWave.BASELINE,
+  SecretStore: SyncWave.BASELINE,
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,

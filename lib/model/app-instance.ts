@@ -68,6 +68,8 @@ export function resolveInstance(
       cluster: cluster.name,
       privateServicesCidr: cluster.network.privateServicesCidr,
       meshIngress,
+      secrets: app.kubernetes.secrets,
+      dataOwner: env.dataOwner,
     },
     root.within({ app: app.name, env: env.name }),
   );

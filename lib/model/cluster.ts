@@ -24,11 +24,6 @@ export interface Cluster extends ClusterConfig {
   readonly nodePool: Required<NodePoolConfig>;
   readonly environments: readonly Environment[];
   /**
-   * The identity External Secrets reads Secret Manager as: a Kubernetes service account in the
-   * operator's namespace, bound to a Google service account in the cluster's project.
-   */
-  readonly secretStoreIdentity: WorkloadIdentity;
-  /**
    * The identity cert-manager's controller solves DNS-01 challenges as: its KSA, bound to a Google
    * service account with the DNS role in the cluster's project.
    */
@@ -41,7 +36,7 @@ export interface Cluster extends ClusterConfig {
   readonly rbacSecurityGroup?: string;
 }
 
-export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, secretsNamespace: string, certManagerNamespace = 'cert-manager'): Cluster[] {
+export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, certManagerNamespace = 'cert-manager'): Cluster[] {
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
@@ -89,7 +84,6 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       argoServer: c.argoServer ?? IN_CLUSTER_SERVER,
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
-      secretStoreIdentity: new WorkloadIdentity(c.project, 'secret-store', { namespace: secretsNamespace, name: 'secret-store' }),
       // The KSA the cert-manager Helm chart creates for its controller.
       certManagerIdentity: new WorkloadIdentity(c.project, 'cert-manager', { namespace: certManagerNamespace, name: 'cert-manager' }),
     };

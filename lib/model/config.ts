@@ -320,7 +320,10 @@ export interface ProbeConfig {
 export interface SecretRef {
   /** The environment variable, such as `STRIPE_API_KEY`. */
   readonly env: string;
-  /** The secret's name in Secret Manager. */
+  /**
+   * The secret's name in Secret Manager, without the environment: each environment reads
+   * `<key>-<data owner>`, such as `web-session-secret-dev` (the canary reads production's).
+   */
   readonly key: string;
   /** @default 'latest' */
   readonly version?: string;
@@ -544,9 +547,9 @@ export interface TeamConfig {
 export interface AlertingConfig {
   /** Who is paged for critical alerts. */
   readonly paging: 'pagerduty' | 'opsgenie';
-  /** The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key. */
+  /** The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key; each environment reads `<name>-<env>`. */
   readonly pagingKeySecret: string;
-  /** The Secret Manager secret holding the Slack webhook URL. */
+  /** The Secret Manager secret holding the Slack webhook URL; each environment reads `<name>-<env>`. */
   readonly slackWebhookSecret: string;
   /** The Slack channel warnings go to, such as `#shop-alerts`. */
   readonly slackChannel: string;
@@ -565,10 +568,12 @@ export interface ClusterAddonsConfig {
   readonly acme: AcmeConfig;
   /** The namespace cert-manager runs in. @default 'cert-manager' */
   readonly certManagerNamespace?: string;
-  /** @default 'gcp-secret-manager' */
+  /**
+   * The name of the SecretStore in each namespace, and of the Kubernetes service account it reads
+   * Secret Manager as.
+   * @default 'gcp-secret-manager'
+   */
   readonly secretStore?: string;
-  /** @default 'external-secrets' */
-  readonly externalSecretsNamespace?: string;
   /**
    * The Prometheus that Argo Rollouts analyses query.
    * @default - `http://prometheus-operated.<monitoringNamespace>.svc:9090`

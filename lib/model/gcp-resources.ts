@@ -1,5 +1,5 @@
 import { type Checks } from './checks';
-import { type AppNeeds, type ExposureConfig } from './config';
+import { type AppNeeds, type ExposureConfig, type SecretRef } from './config';
 import { WorkloadIdentity } from './workload-identity';
 
 /** An app's Cloud SQL instance in one environment. */
@@ -40,6 +40,16 @@ export interface StaticIpRef {
   readonly region?: string;
 }
 
+/** One Secret Manager secret an app reads in one environment, exposed to it as an environment variable. */
+export interface AppSecretRef {
+  /** The environment variable. */
+  readonly env: string;
+  /** The secret's id in the project of the environment's data owner: `web-session-secret-prod`. */
+  readonly secretId: string;
+  /** @default - the latest version */
+  readonly version?: string;
+}
+
 /**
  * The Google Cloud resources one app owns in one environment. Each name is derived here once:
  * Terraform creates the resource under it and the manifests refer to it by it.
@@ -51,6 +61,8 @@ export interface AppGcpResources {
   readonly cache?: CacheRef;
   /** Present for public and internal apps on a GKE Ingress. */
   readonly staticIp?: StaticIpRef;
+  /** The Secret Manager secrets the app reads here: its data owner's. */
+  readonly secrets: readonly AppSecretRef[];
 }
 
 /** Names of Google Cloud resources; the cross-plane ones are only ever made here. */
@@ -73,6 +85,17 @@ export const gcpNaming = {
   },
   redisHost(instance: string, platform: string): string {
     return `${instance}.redis.${gcpNaming.internalDomain(platform)}`;
+  },
+  /**
+   * A secret's id in Secret Manager for the environment whose data it is (`Environment.dataOwner`):
+   * `web-session-secret-prod`. The canary reads production's.
+   */
+  secretId(key: string, dataOwner: string): string {
+    return `${key}-${dataOwner}`;
+  },
+  /** The account id of the Google service account one namespace's secret store reads as: `secrets-shop-dev`. */
+  secretStoreAccount(namespace: string): string {
+    return `secrets-${namespace}`;
   },
   /** The account id of a cluster's node service account. */
   nodeServiceAccount(cluster: string): string {
@@ -102,6 +125,13 @@ export interface GcpResourcesInput {
    * @default false
    */
   readonly meshIngress?: boolean;
+  /** @default - no secrets */
+  readonly secrets?: readonly SecretRef[];
+  /**
+   * The environment whose Secret Manager secrets the app reads.
+   * @default - `env`
+   */
+  readonly dataOwner?: string;
 }
 
 // Limits of the Google APIs, so a long name fails here instead of at `tofu apply`.
@@ -109,6 +139,15 @@ const SERVICE_ACCOUNT_ID = { min: 6, max: 30 };
 const REDIS_INSTANCE_MAX = 40;
 const SQL_CONNECTION_MAX = 98;
 const ADDRESS_MAX = 63;
+/** @see https://cloud.google.com/python/docs/reference/secretmanager/1.0.2/google.cloud.secretmanager_v1.types.CreateSecretRequest */
+const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** Checks a Secret Manager secret id made by {@link gcpNaming.secretId}. */
+export function checkSecretId(secretId: string, checks: Checks, field: string, key: string): void {
+  checks.require(SECRET_ID.test(secretId), field, key,
+    `makes the Secret Manager secret id "${secretId}", which is not 1 to 255 letters, digits, '-' and '_'`,
+    `use only letters, digits, '-' and '_', in at most ${255 - (secretId.length - key.length)} characters`);
+}
 
 /** Derives and checks the names of an app's Google Cloud resources in one environment. */
 export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): AppGcpResources {
@@ -155,5 +194,11 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     // @see https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress#static_ip_addressing
     staticIp = input.exposure.type === 'public' ? { name } : { name, kind: 'regional-internal', region: input.region };
   }
-  return { identity, database, cache, staticIp };
+  const owner = input.dataOwner ?? input.env;
+  const secrets = (input.secrets ?? []).map((s, i): AppSecretRef => {
+    const secretId = gcpNaming.secretId(s.key, owner);
+    checkSecretId(secretId, checks, `secrets[${i}].key`, s.key);
+    return { env: s.env, secretId, version: s.version };
+  });
+  return { identity, database, cache, staticIp, secrets };
 }

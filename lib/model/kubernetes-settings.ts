@@ -7,8 +7,8 @@ export interface Addons {
   readonly monitoringNamespace: string;
   readonly monitoringLabels: Readonly<Record<string, string>>;
   readonly certManagerNamespace: string;
+  /** The name of each namespace's SecretStore and of the service account it reads Secret Manager as. */
   readonly secretStore: string;
-  readonly externalSecretsNamespace: string;
   /** The Prometheus that release analyses query. */
   readonly prometheusUrl: string;
   readonly alerting: AlertingConfig;
@@ -41,13 +41,12 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
     monitoringLabels: config.monitoringLabels ?? { release: 'kube-prometheus-stack' },
     certManagerNamespace: config.certManagerNamespace ?? 'cert-manager',
     secretStore: config.secretStore ?? 'gcp-secret-manager',
-    externalSecretsNamespace: config.externalSecretsNamespace ?? 'external-secrets',
     prometheusUrl: config.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
     alerting: config.alerting,
   };
   checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
-  checks.dnsLabel('addons.externalSecretsNamespace', addons.externalSecretsNamespace);
   checks.dnsLabel('addons.certManagerNamespace', addons.certManagerNamespace);
+  checks.dnsLabel('addons.secretStore', addons.secretStore);
   checks.require(isHttpUrl(addons.prometheusUrl), 'addons.prometheusUrl', addons.prometheusUrl,
     'is not an http(s) URL', 'write it as http://prometheus-operated.monitoring.svc:9090');
   checks.oneOf('addons.alerting.paging', addons.alerting.paging, ['pagerduty', 'opsgenie']);

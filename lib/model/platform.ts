@@ -10,6 +10,7 @@ import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
 import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
+import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -32,6 +33,8 @@ export class Platform {
   public readonly addons: Addons;
   /** DNS zones and records, the Istio gateways and the ACME account: how hosts are reached. */
   public readonly traffic: Traffic;
+  /** One secret store per namespace: see {@link NamespaceSecretStore}. */
+  public readonly secretStores: readonly NamespaceSecretStore[];
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -47,7 +50,7 @@ export class Platform {
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
 
     this.addons = resolveAddons(config.addons, checks);
-    const clusters = resolveClusters(config.clusters, checks, this.addons.externalSecretsNamespace, this.addons.certManagerNamespace);
+    const clusters = resolveClusters(config.clusters, checks, this.addons.certManagerNamespace);
     this.environments = resolveEnvironments(config.environments, clusters, checks);
     this.production = this.environments.find((e) => e.production) as Environment;
     checkTeams(config.teams, checks);
@@ -89,6 +92,7 @@ export class Platform {
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
     this.traffic = resolveTraffic(config.addons.acme, this.environments, (env) => byEnv.get(env.name) ?? [], checks);
+    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), this.addons, checks);
     this.checkCandidateCapacity(config.releases, checks);
   }
 
@@ -122,6 +126,13 @@ export class Platform {
           `${fix(weight)}, or set it to at most ${capacity.maxWeight} in the output root's releases.json`);
       }
     }
+  }
+
+  /** The secret store of the namespace `env` runs in (the canary's is production's). */
+  public secretStore(env: Environment): NamespaceSecretStore {
+    const store = this.secretStores.find((s) => s.cluster === env.cluster && s.namespace === env.namespace);
+    if (store === undefined) throw new Error(`env ${env.name}: namespace "${env.namespace}" has no secret store`);
+    return store;
   }
 
   /** The environment called `name`, or undefined. */

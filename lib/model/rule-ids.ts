@@ -33,6 +33,8 @@ export const RULE_IDS = [
   'namespace-quota',
   // mesh security
   'join-mesh-policy',
+  // Secrets per environment (docs/secrets.md)
+  'join-secret-access',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

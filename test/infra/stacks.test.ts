@@ -275,7 +275,7 @@ describe('Terraform stacks', () => {
         'network',
         'node_service_account',
         'redis_hosts',
-        'secret_store_service_account',
+        'secret_store_service_accounts',
         'static_ip_addresses',
         'workload_pool',
       ]);

@@ -32,42 +32,8 @@ function get(objects: Map<string, Manifest>, key: string): Manifest {
 }
 
 describe('ClusterChart', () => {
-  test('holds the secret store, its service account and the disk alerts, once per cluster', () => {
-    expect([...chartOf('prod').keys()]).toEqual([
-      'ServiceAccount/secret-store', 'ClusterSecretStore/gcp-secret-manager', 'ClusterIssuer/letsencrypt-http01', 'ClusterIssuer/letsencrypt-dns01', 'PrometheusRule/disk-usage',
-    ]);
-  });
-
-  test('the store\'s service account carries the Workload Identity annotation of the account Terraform binds', () => {
-    const identity = clusterOf('prod').secretStoreIdentity;
-    const account = get(chartOf('prod'), 'ServiceAccount/secret-store');
-    expect(account.metadata.namespace).toBe(platform.addons.externalSecretsNamespace);
-    expect(account.metadata.annotations).toMatchObject({ 'iam.gke.io/gcp-service-account': identity.email });
-    expect(identity.email).toBe('secret-store@shop-prod.iam.gserviceaccount.com');
-    // It only authenticates the operator: no pod mounts its token.
-    expect(account.automountServiceAccountToken).toBe(false);
-  });
-
-  test('the store reads the cluster\'s project through that account, with Workload Identity', () => {
-    const store = get(chartOf('nonprod'), 'ClusterSecretStore/gcp-secret-manager');
-    expect(store.spec.provider.gcpsm).toEqual({
-      projectID: 'shop-nonprod',
-      auth: {
-        workloadIdentity: {
-          clusterLocation: 'europe-west1',
-          clusterName: 'nonprod',
-          clusterProjectID: 'shop-nonprod',
-          serviceAccountRef: { name: 'secret-store', namespace: platform.addons.externalSecretsNamespace },
-        },
-      },
-    });
-  });
-
-  test('only the namespaces of the cluster\'s environments may use the store, each once', () => {
-    const namespaces = (name: string): string[] => get(chartOf(name), 'ClusterSecretStore/gcp-secret-manager').spec.conditions[0].namespaces;
-    expect(namespaces('nonprod')).toEqual(['shop-dev', 'shop-stage']);
-    // The canary shares production's namespace.
-    expect(namespaces('prod')).toEqual(['shop-prod']);
+  test('holds the ClusterIssuers and the disk alerts: secret stores are per namespace, in the environment charts', () => {
+    expect([...chartOf('prod').keys()]).toEqual(['ClusterIssuer/letsencrypt-http01', 'ClusterIssuer/letsencrypt-dns01', 'PrometheusRule/disk-usage']);
   });
 
   test('the disk alerts go to the monitoring namespace, where Prometheus finds them', () => {

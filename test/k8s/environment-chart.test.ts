@@ -66,14 +66,39 @@ describe('EnvironmentChart', () => {
     get(dev, 'RoleBinding/team-inventory');
   });
 
-  test('alerts route to the paging service and Slack, with keys read from Secret Manager', () => {
+  test('alerts route to the paging service and Slack, with keys read from the environment\'s own secrets in Secret Manager', () => {
     const dev = chartOf('dev');
     const receivers = get(dev, 'ExternalSecret/alert-receivers');
-    expect(receivers.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: platform.addons.secretStore });
-    expect(receivers.spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key)).toEqual(['alerting-pagerduty-routing-key', 'alerting-slack-webhook-url']);
+    expect(receivers.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: platform.addons.secretStore });
+    expect(receivers.spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key)).toEqual(['alerting-pagerduty-routing-key-dev', 'alerting-slack-webhook-url-dev']);
+    expect(get(chartOf('prod'), 'ExternalSecret/alert-receivers').spec.data[0].remoteRef.key).toBe('alerting-pagerduty-routing-key-prod');
     const routing = JSON.stringify(get(dev, 'AlertmanagerConfig/alert-routing').spec);
     expect(routing).toContain('pagerdutyConfigs');
     expect(routing).toContain('#shop-alerts');
+  });
+
+  test('the namespace has its own secret store, reading its project as its own Google service account', () => {
+    const stage = chartOf('stage');
+    const identity = platform.secretStore(platform.environment('stage')!).identity;
+    expect(identity.email).toBe('secrets-shop-stage@shop-nonprod.iam.gserviceaccount.com');
+    const account = get(stage, 'ServiceAccount/gcp-secret-manager');
+    expect(account.metadata.namespace).toBe('shop-stage');
+    // The same identity object Terraform binds and grants the namespace's secrets.
+    expect(account.metadata.annotations).toMatchObject({ 'iam.gke.io/gcp-service-account': identity.email });
+    expect((account as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(false);
+    const store = get(stage, 'SecretStore/gcp-secret-manager');
+    expect(store.metadata.namespace).toBe('shop-stage');
+    expect(store.spec.provider.gcpsm).toEqual({
+      projectID: 'shop-nonprod',
+      auth: {
+        workloadIdentity: {
+          clusterLocation: 'europe-west1',
+          clusterName: 'nonprod',
+          clusterProjectID: 'shop-nonprod',
+          serviceAccountRef: { name: 'gcp-secret-manager' },
+        },
+      },
+    });
   });
 
   test('OpsGenie paging replaces PagerDuty when the add-ons say so', () => {

@@ -163,7 +163,7 @@ describe('the schema registry', () => {
       ['networking.k8s.io/v1', 'NetworkPolicy'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['cert-manager.io/v1', 'Certificate'],
-      ['external-secrets.io/v1', 'ClusterSecretStore'],
+      ['external-secrets.io/v1', 'SecretStore'],
       ['external-secrets.io/v1beta1', 'ExternalSecret'],
       ['monitoring.coreos.com/v1', 'PrometheusRule'],
       ['monitoring.coreos.com/v1alpha1', 'AlertmanagerConfig'],

@@ -27,7 +27,7 @@ export interface AppExternalSecretProps {
   readonly namespace?: string;
   /** @default - no labels */
   readonly labels?: AppLabels;
-  /** The store the secrets are read from. */
+  /** The store the secrets are read from: a SecretStore of the ExternalSecret's namespace. */
   readonly store: ISecretStore;
   /** The Secret the operator writes, which the app reads its variables from. */
   readonly targetSecretName: string;
@@ -68,7 +68,7 @@ export class AppExternalSecret extends Construct {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels ? appLabels(props.labels) : undefined },
       spec: {
         refreshInterval: goDuration(refresh),
-        secretStoreRef: { kind: 'ClusterSecretStore', name: props.store.storeName },
+        secretStoreRef: { kind: 'SecretStore', name: props.store.storeName },
         target: { name: props.targetSecretName, creationPolicy: 'Owner' },
         data: props.secrets.map((ref) => ({
           secretKey: ref.envName,

@@ -1,18 +1,11 @@
-import type { IClusterSecretStore as ClusterSecretStoreManifest } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
-import { Chart, JsonPatch } from 'cdk8s';
+import type { ISecretStore as SecretStoreManifest } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { Construct } from 'constructs';
 import { ModelObject } from '../model-object';
 
-/** A ClusterSecretStore an ExternalSecret reads from. */
+/** A namespaced SecretStore an ExternalSecret of the same namespace reads from. */
 export interface ISecretStore {
   /** The store's name. */
   readonly storeName: string;
-}
-
-/** A Kubernetes service account, by namespace and name. */
-export interface ServiceAccountRef {
-  readonly namespace: string;
-  readonly name: string;
 }
 
 /** The GKE cluster the operator runs in. */
@@ -26,64 +19,56 @@ export interface GkeClusterRef {
 
 /** Props of {@link GcpSecretStore}. */
 export interface GcpSecretStoreProps {
-  /** The name of the ClusterSecretStore. */
+  /** The name of the SecretStore. */
   readonly name: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
   /** The project whose Secret Manager holds the secrets. */
   readonly projectId: string;
   /**
-   * The External Secrets operator's Kubernetes service account. Through Workload Identity it acts
-   * as a Google service account that may read the project's secrets.
+   * The Kubernetes service account, in the store's namespace, that the operator requests a token
+   * for; through Workload Identity it acts as a Google service account granted the secrets.
    */
-  readonly serviceAccount: ServiceAccountRef;
+  readonly serviceAccountName: string;
   /**
    * The GKE cluster the operator runs in.
    * @default - read from the GKE metadata server
    */
   readonly cluster?: GkeClusterRef;
-  /**
-   * The namespaces whose ExternalSecrets may use the store.
-   * @default - every namespace
-   */
-  readonly namespaces?: readonly string[];
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
- * A ClusterSecretStore for Google Secret Manager that authenticates with GKE Workload Identity: no
- * key is stored in the cluster.
+ * A namespaced SecretStore for Google Secret Manager that authenticates with GKE Workload Identity as
+ * a service account of its own namespace: no key is stored in the cluster, and an ExternalSecret
+ * can only use the store of its own namespace. For a SecretStore the operator ignores
+ * `serviceAccountRef.namespace` and uses the store's own, so none is written.
  * @see https://external-secrets.io/latest/provider/google-secrets-manager/
+ * @see https://external-secrets.io/latest/api/secretstore/
  */
 export class GcpSecretStore extends Construct implements ISecretStore {
-  /** A store defined elsewhere, such as in the chart of the cluster's shared objects. */
+  /** A store defined elsewhere, such as in the chart of the namespace's owner. */
   public static fromStoreName(storeName: string): ISecretStore {
     return { storeName };
   }
 
   public readonly storeName: string;
-  public readonly resource: ModelObject<ClusterSecretStoreManifest>;
+  public readonly resource: ModelObject<SecretStoreManifest>;
 
   constructor(scope: Construct, id: string, props: GcpSecretStoreProps) {
     super(scope, id);
     checkProjectId(props.name, 'projectId', props.projectId);
     if (props.cluster?.projectId !== undefined) checkProjectId(props.name, 'cluster.projectId', props.cluster.projectId);
-    for (const [field, value] of [
-      ['serviceAccount.namespace', props.serviceAccount.namespace],
-      ['serviceAccount.name', props.serviceAccount.name],
-    ] as const) {
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
-        throw new Error(`${props.name}: ${field} "${value}" is not a Kubernetes name; fix: name the External Secrets operator's service account, like "external-secrets"`);
-      }
-    }
-    if (props.namespaces?.length === 0) {
-      throw new Error(`${props.name}: namespaces is empty, so no ExternalSecret could use the store; fix: list the namespaces, or leave namespaces unset for all`);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.serviceAccountName)) {
+      throw new Error(`${props.name}: serviceAccountName "${props.serviceAccountName}" is not a Kubernetes name; fix: name the store's service account, like "gcp-secret-manager"`);
     }
     this.storeName = props.name;
     const cluster = props.cluster;
-    this.resource = new ModelObject<ClusterSecretStoreManifest>(this, 'Resource', {
+    this.resource = new ModelObject<SecretStoreManifest>(this, 'Resource', {
       apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: props.name, labels: props.labels },
+      kind: 'SecretStore',
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
         provider: {
           gcpsm: {
@@ -93,16 +78,13 @@ export class GcpSecretStore extends Construct implements ISecretStore {
                 clusterName: cluster?.name,
                 clusterLocation: cluster?.location,
                 clusterProjectID: cluster ? (cluster.projectId ?? props.projectId) : undefined,
-                serviceAccountRef: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace },
+                serviceAccountRef: { name: props.serviceAccountName },
               },
             },
           },
         },
-        conditions: props.namespaces ? [{ namespaces: [...props.namespaces] }] : undefined,
       },
     });
-    // The store is cluster-scoped, but cdk8s gives every object the namespace of its chart.
-    if (Chart.of(this).namespace !== undefined) this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 }
 

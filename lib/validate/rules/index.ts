@@ -15,6 +15,7 @@ import { joinMeshPolicy } from './join-mesh-policy';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
 import { joinScaleTarget } from './join-scale-target';
+import { joinSecretAccess } from './join-secret-access';
 import { joinServiceMonitor } from './join-service-monitor';
 import { joinServiceSelector } from './join-service-selector';
 import { joinTrafficRoute } from './join-traffic-route';
@@ -60,4 +61,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-rbac-groups': joinRbacGroups,
   'namespace-quota': namespaceQuota,
   'join-mesh-policy': joinMeshPolicy,
+  'join-secret-access': joinSecretAccess,
 };

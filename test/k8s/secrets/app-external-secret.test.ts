@@ -25,13 +25,13 @@ function synth(props: Partial<AppExternalSecretProps> = {}): Manifest[] {
 }
 
 describe('AppExternalSecret', () => {
-  test('an ExternalSecret from the ClusterSecretStore into the target Secret, one key per reference', () => {
+  test('an ExternalSecret from the namespace\'s SecretStore into the target Secret, one key per reference', () => {
     const [es] = synth();
     expect(es).toMatchObject({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'inventory-api', namespace: 'shop' } });
     expect(es.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'inventory-api' });
     expect(es.spec).toEqual({
       refreshInterval: '1h',
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'gcp-secret-manager' },
+      secretStoreRef: { kind: 'SecretStore', name: 'gcp-secret-manager' },
       target: { name: 'inventory-api-secrets', creationPolicy: 'Owner' },
       data: [
         { secretKey: 'DATABASE_PASSWORD', remoteRef: { key: 'inventory-api-db-password' } },
@@ -42,11 +42,11 @@ describe('AppExternalSecret', () => {
 
   test('references a store construct by its name', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
-    const store = new GcpSecretStore(chart, 'Store', { name: 'gcp-sm', projectId: 'shop-prod-4821', serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' } });
+    const store = new GcpSecretStore(chart, 'Store', { name: 'gcp-sm', projectId: 'shop-prod-4821', serviceAccountName: 'gcp-sm' });
     const es = new AppExternalSecret(chart, 'Secrets', { name: 'inventory-api', store, targetSecretName: 'inventory-api-secrets', secrets });
     expect(es.secretName).toBe('inventory-api-secrets');
     const objects = Testing.synth(chart);
-    expect(objects.find((o) => o.kind === 'ExternalSecret')?.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'gcp-sm' });
+    expect(objects.find((o) => o.kind === 'ExternalSecret')?.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'gcp-sm' });
     expect(validateObjects(objects)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ type Manifest = ReturnType<typeof Testing.synth>[number];
 const base: GcpSecretStoreProps = {
   name: 'gcp-secret-manager',
   projectId: 'shop-prod-4821',
-  serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+  serviceAccountName: 'gcp-secret-manager',
 };
 
 function synth(props: Partial<GcpSecretStoreProps> = {}, namespace?: string): Manifest[] {
@@ -17,25 +17,26 @@ function synth(props: Partial<GcpSecretStoreProps> = {}, namespace?: string): Ma
 }
 
 describe('GcpSecretStore', () => {
-  test('a ClusterSecretStore for Secret Manager that authenticates as the operator through Workload Identity', () => {
-    const [store] = synth();
+  test('a namespaced SecretStore for Secret Manager that authenticates as a service account of its namespace through Workload Identity', () => {
+    const [store] = synth({}, 'shop-dev');
     expect(store).toEqual({
       apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: 'gcp-secret-manager' },
+      kind: 'SecretStore',
+      metadata: { name: 'gcp-secret-manager', namespace: 'shop-dev' },
       spec: {
         provider: {
           gcpsm: {
             projectID: 'shop-prod-4821',
-            auth: { workloadIdentity: { serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } },
+            // No namespace: the operator uses the store's own for a SecretStore.
+            auth: { workloadIdentity: { serviceAccountRef: { name: 'gcp-secret-manager' } } },
           },
         },
       },
     });
   });
 
-  test('stays cluster-scoped in a namespaced chart', () => {
-    expect(synth({}, 'shop')[0].metadata.namespace).toBeUndefined();
+  test('an explicit namespace wins over the chart\'s', () => {
+    expect(synth({ namespace: 'shop-stage' }, 'shop')[0].metadata.namespace).toBe('shop-stage');
   });
 
   test('names the cluster when given, in the Secret Manager project by default', () => {
@@ -44,14 +45,10 @@ describe('GcpSecretStore', () => {
       clusterName: 'prod',
       clusterLocation: 'europe-west1',
       clusterProjectID: 'shop-prod-4821',
-      serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' },
+      serviceAccountRef: { name: 'gcp-secret-manager' },
     });
     const [other] = synth({ cluster: { name: 'prod', location: 'europe-west1', projectId: 'shop-clusters' } });
     expect(other.spec.provider.gcpsm.auth.workloadIdentity.clusterProjectID).toBe('shop-clusters');
-  });
-
-  test('limits the store to the given namespaces', () => {
-    expect(synth({ namespaces: ['shop', 'shop-canary'] })[0].spec.conditions).toEqual([{ namespaces: ['shop', 'shop-canary'] }]);
   });
 
   test('is referenced by its name', () => {
@@ -61,7 +58,7 @@ describe('GcpSecretStore', () => {
   });
 
   test('passes the upstream schema', () => {
-    expect(validateObjects(synth({ cluster: { name: 'prod', location: 'europe-west1' }, namespaces: ['shop'] }, 'shop'))).toEqual([]);
+    expect(validateObjects(synth({ cluster: { name: 'prod', location: 'europe-west1' } }, 'shop'))).toEqual([]);
   });
 
   test('fails if the project ID is not a project ID', () => {
@@ -71,11 +68,7 @@ describe('GcpSecretStore', () => {
     expect(() => synth({ projectId: '123456789012' })).toThrow('is not a Google Cloud project ID');
   });
 
-  test('fails if the operator service account is not a Kubernetes name', () => {
-    expect(() => synth({ serviceAccount: { namespace: 'external-secrets', name: '' } })).toThrow('serviceAccount.name "" is not a Kubernetes name');
-  });
-
-  test('fails if the namespace list is empty', () => {
-    expect(() => synth({ namespaces: [] })).toThrow('namespaces is empty');
+  test('fails if the service account is not a Kubernetes name', () => {
+    expect(() => synth({ serviceAccountName: '' })).toThrow('serviceAccountName "" is not a Kubernetes name');
   });
 });

@@ -1,0 +1,91 @@
+import { type Checks } from './checks';
+import { type AppInstance } from './app-instance';
+import { type Environment } from './environment';
+import { checkSecretId, gcpNaming } from './gcp-resources';
+import { type Addons } from './kubernetes-settings';
+import { WorkloadIdentity } from './workload-identity';
+
+/** The ids of the Secret Manager secrets an environment's alert receivers read. */
+export interface AlertReceiverSecrets {
+  readonly pagingKey: string;
+  readonly slackWebhook: string;
+}
+
+/**
+ * The store External Secrets reads one namespace's secrets through: a namespaced SecretStore that
+ * authenticates as a Kubernetes service account of the namespace, bound through Workload Identity to
+ * a Google service account of its own. Terraform creates that account and grants it each secret in
+ * `secretIds`, and nothing else; the namespace owner's chart emits the store and its account. The
+ * canary shares production's namespace, so it shares production's store.
+ */
+export interface NamespaceSecretStore {
+  /** The SecretStore's name, and that of its Kubernetes service account. */
+  readonly name: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  /** The environment that manages the namespace. */
+  readonly owner: string;
+  /** The project whose Secret Manager holds the secrets: the namespace owner's. */
+  readonly project: string;
+  readonly identity: WorkloadIdentity;
+  /** The owner's alert receivers' secrets. */
+  readonly alertReceivers: AlertReceiverSecrets;
+  /** Every secret an object of the namespace reads, sorted: Terraform creates and grants these. */
+  readonly secretIds: readonly string[];
+}
+
+// A Google service account id: 6 to 30 characters.
+const ACCOUNT_ID_MAX = 30;
+
+/** One store per namespace, from the environment that manages it and every environment that shares it. */
+export function resolveSecretStores(
+  envs: readonly Environment[],
+  instances: (env: Environment) => readonly AppInstance[],
+  addons: Addons,
+  root: Checks,
+): NamespaceSecretStore[] {
+  return envs.filter((e) => e.managesNamespace).map((owner): NamespaceSecretStore => {
+    const checks: Checks = root.within({ env: owner.name });
+    const accountId = gcpNaming.secretStoreAccount(owner.namespace);
+    checks.require(accountId.length <= ACCOUNT_ID_MAX, 'namespace', owner.namespace,
+      `makes the secret store's Google service account id "${accountId}" longer than ${ACCOUNT_ID_MAX} characters`,
+      `shorten the namespace to at most ${ACCOUNT_ID_MAX - (accountId.length - owner.namespace.length)} characters`);
+    const alerting = addons.alerting;
+    const alertReceivers = {
+      pagingKey: gcpNaming.secretId(alerting.pagingKeySecret, owner.dataOwner),
+      slackWebhook: gcpNaming.secretId(alerting.slackWebhookSecret, owner.dataOwner),
+    };
+    checkSecretId(alertReceivers.pagingKey, checks, 'addons.alerting.pagingKeySecret', alerting.pagingKeySecret);
+    checkSecretId(alertReceivers.slackWebhook, checks, 'addons.alerting.slackWebhookSecret', alerting.slackWebhookSecret);
+    const sharing = envs.filter((e) => e.cluster === owner.cluster && e.namespace === owner.namespace);
+    const appSecrets: string[] = [];
+    for (const env of sharing) {
+      for (const instance of instances(env)) {
+        // The store's service account shares the namespace with the apps' own.
+        const appChecks: Checks = root.within({ app: instance.app.name, env: env.name });
+        appChecks.require(instance.name !== addons.secretStore, 'name', instance.app.name,
+          `names its service account "${instance.name}", which the secret store of namespace "${owner.namespace}" uses`,
+          'rename the app, or set addons.secretStore to another name');
+        appSecrets.push(...instance.gcp.secrets.map((s) => s.secretId));
+      }
+    }
+    // Google service accounts share one namespace per project, the apps' included.
+    for (const env of envs.filter((e) => e.project === owner.project)) {
+      const clash = instances(env).find((i) => i.gcp.identity?.accountId === accountId);
+      if (clash) {
+        checks.fail('namespace', owner.namespace, `makes the secret store's Google service account "${accountId}", which app "${clash.app.name}" uses in env "${env.name}"`,
+          'rename the app or the namespace');
+      }
+    }
+    return {
+      name: addons.secretStore,
+      cluster: owner.cluster,
+      namespace: owner.namespace,
+      owner: owner.name,
+      project: owner.project,
+      identity: new WorkloadIdentity(owner.project, accountId, { namespace: owner.namespace, name: addons.secretStore }),
+      alertReceivers,
+      secretIds: [...new Set([alertReceivers.pagingKey, alertReceivers.slackWebhook, ...appSecrets])].sort(),
+    };
+  });
+}
