@@ -5,6 +5,7 @@ import { GkeCluster } from '../lib/gcp/gke-cluster';
 import { Network } from '../lib/gcp/network';
 import { PostgresDatabase } from '../lib/gcp/postgres-database';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
+import { PrivateGoogleAccess } from '../lib/gcp/private-google-access';
 import { RedisCache } from '../lib/gcp/redis-cache';
 import { StaticIp } from '../lib/gcp/static-ip';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
@@ -69,6 +70,8 @@ export class ClusterStack extends PlatformStack {
     if (vpnPorts.length > 0) network.allowVpn({ ports: vpnPorts, serviceAccount: nodes });
 
     const outputs = this.appResources(props, network, gke);
+    // The Cloud SQL Auth Proxy reaches the Cloud SQL Admin API on this range alone (docs/data.md).
+    if (instances.some((i) => i.gcp.database !== undefined)) new PrivateGoogleAccess(this, 'PrivateGoogleAccess', { network, name: cluster.name });
 
     // External Secrets reads Secret Manager as this account; the cluster chart annotates its KSA.
     const secretStore = new WorkloadServiceAccount(this, 'SecretStore', { identity: cluster.secretStoreIdentity, cluster: gke });
@@ -94,9 +97,12 @@ export class ClusterStack extends PlatformStack {
     const outputs: AppOutputs = { staticIps: {}, databases: {}, caches: {} };
     let zone: PrivateDnsZone | undefined;
 
-    for (const { app, env, gcp } of props.instances) {
+    // Owners first: an environment that uses another's data (the canary) is granted on its instance.
+    const owned = new Map<string, PostgresDatabase>();
+    const ordered = [...props.instances.filter((i) => i.gcp.ownsData), ...props.instances.filter((i) => !i.gcp.ownsData)];
+    for (const { app, env, gcp } of ordered) {
       const account = gcp.identity && new WorkloadServiceAccount(identities, gcp.identity.accountId, { identity: gcp.identity, cluster });
-      if (gcp.database) {
+      if (gcp.database && gcp.ownsData) {
         const ref = gcp.database;
         const database = new PostgresDatabase(databases, ref.instanceName, {
           ...env.database,
@@ -108,9 +114,16 @@ export class ClusterStack extends PlatformStack {
           network,
         });
         if (account) database.grantConnect(account);
+        owned.set(ref.instanceName, database);
         outputs.databases[ref.instanceName] = database.instance.connectionName;
+      } else if (gcp.database && account) {
+        const database = owned.get(gcp.database.instanceName);
+        if (database === undefined) {
+          throw new Error(`${app.name} in env "${env.name}": its database instance "${gcp.database.instanceName}" is not on cluster "${props.cluster.name}"; fix: run env "${env.name}" on the cluster of the environment that owns its data`);
+        }
+        database.grantConnect(account, new Construct(databases, account.identity.accountId));
       }
-      if (gcp.cache) {
+      if (gcp.cache && gcp.ownsData) {
         const ref = gcp.cache;
         zone ??= new PrivateDnsZone(this, 'InternalDns', {
           name: gcpNaming.internalZone(props.platform),

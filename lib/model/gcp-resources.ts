@@ -35,8 +35,14 @@ export interface StaticIpRef {
  * Terraform creates the resource under it and the manifests refer to it by it.
  */
 export interface AppGcpResources {
-  /** Present when the app calls Google APIs: today, when it has a database. */
+  /** Present when the app calls Google APIs: today, when it has a database. Always the instance's own. */
   readonly identity?: WorkloadIdentity;
+  /**
+   * Whether this environment owns the database and cache below. False in an environment whose data
+   * another owns (the canary uses production's): Terraform creates no instance for it, and grants
+   * its own identity a connection and an IAM database user on the owner's.
+   */
+  readonly ownsData: boolean;
   readonly database?: DatabaseRef;
   readonly cache?: CacheRef;
   /** Present for public apps. */
@@ -80,6 +86,12 @@ export interface GcpResourcesInput {
   readonly needs: AppNeeds;
   readonly exposure: ExposureConfig;
   readonly env: string;
+  /**
+   * The environment whose data the app uses here (`Environment.dataOwner`): its database and cache
+   * names are that environment's, its identity this one's.
+   * @default - `env`
+   */
+  readonly dataOwner?: string;
   readonly project: string;
   readonly region: string;
   readonly namespace: string;
@@ -104,6 +116,8 @@ const ADDRESS_MAX = 63;
 export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): AppGcpResources {
   const { needs } = input;
   const name = gcpNaming.appResource(input.app, input.env);
+  const dataOwner = input.dataOwner ?? input.env;
+  const dataName = gcpNaming.appResource(input.app, dataOwner);
   const needsPrivateServices = needs.database !== undefined || needs.cache !== undefined;
   if (needsPrivateServices && input.privateServicesCidr === undefined) {
     const what = needs.database ? 'a database' : 'a cache';
@@ -129,19 +143,19 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
       `makes the Google service account name "${name}" shorter than ${SERVICE_ACCOUNT_ID.min} characters in env "${input.env}"`,
       `lengthen the app name to at least ${SERVICE_ACCOUNT_ID.min - name.length + input.app.length} characters`);
     identity = new WorkloadIdentity(input.project, name, { namespace: input.namespace, name: input.workloadName });
-    const connectionName = `${input.project}:${input.region}:${name}`;
+    const connectionName = `${input.project}:${input.region}:${dataName}`;
     fitName(SQL_CONNECTION_MAX, 'Cloud SQL connection', connectionName);
-    database = { instanceName: name, connectionName, databaseName: gcpNaming.databaseName(input.app) };
+    database = { instanceName: dataName, connectionName, databaseName: gcpNaming.databaseName(input.app) };
   }
   let cache: CacheRef | undefined;
   if (needs.cache) {
-    fitName(REDIS_INSTANCE_MAX, 'Memorystore instance');
-    cache = { instanceName: name, host: gcpNaming.redisHost(name, input.platform), port: REDIS_PORT };
+    fitName(REDIS_INSTANCE_MAX, 'Memorystore instance', dataName);
+    cache = { instanceName: dataName, host: gcpNaming.redisHost(dataName, input.platform), port: REDIS_PORT };
   }
   let staticIp: StaticIpRef | undefined;
   if (input.exposure.type === 'public' && !(input.meshIngress ?? false)) {
     fitName(ADDRESS_MAX, 'static IP address');
     staticIp = { name };
   }
-  return { identity, database, cache, staticIp };
+  return { identity, ownsData: dataOwner === input.env, database, cache, staticIp };
 }

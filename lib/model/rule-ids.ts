@@ -24,6 +24,9 @@ export const RULE_IDS = [
   'join-service-monitor',
   'join-rollout',
   'join-traffic-route',
+  // Apps reach their data; the canary uses production's (docs/data.md).
+  'join-data',
+  'canary-data',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -1,4 +1,5 @@
 import type { RuleId } from '../../model/rule-ids';
+import { canaryData } from './canary-data';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';
@@ -6,6 +7,7 @@ import { gcpStateBucket } from './gcp-state-bucket';
 import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
+import { joinData } from './join-data';
 import { joinImageRegistry } from './join-image-registry';
 import { joinIngressBackend } from './join-ingress-backend';
 import { joinRollout } from './join-rollout';
@@ -48,4 +50,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-service-monitor': joinServiceMonitor,
   'join-rollout': joinRollout,
   'join-traffic-route': joinTrafficRoute,
+  'join-data': joinData,
+  'canary-data': canaryData,
 };
