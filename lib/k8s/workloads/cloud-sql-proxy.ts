@@ -26,7 +26,7 @@ export const CLOUD_SQL_PROXY_RESOURCES: ResourceProfile = {
  * Istio's iptables never redirect traffic of the sidecar's own UID. Running the proxy as 1337 keeps
  * its connections (the instance on 3307, the Cloud SQL Admin API, the metadata server) out of the
  * mesh even before the Istio sidecar runs, while the app's own traffic is still captured.
- * @see https://istio.io/latest/docs/setup/additional-setup/cni/#compatibility-with-application-init-containers
+ * @see https://istio.io/latest/docs/setup/additional-setup/cni/ (init containers: run as UID 1337)
  */
 const ISTIO_PROXY_UID = 1337;
 const STARTUP_PERIOD = Duration.seconds(2);
