@@ -69,8 +69,7 @@ export const environments: readonly EnvironmentConfig[] = [
     canary: { weight: 10, bakeTime: Duration.hours(24) },
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),
     baseDomain: 'shop.example.com',
-    database: disposableDatabase,
-    cache: { tier: 'BASIC' },
+    // No database or cache settings: the candidate uses production's instances.
   },
   {
     name: 'prod',

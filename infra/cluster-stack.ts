@@ -5,6 +5,7 @@ import { GkeCluster } from '../lib/gcp/gke-cluster';
 import { Network } from '../lib/gcp/network';
 import { PostgresDatabase } from '../lib/gcp/postgres-database';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
+import { PrivateGoogleAccess } from '../lib/gcp/private-google-access';
 import { RedisCache } from '../lib/gcp/redis-cache';
 import { RegionalAddress } from '../lib/gcp/regional-address';
 import { PlatformSecret } from '../lib/gcp/secret-manager-secret';
@@ -80,6 +81,8 @@ export class ClusterStack extends PlatformStack {
 
     const outputs = this.appResources(props, network, gke);
     const traffic = new TrafficResources(this, 'Traffic', { cluster, traffic: props.traffic, network, gke, appAddresses: outputs.staticIps });
+    // The Cloud SQL Auth Proxy reaches the Cloud SQL Admin API on this range alone (docs/data.md).
+    if (instances.some((i) => i.gcp.database !== undefined)) new PrivateGoogleAccess(this, 'PrivateGoogleAccess', { network, name: cluster.name });
 
     const storeAccounts = this.secretStores(props.secretStores, gke);
 
@@ -125,9 +128,12 @@ export class ClusterStack extends PlatformStack {
     const outputs: AppOutputs = { staticIps: {}, databases: {}, caches: {} };
     let zone: PrivateDnsZone | undefined;
 
-    for (const { app, env, gcp } of props.instances) {
+    // Owners first: an environment that uses another's data (the canary) is granted on its instance.
+    const owned = new Map<string, PostgresDatabase>();
+    const ordered = [...props.instances.filter((i) => i.gcp.ownsData), ...props.instances.filter((i) => !i.gcp.ownsData)];
+    for (const { app, env, gcp } of ordered) {
       const account = gcp.identity && new WorkloadServiceAccount(identities, gcp.identity.accountId, { identity: gcp.identity, cluster });
-      if (gcp.database) {
+      if (gcp.database && gcp.ownsData) {
         const ref = gcp.database;
         const database = new PostgresDatabase(databases, ref.instanceName, {
           ...env.database,
@@ -139,9 +145,16 @@ export class ClusterStack extends PlatformStack {
           network,
         });
         if (account) database.grantConnect(account);
+        owned.set(ref.instanceName, database);
         outputs.databases[ref.instanceName] = database.instance.connectionName;
+      } else if (gcp.database && account) {
+        const database = owned.get(gcp.database.instanceName);
+        if (database === undefined) {
+          throw new Error(`${app.name} in env "${env.name}": its database instance "${gcp.database.instanceName}" is not on cluster "${props.cluster.name}"; fix: run env "${env.name}" on the cluster of the environment that owns its data`);
+        }
+        database.grantConnect(account, new Construct(databases, account.identity.accountId));
       }
-      if (gcp.cache) {
+      if (gcp.cache && gcp.ownsData) {
         const ref = gcp.cache;
         zone ??= new PrivateDnsZone(this, 'InternalDns', {
           name: gcpNaming.internalZone(props.platform),

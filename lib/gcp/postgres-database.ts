@@ -80,16 +80,20 @@ export class PostgresDatabase extends Construct {
   /**
    * Lets `account` connect to this instance, and only this one (IAM conditions), as an IAM
    * database user. The app's schema privileges are granted in PostgreSQL (docs/opentofu.md).
+   * Another environment's account that shares the instance (the canary's) is granted in its own
+   * `scope`, so each grant has its own addresses.
    */
-  public grantConnect(account: WorkloadServiceAccount): void {
+  public grantConnect(account: WorkloadServiceAccount, scope: Construct = this): void {
     const resource = `projects/${this.props.project}/instances/${this.props.instanceName}`;
     const condition = {
       title: `only ${this.props.instanceName}`,
       expression: `resource.type == "sqladmin.googleapis.com/Instance" && resource.name == "${resource}"`,
     };
-    account.grantProjectRole(this, 'ClientRole', 'roles/cloudsql.client', condition);
-    account.grantProjectRole(this, 'InstanceUserRole', 'roles/cloudsql.instanceUser', condition);
-    new SqlUser(this, 'IamUser', {
+    account.grantProjectRole(scope, 'ClientRole', 'roles/cloudsql.client', condition);
+    account.grantProjectRole(scope, 'InstanceUserRole', 'roles/cloudsql.instanceUser', condition);
+    // Cloud SQL names a service account's PostgreSQL user by its email without `.gserviceaccount.com`.
+    // https://cloud.google.com/sql/docs/postgres/add-manage-iam-users
+    new SqlUser(scope, 'IamUser', {
       instance: this.instanceName,
       name: account.identity.sqlUser,
       type: 'CLOUD_IAM_SERVICE_ACCOUNT',

@@ -1,5 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CLOUD_SQL_PROXY } from '../model/cloud-sql-proxy';
+import { PRIVATE_GOOGLE_APIS_CIDR } from '../model/google-ranges';
 import { naming } from '../model/naming';
 import { type Platform } from '../model/platform';
 import { type AppInstance } from '../model/app-instance';
@@ -29,7 +31,6 @@ const METADATA_SERVER: readonly CidrPeer[] = [
   { cidr: '169.254.169.252/32', ports: [988] },
   { cidr: '169.254.169.254/32', ports: [80] },
 ];
-const POSTGRES_PORT = 5432;
 /** @see https://istio.io/latest/docs/reference/config/annotations/#SidecarTrafficExcludeOutboundPorts */
 const ISTIO_EXCLUDE_OUTBOUND_PORTS = 'traffic.sidecar.istio.io/excludeOutboundPorts';
 
@@ -91,7 +92,10 @@ export class AppChart extends Chart {
           })
         : undefined;
 
-    const dataPorts = [...(instance.gcp.database ? [POSTGRES_PORT] : []), ...(instance.gcp.cache ? [instance.gcp.cache.port] : [])];
+    const { database, cache } = instance.gcp;
+    // The pod reaches Cloud SQL through the proxy (on 3307) and Redis directly, both on the private
+    // services range; the proxy also calls the Cloud SQL Admin API on private.googleapis.com.
+    const dataPorts = [...(database ? [CLOUD_SQL_PROXY.instancePort] : []), ...(cache ? [cache.port] : [])];
     const workloadProps = {
       name,
       labels,
@@ -105,13 +109,16 @@ export class AppChart extends Chart {
       configMapName: naming.configMap(name),
       secretName: secrets?.secretName,
       migration: app.needs.database ? { command: app.needs.database.migrateCommand } : undefined,
+      databaseProxy: database ? { connectionName: database.connectionName } : undefined,
       autoscaling: { maxReplicas: instance.maxReplicas },
       // The same identity object Terraform binds, so the two planes name one account.
       serviceAccountAnnotations: instance.gcp.identity?.kubernetesAnnotations(),
-      // Cloud SQL and Redis are outside the mesh, and the migration init container runs before the
-      // sidecar: Istio leaves the data ports alone.
+      // Redis is outside the mesh and the app calls it directly: Istio leaves its port alone. The
+      // database proxy runs as Istio's own UID, which Istio never redirects (cloud-sql-proxy.ts), and
+      // the app and `migrate` reach it on loopback, which Istio does not capture. The proxy's own
+      // resources are set explicitly, so the namespace quota counts what runs.
       podAnnotations: env.mesh
-        ? { ...(dataPorts.length > 0 ? { [ISTIO_EXCLUDE_OUTBOUND_PORTS]: dataPorts.join(',') } : {}), ...sidecarResourceAnnotations(env.mesh.sidecarResources) }
+        ? { ...(cache ? { [ISTIO_EXCLUDE_OUTBOUND_PORTS]: String(cache.port) } : {}), ...sidecarResourceAnnotations(env.mesh.sidecarResources) }
         : undefined,
       rollout: delivery.rollout,
       annotations: delivery.workloadAnnotations,
@@ -141,6 +148,7 @@ export class AppChart extends Chart {
       toApps: (app.needs.dependsOn ?? []).map((dep) => ({ app: dep, ports: portOf(dep) })),
       toCidrs: [
         ...(dataPorts.length > 0 && privateServices ? [{ cidr: privateServices, ports: dataPorts }] : []),
+        ...(database ? [{ cidr: PRIVATE_GOOGLE_APIS_CIDR, ports: [CLOUD_SQL_PROXY.adminApiPort] }] : []),
         ...(instance.gcp.identity ? METADATA_SERVER : []),
       ],
     });

@@ -2,6 +2,7 @@ import { type Checks } from './checks';
 import { type App } from './app';
 import { type Environment } from './environment';
 import { type AppConfig } from './config';
+import { dataConfig } from './data-config';
 import { type AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
 import { naming } from './naming';
@@ -22,7 +23,10 @@ export interface AppInstance {
   readonly image: ImageRef;
   /** The public or internal host name, when the app is exposed. */
   readonly host?: string;
-  /** Settings merged from the app and its override for this environment. */
+  /**
+   * Settings merged from the app and its override for this environment, and the data settings the
+   * platform derives from its database and cache ({@link dataConfig}), which the app may not set.
+   */
   readonly config: Readonly<Record<string, string>>;
   /** The app's Google Cloud resources here: identity, database, cache, static IP. */
   readonly gcp: AppGcpResources;
@@ -61,6 +65,7 @@ export function resolveInstance(
       needs: app.needs,
       exposure,
       env: env.name,
+      dataOwner: env.dataOwner,
       project: env.project,
       region: env.region,
       namespace: env.namespace,
@@ -69,7 +74,6 @@ export function resolveInstance(
       privateServicesCidr: cluster.network.privateServicesCidr,
       meshIngress,
       secrets: app.kubernetes.secrets,
-      dataOwner: env.dataOwner,
     },
     root.within({ app: app.name, env: env.name }),
   );
@@ -82,7 +86,7 @@ export function resolveInstance(
     resources: override.resources ?? env.resources,
     image: new ImageRef(repository, app.image, release.tag, release.digest),
     host,
-    config: { ...app.config, ...override.config },
+    config: { ...app.config, ...override.config, ...dataConfig(gcp) },
     gcp,
   };
 }

@@ -1,6 +1,7 @@
 import { RULE_IDS } from './rule-ids';
 import { type Checks } from './checks';
 import { type Environment, checkResources } from './environment';
+import { checkDataConfigKeys } from './data-config';
 import { type AppConfig, type AppNeeds, type ExposureConfig, type PortConfig, type TeamConfig } from './config';
 import { type AppKubernetesSettings, ENV_VAR, resolveAppKubernetes } from './kubernetes-settings';
 import { naming } from './naming';
@@ -87,6 +88,7 @@ export function resolveApps(configs: readonly AppConfig[], envs: readonly Enviro
           `set replicas to at least ${env.minReplicas}, the minimum of environment "${envName}"`);
       }
       if (override.resources) checkResources(envChecks, `overrides.${envName}.resources`, override.resources);
+      checkDataConfigKeys(override.config ?? {}, `overrides.${envName}.config`, envChecks);
       if (override.maxReplicas !== undefined) {
         envChecks.intInRange(`overrides.${envName}.maxReplicas`, override.maxReplicas, override.replicas ?? env.replicas.replicas, 1000,
           `set maxReplicas to at least the replicas (${override.replicas ?? env.replicas.replicas})`);
@@ -100,6 +102,7 @@ export function resolveApps(configs: readonly AppConfig[], envs: readonly Enviro
       checks.require(ENV_VAR.test(key), 'config', key, 'is not an environment variable name',
         'use upper-case letters, digits and "_", such as LOG_LEVEL');
     }
+    checkDataConfigKeys(a.config ?? {}, 'config', checks);
     const delivery = resolveDelivery(a.delivery, exposure, envs.some((e) => e.canary !== undefined), checks);
     const slo = resolveSlo(a.slo, exposure, checks);
     return {

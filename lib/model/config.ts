@@ -169,12 +169,14 @@ export interface EnvironmentConfig {
   /** Public hosts are `<host>.<baseDomain>`. */
   readonly baseDomain: string;
   /**
-   * The Cloud SQL settings of every database in this environment.
+   * The Cloud SQL settings of every database in this environment. Not allowed on the canary
+   * environment, which uses production's databases.
    * @default - the defaults of {@link DatabaseSettings}
    */
   readonly database?: DatabaseSettings;
   /**
-   * The Memorystore settings of every cache in this environment.
+   * The Memorystore settings of every cache in this environment. Not allowed on the canary
+   * environment, which uses production's caches.
    * @default - the defaults of {@link CacheSettings}
    */
   readonly cache?: CacheSettings;
@@ -244,7 +246,14 @@ export interface ProgressiveDeliveryConfig {
   readonly sidecarResources?: ResourceProfile;
 }
 
-/** The release candidate's place beside production. */
+/**
+ * The release candidate's place beside production. The candidate serves production's users, so it
+ * uses production's data (`Environment.dataOwner`): production's Cloud SQL instances and caches,
+ * under its own identity. Its `migrate` runs against production's database before production runs
+ * that release, so every migration must be backward compatible: expand (add columns and tables
+ * the old release ignores), then contract in a later release. The canary environment sets no
+ * `database` or `cache`. See docs/data.md.
+ */
 export interface CanaryEnvironmentConfig {
   /**
    * Percent of production traffic the candidate takes while it is live, from 0 to 100. `promote
@@ -407,7 +416,9 @@ export interface AppConfig {
    */
   readonly args?: readonly string[];
   /**
-   * Plain settings given to the app as environment variables through a ConfigMap.
+   * Plain settings given to the app as environment variables through a ConfigMap. The platform adds
+   * DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, REDIS_HOST and REDIS_PORT from
+   * `needs`; the app may not set those names.
    * @default - none
    */
   readonly config?: Readonly<Record<string, string>>;

@@ -67,7 +67,10 @@ export interface DeliveryConfig {
   readonly strategy?: RolloutStrategyConfig;
   /**
    * Whether the release candidate first runs in the canary environment, beside production, and
-   * takes the canary environment's share of production traffic.
+   * takes the canary environment's share of production traffic. The candidate uses production's
+   * database and cache, and its `migrate` runs against production's database before production
+   * runs that release: every migration must be backward compatible (expand, then contract in a
+   * later release), so the stable release keeps working on the migrated schema (docs/data.md).
    * @default - true for the `canary` strategy on a platform with a canary environment, else false
    */
   readonly canaryEnvironment?: boolean;
@@ -112,6 +115,8 @@ export const ANALYSIS_INTERVAL = Duration.seconds(30);
 
 /**
  * Applies the defaults and rejects strategies that cannot work, naming the app and the reason.
+ * With `canaryEnvironment`, the candidate migrates production's database while the stable release
+ * still serves: migrations must be backward compatible (expand, then contract; docs/data.md).
  * @param hasCanaryEnvironment whether the platform declares a canary environment
  */
 export function resolveDelivery(config: DeliveryConfig | undefined, exposure: ExposureConfig, hasCanaryEnvironment: boolean, checks: Checks): Delivery {

@@ -174,6 +174,11 @@ function resolveCanary(e: EnvironmentConfig, configs: readonly EnvironmentConfig
     'is not 0 or more', 'give a share of production\'s p95 latency, such as 0.2');
   checks.require(e.progressiveDelivery === undefined, 'progressiveDelivery', 'set', 'is set on the canary environment',
     'remove it: the candidate\'s Rollout follows the canary settings, and production owns the traffic');
+  // The candidate uses production's instances (dataOwner), which production's settings govern.
+  for (const field of ['database', 'cache'] as const) {
+    checks.require(e[field] === undefined, field, 'set', 'is set on the canary environment, which uses production\'s instances and creates none',
+      `remove it: production's ${field} settings govern the instances the candidate shares`);
+  }
   const owner = configs.find((o) => o !== e && o.cluster === e.cluster && o.namespace === e.namespace && (o.managesNamespace ?? true));
   checks.require(owner !== undefined && (e.managesNamespace ?? true) === false, 'canary', 'set',
     'is set, but the environment does not run in another environment\'s namespace',

@@ -55,8 +55,14 @@ export interface AppSecretRef {
  * Terraform creates the resource under it and the manifests refer to it by it.
  */
 export interface AppGcpResources {
-  /** Present when the app calls Google APIs: today, when it has a database. */
+  /** Present when the app calls Google APIs: today, when it has a database. Always the instance's own. */
   readonly identity?: WorkloadIdentity;
+  /**
+   * Whether this environment owns the database and cache below. False in an environment whose data
+   * another owns (the canary uses production's): Terraform creates no instance for it, and grants
+   * its own identity a connection and an IAM database user on the owner's.
+   */
+  readonly ownsData: boolean;
   readonly database?: DatabaseRef;
   readonly cache?: CacheRef;
   /** Present for public and internal apps on a GKE Ingress. */
@@ -113,6 +119,12 @@ export interface GcpResourcesInput {
   readonly needs: AppNeeds;
   readonly exposure: ExposureConfig;
   readonly env: string;
+  /**
+   * The environment whose data the app uses here (`Environment.dataOwner`): its database, cache and
+   * Secret Manager secret names are that environment's, its identity this one's.
+   * @default - `env`
+   */
+  readonly dataOwner?: string;
   readonly project: string;
   readonly region: string;
   readonly namespace: string;
@@ -127,11 +139,6 @@ export interface GcpResourcesInput {
   readonly meshIngress?: boolean;
   /** @default - no secrets */
   readonly secrets?: readonly SecretRef[];
-  /**
-   * The environment whose Secret Manager secrets the app reads.
-   * @default - `env`
-   */
-  readonly dataOwner?: string;
 }
 
 // Limits of the Google APIs, so a long name fails here instead of at `tofu apply`.
@@ -153,6 +160,8 @@ export function checkSecretId(secretId: string, checks: Checks, field: string, k
 export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): AppGcpResources {
   const { needs } = input;
   const name = gcpNaming.appResource(input.app, input.env);
+  const dataOwner = input.dataOwner ?? input.env;
+  const dataName = gcpNaming.appResource(input.app, dataOwner);
   const needsPrivateServices = needs.database !== undefined || needs.cache !== undefined;
   if (needsPrivateServices && input.privateServicesCidr === undefined) {
     const what = needs.database ? 'a database' : 'a cache';
@@ -178,14 +187,14 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
       `makes the Google service account name "${name}" shorter than ${SERVICE_ACCOUNT_ID.min} characters in env "${input.env}"`,
       `lengthen the app name to at least ${SERVICE_ACCOUNT_ID.min - name.length + input.app.length} characters`);
     identity = new WorkloadIdentity(input.project, name, { namespace: input.namespace, name: input.workloadName });
-    const connectionName = `${input.project}:${input.region}:${name}`;
+    const connectionName = `${input.project}:${input.region}:${dataName}`;
     fitName(SQL_CONNECTION_MAX, 'Cloud SQL connection', connectionName);
-    database = { instanceName: name, connectionName, databaseName: gcpNaming.databaseName(input.app) };
+    database = { instanceName: dataName, connectionName, databaseName: gcpNaming.databaseName(input.app) };
   }
   let cache: CacheRef | undefined;
   if (needs.cache) {
-    fitName(REDIS_INSTANCE_MAX, 'Memorystore instance');
-    cache = { instanceName: name, host: gcpNaming.redisHost(name, input.platform), port: REDIS_PORT };
+    fitName(REDIS_INSTANCE_MAX, 'Memorystore instance', dataName);
+    cache = { instanceName: dataName, host: gcpNaming.redisHost(dataName, input.platform), port: REDIS_PORT };
   }
   let staticIp: StaticIpRef | undefined;
   if (input.exposure.type !== 'none' && input.exposure.type !== 'cluster' && !(input.meshIngress ?? false)) {
@@ -194,11 +203,10 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     // @see https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress#static_ip_addressing
     staticIp = input.exposure.type === 'public' ? { name } : { name, kind: 'regional-internal', region: input.region };
   }
-  const owner = input.dataOwner ?? input.env;
   const secrets = (input.secrets ?? []).map((s, i): AppSecretRef => {
-    const secretId = gcpNaming.secretId(s.key, owner);
+    const secretId = gcpNaming.secretId(s.key, dataOwner);
     checkSecretId(secretId, checks, `secrets[${i}].key`, s.key);
     return { env: s.env, secretId, version: s.version };
   });
-  return { identity, database, cache, staticIp, secrets };
+  return { identity, ownsData: dataOwner === input.env, database, cache, staticIp, secrets };
 }

@@ -35,6 +35,9 @@ export const RULE_IDS = [
   'join-mesh-policy',
   // Secrets per environment (docs/secrets.md)
   'join-secret-access',
+  // Apps reach their data; the canary uses production's (docs/data.md).
+  'join-data',
+  'canary-data',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

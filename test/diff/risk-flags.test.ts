@@ -394,9 +394,7 @@ describe('on what the synth writes', () => {
     const replaced = risks(moved).filter((r) => r.startsWith('forces-replacement'));
     expect(replaced.map((r) => r.slice(0, r.indexOf(' ('))).sort()).toEqual([
       'forces-replacement google_container_cluster.cluster',
-      'forces-replacement google_redis_instance.caches_inventory_api_canary_instance',
       'forces-replacement google_redis_instance.caches_inventory_api_prod_instance',
-      'forces-replacement google_sql_database_instance.databases_inventory_api_canary_instance',
       'forces-replacement google_sql_database_instance.databases_inventory_api_prod_instance',
     ]);
     expect(replaced).toContain(

@@ -90,10 +90,8 @@ describe('Terraform stacks', () => {
       }
     }
     expect(Object.keys(parsed('bootstrap').resource.google_storage_bucket)).toEqual(['state_bucket']);
-    expect(Object.keys(parsed('cluster-prod').resource.google_sql_database_instance)).toEqual([
-      'databases_inventory_api_canary_instance',
-      'databases_inventory_api_prod_instance',
-    ]);
+    // The canary uses production's instance; it has none of its own.
+    expect(Object.keys(parsed('cluster-prod').resource.google_sql_database_instance)).toEqual(['databases_inventory_api_prod_instance']);
     expect(Object.keys(parsed('cluster-nonprod').resource.google_container_cluster)).toEqual(['cluster']);
   });
 
@@ -220,7 +218,7 @@ describe('Terraform stacks', () => {
     });
 
     test('give the other databases 14 days of backups, one zone and no deletion protection', () => {
-      for (const [stack, name] of [['cluster-nonprod', 'inventory-api-dev'], ['cluster-nonprod', 'inventory-api-stage'], ['cluster-prod', 'inventory-api-canary']]) {
+      for (const [stack, name] of [['cluster-nonprod', 'inventory-api-dev'], ['cluster-nonprod', 'inventory-api-stage']]) {
         expect(text(stack)).toHaveResourceWithProperties(SqlDatabaseInstance, {
           name,
           deletion_protection: false,
@@ -238,7 +236,6 @@ describe('Terraform stacks', () => {
 
     test('give production caches the standard HA tier and the others the basic tier', () => {
       expect(text('cluster-prod')).toHaveResourceWithProperties(RedisInstance, { name: 'inventory-api-prod', tier: 'STANDARD_HA' });
-      expect(text('cluster-prod')).toHaveResourceWithProperties(RedisInstance, { name: 'inventory-api-canary', tier: 'BASIC' });
       expect(text('cluster-nonprod')).toHaveResourceWithProperties(RedisInstance, { name: 'inventory-api-dev', tier: 'BASIC' });
     });
 

@@ -52,7 +52,7 @@ describe('AppChart', () => {
     get(api, 'ServiceMonitor/inventory-api');
     get(api, 'ConfigMap/inventory-api-dashboard');
     // The database is migrated by an init container, and a failed migration alerts.
-    expect(get(api, 'Deployment/inventory-api').spec.template.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['migrate']);
+    expect(get(api, 'Deployment/inventory-api').spec.template.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['cloud-sql-proxy', 'migrate']);
     expect(JSON.stringify(get(api, 'PrometheusRule/inventory-api').spec)).toContain('kube_pod_init_container_status');
   });
 
@@ -110,7 +110,7 @@ describe('AppChart', () => {
     // Production watches the SLO; Cloud SQL and Redis stay outside the sidecar.
     get(api, 'PrometheusRule/inventory-api-slo');
     get(api, 'ConfigMap/inventory-api-slo-dashboard');
-    expect(rollout.spec.template.metadata.annotations).toMatchObject({ 'traffic.sidecar.istio.io/excludeOutboundPorts': '5432,6379' });
+    expect(rollout.spec.template.metadata.annotations).toMatchObject({ 'traffic.sidecar.istio.io/excludeOutboundPorts': '6379' });
   });
 
   test('with no live candidate, production keeps the whole route', () => {

@@ -11,6 +11,7 @@ interface Container {
   livenessProbe?: unknown;
   readinessProbe?: unknown;
   startupProbe?: unknown;
+  restartPolicy?: string;
 }
 interface KubeObject {
   apiVersion: string;
@@ -51,7 +52,8 @@ describe('policy over all the output', () => {
         const where = `${path} ${c.name}`;
         expect([where, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.cpu, c.resources?.limits?.memory].every(Boolean)).toBe(true);
         expect([where, c.securityContext]).toEqual([where, expect.objectContaining({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } })]);
-        expect([where, c.image]).toEqual([where, expect.stringMatching(/^[a-z0-9.-]+\/[^:@\s]+:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/)]);
+        // The app's images carry release tags; the Cloud SQL Auth Proxy is pinned to its own version.
+        expect([where, c.image]).toEqual([where, expect.stringMatching(/^[a-z0-9.-]+\/[^:@\s]+:v?\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/)]);
         expect(c.image).not.toMatch(/:latest\b/);
       }
       const app = spec?.containers.find((c) => c.name === 'app');
@@ -140,7 +142,8 @@ describe('policy over all the output', () => {
   test('a database app migrates in an init container and has an alert on migration failures', () => {
     for (const env of ['dev', 'stage', 'canary', 'prod']) {
       const api = workloads.find((w) => w.env === env && w.object.metadata.labels?.['app.kubernetes.io/name'] === 'inventory-api');
-      expect(api?.object.spec?.template?.spec.initContainers?.map((c) => c.name)).toEqual(['migrate']);
+      // The Cloud SQL Auth Proxy, a native sidecar, starts first so that `migrate` reaches the database.
+      expect(api?.object.spec?.template?.spec.initContainers?.map((c) => [c.name, c.restartPolicy])).toEqual([['cloud-sql-proxy', 'Always'], ['migrate', undefined]]);
       const rule = objects.find((o) => o.env === env && o.object.kind === 'PrometheusRule' && o.object.metadata.name === api?.object.metadata.name);
       expect(JSON.stringify(rule?.object)).toContain('kube_pod_init_container_status');
     }

@@ -74,7 +74,10 @@ describe('definePlatform', () => {
       database: { backupRetentionDays: 28, pointInTimeRecovery: true, highAvailability: true, deletionProtection: true },
       cache: { tier: 'STANDARD_HA' },
     });
-    for (const env of ['dev', 'stage', 'canary']) {
+    // The canary sets none: it uses production's instances.
+    expect(platform.environment('canary')?.database).toBeUndefined();
+    expect(platform.environment('canary')?.cache).toBeUndefined();
+    for (const env of ['dev', 'stage']) {
       expect(platform.environment(env)).toMatchObject({
         database: { backupRetentionDays: 14, pointInTimeRecovery: false, highAvailability: false, deletionProtection: false },
         cache: { tier: 'BASIC' },
@@ -93,8 +96,8 @@ describe('definePlatform', () => {
     expect(prod.cache).toEqual({ instanceName: 'inventory-api-prod', host: 'inventory-api-prod.redis.shop.internal', port: 6379 });
     // The candidate shares production's namespace under its own service account.
     expect(gcp('inventory-api', 'canary').identity?.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-canary' });
-    expect(gcp('web', 'stage')).toEqual({ staticIp: { name: 'web-stage' }, secrets: [{ env: 'SESSION_SECRET', secretId: 'web-session-secret-stage' }] });
-    expect(gcp('worker', 'dev')).toEqual({ secrets: [] });
+    expect(gcp('web', 'stage')).toEqual({ ownsData: true, staticIp: { name: 'web-stage' }, secrets: [{ env: 'SESSION_SECRET', secretId: 'web-session-secret-stage' }] });
+    expect(gcp('worker', 'dev')).toEqual({ ownsData: true, secrets: [] });
   });
 
   test('lists the release tags environments run, for the registry to keep', () => {

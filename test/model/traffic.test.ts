@@ -75,6 +75,6 @@ describe('traffic model: zones, records, gateways and issuers', () => {
       role: 'roles/iam.workloadIdentityUser', member: identity.kubernetesMember,
     }));
     // No zone is made twice: the canary shares production's base domain.
-    expect(Object.keys(prod.google_dns_managed_zone).sort()).toEqual(['internal_dns', 'traffic_internal_shop_example_com', 'traffic_shop_example_com']);
+    expect(Object.keys(prod.google_dns_managed_zone).sort()).toEqual(['internal_dns', 'private_google_access_zone', 'traffic_internal_shop_example_com', 'traffic_shop_example_com']);
   });
 });

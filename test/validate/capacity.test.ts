@@ -140,8 +140,9 @@ describe('namespace-quota', () => {
 
   test('the fixture\'s quotas fit, with headroom', () => {
     expect(of('namespace-quota', fixtureFiles())).toEqual([]);
-    // prod and canary together: 23 pods during a release at 1000m + 500m of CPU limit each.
-    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '34500m')))).toEqual([]);
+    // prod and canary together: 23 pods during a release at 1000m + 500m of CPU limit each, and
+    // 7 Cloud SQL Auth Proxy sidecars of inventory-api (and its candidate) at 500m.
+    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '38')))).toEqual([]);
   });
 
   test('a quota below what the namespace needs is one finding naming the resource, the need and the quota', () => {
@@ -149,10 +150,10 @@ describe('namespace-quota', () => {
     expect(of('namespace-quota', files)).toEqual([{
       file: QUOTA, object: 'ResourceQuota/compute', rule: 'namespace-quota', app: undefined,
       message: 'does not fit the 23 pods of namespace shop-prod during a release (replicas, release surge and sidecars): ' +
-        'limits.cpu needs 34500m but the quota is 30; pods needs 23 but the quota is 20',
+        'limits.cpu needs 38 but the quota is 30; pods needs 23 but the quota is 20',
     }]);
     expect(check(files).violations.find((v) => v.rule === 'namespace-quota')?.fix)
-      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 34500m, spec.hard\["pods"\] to at least 23 \(the environment's quota\)/);
+      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 38, spec.hard\["pods"\] to at least 23 \(the environment's quota\)/);
   });
 
   test('the Istio proxy counts with Istio\'s own defaults when the annotations are missing', () => {
@@ -163,19 +164,20 @@ describe('namespace-quota', () => {
         for (const k of Object.keys(a).filter((k) => k.startsWith('sidecar.istio.io/proxy'))) delete a[k];
       }, files);
     }
-    // 23 pods at 1000m + Istio's 2000m of limit.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 69 but the quota is 48')]);
+    // 23 pods at 1000m + Istio's 2000m of limit, and 7 database proxies at 500m.
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 72500m but the quota is 48')]);
   });
 
   test('adding replicas fails the quota exactly when the pods and their surge no longer fit', () => {
     const WORKER = 'kubernetes/prod/deployment-worker.yaml';
     const failsAt = (replicas: number): boolean => of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = replicas; })).length > 0;
-    // The others need 19 pods × 1.5 CPU; the worker needs replicas + 25% surge (rounded up): 28.5 + 13 × 1.5 = 48.
+    // The others need 19 pods × 1.5 CPU and 7 database proxies × 0.5 CPU (32); the worker needs
+    // replicas + 25% surge (rounded up) at 1.5 CPU: 32 + 10 × 1.5 = 47 fits, 32 + 12 × 1.5 = 50 does not.
     expect(failsAt(3)).toBe(false);
-    expect(failsAt(10)).toBe(false);
-    expect(failsAt(11)).toBe(true);
-    const message = of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = 11; }))[0].message;
-    expect(message).toContain('limits.cpu needs 49500m but the quota is 48');
+    expect(failsAt(8)).toBe(false);
+    expect(failsAt(9)).toBe(true);
+    const message = of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = 9; }))[0].message;
+    expect(message).toContain('limits.cpu needs 50 but the quota is 48');
   });
 
   test('the canary sharing the namespace and blue-green\'s preview ReplicaSet count', () => {
@@ -192,8 +194,8 @@ describe('namespace-quota', () => {
     const files = mutateYaml('kubernetes/prod/rollout-web.yaml', (r) => {
       const spec = get(r, 'spec', 'template', 'spec');
       spec.initContainers = [{ name: 'cloud-sql-proxy', restartPolicy: 'Always', resources: { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '64Mi' } } }];
-    }, mutateYaml(QUOTA, setHard('requests.cpu', '8050m')));
+    }, mutateYaml(QUOTA, setHard('requests.cpu', '8400m')));
     // web runs 6 pods during a release (3 stable, 3 canary): 6 more CPU of requests.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 14050m but the quota is 8050m')]);
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 14400m but the quota is 8400m')]);
   });
 });

@@ -5,7 +5,11 @@ import { addFile, check, fixtureFiles, get, mutateYaml, of } from './helpers';
 const WEB = 'kubernetes/prod/rollout-web.yaml';
 const API_DEV = 'kubernetes/dev/deployment-inventory-api.yaml';
 const app = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'containers', 0);
-const init = (o: unknown): Record<string, unknown> => get(o, 'spec', 'template', 'spec', 'initContainers', 0);
+/** The `migrate` init container, which follows the Cloud SQL Auth Proxy sidecar. */
+const init = (o: unknown): Record<string, unknown> => {
+  const list = get(o, 'spec', 'template', 'spec').initContainers as Record<string, unknown>[];
+  return get(list, list.findIndex((c) => c.name === 'migrate'));
+};
 
 describe('the Kubernetes policy baseline', () => {
   test('the fixture output passes every rule, and every violation has a fix', () => {

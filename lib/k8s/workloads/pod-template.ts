@@ -8,6 +8,7 @@ import type { ISeccompProfile } from 'kubernetes-models/v1/SeccompProfile';
 import { sha256 } from '../../engine/hash';
 import { type ResourceProfile } from '../../model/resources';
 import { type AppLabels, podLabels, selectorLabels } from '../labels';
+import { cloudSqlProxyContainer, type CloudSqlProxyOptions } from './cloud-sql-proxy';
 
 /** A named container port. */
 export interface WorkloadPort {
@@ -61,6 +62,12 @@ export interface AppPodTemplateProps {
   readonly secret?: kplus.ISecret;
   /** @default - no migration */
   readonly migration?: MigrationOptions;
+  /**
+   * Runs the Cloud SQL Auth Proxy as a native sidecar, before `migrate`, so the migration and the
+   * app reach the database on loopback.
+   * @default - no proxy
+   */
+  readonly databaseProxy?: CloudSqlProxyOptions;
   /** @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
 }
@@ -129,6 +136,11 @@ export class AppPodTemplate {
     });
     const liveness = props.probes.livenessPath ?? '/healthz';
 
+    // Init containers start in order: the proxy's startup probe passes before `migrate` starts.
+    const initContainers: IContainer[] = [
+      ...(props.databaseProxy ? [cloudSqlProxyContainer(props.databaseProxy)] : []),
+      ...(props.migration ? [{ ...container('migrate'), command: [...props.migration.command] }] : []),
+    ];
     const annotations: Record<string, string> = {
       ...(props.configMap ? { [CONFIG_HASH_ANNOTATION]: hashOf(props.configMap.data) } : {}),
       ...props.annotations,
@@ -147,7 +159,7 @@ export class AppPodTemplate {
           seccompProfile: RUNTIME_DEFAULT,
         },
         terminationGracePeriodSeconds: TERMINATION_GRACE.toSeconds(),
-        initContainers: props.migration ? [{ ...container('migrate'), command: [...props.migration.command] }] : undefined,
+        initContainers: initContainers.length > 0 ? initContainers : undefined,
         containers: [
           {
             ...container('app'),

@@ -5,6 +5,7 @@ import { type ResourceProfile } from '../../model/resources';
 import { type RolloutStrategy } from '../delivery/rollout-strategy';
 import { type AppLabels, selectorLabels } from '../labels';
 import { appMetadata } from './app-metadata';
+import { type CloudSqlProxyOptions } from './cloud-sql-proxy';
 import { AppPodTemplate, type HttpProbes, type MigrationOptions, type WorkloadPort } from './pod-template';
 import { WorkloadKind } from './workload-kind';
 import { type WorkloadObject } from './workload-object';
@@ -49,6 +50,11 @@ export interface WorkerProps {
   readonly secretName?: string;
   /** @default - no migration */
   readonly migration?: MigrationOptions;
+  /**
+   * The Cloud SQL Auth Proxy sidecar the app and its migration reach the database through.
+   * @default - no proxy
+   */
+  readonly databaseProxy?: CloudSqlProxyOptions;
   /**
    * @default - a fixed replica count
    */
@@ -126,6 +132,7 @@ export class Worker extends Construct {
       configMap: this.configMap,
       secret: props.secretName ? kplus.Secret.fromSecretName(this, 'Secret', props.secretName) : undefined,
       migration: props.migration,
+      databaseProxy: props.databaseProxy,
       annotations: props.podAnnotations,
     });
     const kind = props.rollout ? WorkloadKind.rollout(props.rollout) : WorkloadKind.deployment();

@@ -1,6 +1,7 @@
 import type { RuleId } from '../../model/rule-ids';
 import { analysisTraffic } from './analysis-traffic';
 import { canaryCapacity } from './canary-capacity';
+import { canaryData } from './canary-data';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';
@@ -9,6 +10,7 @@ import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinHostPath } from './join-host-path';
+import { joinData } from './join-data';
 import { joinImageRegistry } from './join-image-registry';
 import { joinRbacGroups } from './join-rbac-groups';
 import { joinMeshPolicy } from './join-mesh-policy';
@@ -62,4 +64,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'namespace-quota': namespaceQuota,
   'join-mesh-policy': joinMeshPolicy,
   'join-secret-access': joinSecretAccess,
+  'join-data': joinData,
+  'canary-data': canaryData,
 };
