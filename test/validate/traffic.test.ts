@@ -99,6 +99,17 @@ describe('every host has a path: DNS, TLS from an issuer that can solve, a route
     expect(messages(stray)).toHaveLength(1);
   });
 
+  test('a VirtualService bound to a Gateway the output does not define, or that does not serve its host, has no entry point', () => {
+    const gone = fixtureFiles().filter((f) => f.path !== GATEWAY);
+    expect(messages(gone)).toEqual([
+      'VirtualService/web: binds host "www.shop.example.com" to gateway "istio-ingress/ingress-gateway", which the output does not define on its cluster',
+    ]);
+    const otherHost = mutateYaml(WEB_VS, (v) => { (get(v, 'spec').hosts as string[]).push('shop.example.com'); });
+    expect(messages(otherHost)).toEqual([
+      'VirtualService/web: binds host "shop.example.com" to gateway "istio-ingress/ingress-gateway", which has no server for it',
+    ]);
+  });
+
   test('a gateway server without TLS credentials is flagged; its HTTP redirect server needs no route', () => {
     const files = mutateYaml(GATEWAY, (g) => { delete get(g, 'spec', 'servers', 0, 'tls').credentialName; });
     expect(messages(files)).toEqual([

@@ -37,7 +37,31 @@ interface Door {
 export function joinHostPath(ctx: RuleContext): Finding[] {
   const doors = [...ctx.objects.filter((o) => o.kind === 'Ingress').flatMap(ingressDoors), ...ctx.objects.filter((o) => o.kind === 'Gateway').flatMap((g) => gatewayDoors(ctx, g))];
   // A tree without Terraform stacks (a Kubernetes-only check) has no DNS to join.
-  return doors.flatMap((d) => [...(ctx.stacks.length === 0 ? [] : dns(ctx, d)), ...tls(ctx, d), ...route(ctx, d)]);
+  return [
+    ...doors.flatMap((d) => [...(ctx.stacks.length === 0 ? [] : dns(ctx, d)), ...tls(ctx, d), ...route(ctx, d)]),
+    ...ctx.objects.filter((o) => o.kind === 'VirtualService').flatMap((vs) => boundGateways(ctx, vs)),
+  ];
+}
+
+/**
+ * A VirtualService bound to a gateway (other than `mesh`) for an external host is served only if
+ * that Gateway exists on its cluster and has a server for the host; else Istio has no listener for
+ * it, and the host has no entry point at all.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService
+ */
+function boundGateways(ctx: RuleContext, vs: K8sObject): Finding[] {
+  const ns = namespaceOf(ctx, vs);
+  const cluster = clusterOf(ctx, vs);
+  const hosts = asArray(at(vs.body, 'spec', 'hosts')).filter((h): h is string => typeof h === 'string' && h.includes('.') && !/\.svc(\.cluster\.local)?$/.test(h));
+  return asArray(at(vs.body, 'spec', 'gateways')).filter((g): g is string => typeof g === 'string' && g !== 'mesh').flatMap((ref) => {
+    const [gwNs, gwName] = ref.includes('/') ? ref.split('/', 2) : [ns, ref];
+    const gateway = ctx.objects.find((o) => o.kind === 'Gateway' && o.name === gwName && namespaceOf(ctx, o) === gwNs && clusterOf(ctx, o) === cluster);
+    const served = (host: string): boolean => asArray(at(gateway?.body, 'spec', 'servers'))
+      .some((s) => asArray(at(s, 'hosts')).some((h) => typeof h === 'string' && (h === host || h === '*' || h.endsWith(`/${host}`) || h.endsWith('/*'))));
+    return hosts.filter((h) => gateway === undefined || !served(h)).map((h) => finding(vs, RULE,
+      gateway === undefined ? `binds host "${h}" to gateway "${gwNs}/${gwName}", which the output does not define on its cluster` : `binds host "${h}" to gateway "${gwNs}/${gwName}", which has no server for it`,
+      'emit the Gateway from the environment\'s progressiveDelivery (Platform.traffic) with a server for every host that enters through it'));
+  });
 }
 
 function ingressDoors(o: K8sObject): Door[] {
