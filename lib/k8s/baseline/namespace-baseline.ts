@@ -1,4 +1,4 @@
-import { type Size } from 'cdk8s';
+import { ApiObject, JsonPatch, type Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeLimitRange, KubeNetworkPolicy, KubeResourceQuota, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
@@ -84,6 +84,9 @@ export class NamespaceBaseline extends Construct {
         },
       },
     });
+    // A Namespace is cluster-scoped: the chart's namespace does not apply to it, so the manifest
+    // does not claim one (strict readers of the output flag it).
+    ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
     const q = props.quota;
     if (!Number.isInteger(q.pods) || q.pods < 1) {

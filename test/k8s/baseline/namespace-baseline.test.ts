@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { profiles } from '../../fixtures/shop/profiles';
 import { NamespaceBaseline, type NamespaceBaselineProps } from '../../../lib/k8s/baseline/namespace-baseline';
@@ -23,6 +23,16 @@ describe('NamespaceBaseline', () => {
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
+  });
+
+  test('the Namespace, which is cluster-scoped, names no namespace; the namespaced objects keep theirs', () => {
+    for (const namespace of [undefined, 'shop-dev']) {
+      const chart = new Chart(Testing.app(), 'c', { namespace });
+      new NamespaceBaseline(chart, 'B', props);
+      const objects = Testing.synth(chart);
+      expect(byKind(objects, 'Namespace')[0].metadata.namespace).toBeUndefined();
+      expect(byKind(objects, 'ResourceQuota')[0].metadata.namespace).toBe(namespace);
+    }
   });
 
   test('sizes the ResourceQuota and LimitRange from its props', () => {
