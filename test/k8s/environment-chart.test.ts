@@ -117,9 +117,10 @@ describe('EnvironmentChart', () => {
     expect(stage.has('NetworkPolicy/allow-istiod')).toBe(false);
   });
 
-  test('every object is in the namespace and has its sync wave', () => {
+  test('every namespaced object is in the namespace, and every object has its sync wave', () => {
     for (const [key, o] of chartOf('stage')) {
-      expect([key, o.metadata.namespace]).toEqual([key, 'shop-stage']);
+      // The Namespace itself is cluster-scoped.
+      expect([key, o.metadata.namespace]).toEqual([key, key === 'Namespace/shop-stage' ? undefined : 'shop-stage']);
       expect([key, o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([key, expect.stringMatching(/^\d$/)]);
     }
   });
