@@ -63,8 +63,9 @@ export const environments: readonly EnvironmentConfig[] = [
     namespace: 'shop-prod',
     managesNamespace: false,
     nameSuffix: '-canary',
-    // The candidate scales like production, so it can carry the share of traffic promote --step gives it.
-    replicas: { replicas: 1, maxReplicas: 10 },
+    // The candidate scales, so it can carry the share of traffic promote --step gives it: up to 5 of
+    // production's 10 pods at peak, 50%. The namespace quota keeps room for all 5.
+    replicas: { replicas: 1, maxReplicas: 5 },
     resources: profiles.high,
     canary: { weight: 10, bakeTime: Duration.hours(24) },
     sync: SyncPolicy.automated({ prune: true, selfHeal: true }),

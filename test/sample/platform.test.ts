@@ -31,6 +31,11 @@ describe('the sample platform', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  test('its candidate carries at most half of production\'s traffic, so promote --step stops at 50%', () => {
+    const canary = platform.environment('canary');
+    expect(canary && platform.candidateCapacity(canary)).toEqual({ app: 'inventory-api', candidateReplicas: 5, productionReplicas: 10, maxWeight: 50 });
+  });
+
   test('shows each delivery: a candidate through the canary environment, Istio-shifted, blue-green and rolling', () => {
     const prod = platform.instances(platform.production).map((i) => [i.app.name, i.delivery.type]);
     expect(prod).toEqual([

@@ -140,20 +140,21 @@ describe('namespace-quota', () => {
 
   test('the fixture\'s quotas fit, with headroom', () => {
     expect(of('namespace-quota', fixtureFiles())).toEqual([]);
-    // prod and canary together: 23 pods during a release at 1000m + 500m of CPU limit each, and
-    // 7 Cloud SQL Auth Proxy sidecars of inventory-api (and its candidate) at 500m.
-    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '38')))).toEqual([]);
+    // prod and canary together: 32 pods during a release (the candidate at its autoscaler's maximum
+    // of 10, and one surge pod) at 1000m + 500m of CPU limit each, and 16 Cloud SQL Auth Proxy
+    // sidecars of inventory-api and its candidate at 500m.
+    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '56')))).toEqual([]);
   });
 
   test('a quota below what the namespace needs is one finding naming the resource, the need and the quota', () => {
     const files = mutateYaml(QUOTA, (q) => { setHard('limits.cpu', '30')(q); setHard('pods', '20')(q); });
     expect(of('namespace-quota', files)).toEqual([{
       file: QUOTA, object: 'ResourceQuota/compute', rule: 'namespace-quota', app: undefined,
-      message: 'does not fit the 23 pods of namespace shop-prod during a release (replicas, release surge and sidecars): ' +
-        'limits.cpu needs 38 but the quota is 30; pods needs 23 but the quota is 20',
+      message: 'does not fit the 32 pods of namespace shop-prod during a release (replicas, release surge and sidecars): ' +
+        'limits.cpu needs 56 but the quota is 30; pods needs 32 but the quota is 20',
     }]);
     expect(check(files).violations.find((v) => v.rule === 'namespace-quota')?.fix)
-      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 38, spec.hard\["pods"\] to at least 23 \(the environment's quota\)/);
+      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 56, spec.hard\["pods"\] to at least 32 \(the environment's quota\)/);
   });
 
   test('the Istio proxy counts with Istio\'s own defaults when the annotations are missing', () => {
@@ -164,29 +165,30 @@ describe('namespace-quota', () => {
         for (const k of Object.keys(a).filter((k) => k.startsWith('sidecar.istio.io/proxy'))) delete a[k];
       }, files);
     }
-    // 23 pods at 1000m + Istio's 2000m of limit, and 7 database proxies at 500m.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 72500m but the quota is 48')]);
+    // 32 pods at 1000m + Istio's 2000m of limit, and 16 database proxies at 500m.
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 104 but the quota is 64')]);
   });
 
   test('adding replicas fails the quota exactly when the pods and their surge no longer fit', () => {
     const WORKER = 'kubernetes/prod/deployment-worker.yaml';
     const failsAt = (replicas: number): boolean => of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = replicas; })).length > 0;
-    // The others need 19 pods × 1.5 CPU and 7 database proxies × 0.5 CPU (32); the worker needs
-    // replicas + 25% surge (rounded up) at 1.5 CPU: 32 + 10 × 1.5 = 47 fits, 32 + 12 × 1.5 = 50 does not.
+    // The others need 28 pods × 1.5 CPU and 16 database proxies × 0.5 CPU (50); the worker needs
+    // replicas + 25% surge (rounded up) at 1.5 CPU: 50 + 9 × 1.5 = 63.5 fits, 50 + 10 × 1.5 = 65 does not.
     expect(failsAt(3)).toBe(false);
-    expect(failsAt(8)).toBe(false);
-    expect(failsAt(9)).toBe(true);
-    const message = of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = 9; }))[0].message;
-    expect(message).toContain('limits.cpu needs 50 but the quota is 48');
+    expect(failsAt(7)).toBe(false);
+    expect(failsAt(8)).toBe(true);
+    const message = of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = 8; }))[0].message;
+    expect(message).toContain('limits.cpu needs 65 but the quota is 64');
   });
 
   test('the canary sharing the namespace and blue-green\'s preview ReplicaSet count', () => {
-    const tight = mutateYaml(QUOTA, setHard('pods', '23'));
+    const tight = mutateYaml(QUOTA, setHard('pods', '32'));
     expect(of('namespace-quota', tight)).toEqual([]);
-    const biggerCanary = mutateYaml('kubernetes/canary/rollout-inventory-api-canary.yaml', (r) => { get(r, 'spec').replicas = 2; }, tight);
-    expect(of('namespace-quota', biggerCanary).map((v) => v.message)).toEqual([expect.stringContaining('pods needs 24 but the quota is 23')]);
+    // The candidate counts at its autoscaler's maximum: the traffic it is given assumes it can scale there.
+    const biggerCanary = mutateYaml('kubernetes/canary/horizontalpodautoscaler-inventory-api-canary.yaml', (h) => { get(h, 'spec').maxReplicas = 11; }, tight);
+    expect(of('namespace-quota', biggerCanary).map((v) => v.message)).toEqual([expect.stringContaining('pods needs 33 but the quota is 32')]);
     const smallerPreview = mutateYaml('kubernetes/prod/rollout-admin.yaml', (r) => { get(r, 'spec', 'strategy', 'blueGreen').previewReplicaCount = 1; },
-      mutateYaml(QUOTA, setHard('pods', '21')));
+      mutateYaml(QUOTA, setHard('pods', '30')));
     expect(of('namespace-quota', smallerPreview)).toEqual([]);
   });
 
@@ -194,8 +196,8 @@ describe('namespace-quota', () => {
     const files = mutateYaml('kubernetes/prod/rollout-web.yaml', (r) => {
       const spec = get(r, 'spec', 'template', 'spec');
       spec.initContainers = [{ name: 'cloud-sql-proxy', restartPolicy: 'Always', resources: { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '64Mi' } } }];
-    }, mutateYaml(QUOTA, setHard('requests.cpu', '8400m')));
+    }, mutateYaml(QUOTA, setHard('requests.cpu', '12')));
     // web runs 6 pods during a release (3 stable, 3 canary): 6 more CPU of requests.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 14400m but the quota is 8400m')]);
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 18 but the quota is 12')]);
   });
 });

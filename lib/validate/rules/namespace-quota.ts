@@ -2,7 +2,8 @@ import { autoscalerFloor, scales } from '../../manifest/autoscaler';
 import { asArray, at, isRecord, strMap } from '../../manifest/json-access';
 import { COMPUTE_KEYS, type Compute, type ComputeKey, type ContainerDefaults, podCompute } from '../../manifest/pod-resources';
 import { formatCpu, formatMemory, parseQuantity } from '../../manifest/quantity';
-import { podSpec, podTemplate } from '../../manifest/workload';
+import { podLabels, podSpec, podTemplate } from '../../manifest/workload';
+import { TRACK_LABEL } from '../../model/delivery';
 import { SIDECAR_RESOURCE_ANNOTATIONS } from '../../k8s/workloads/sidecar-resources';
 import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext, workloadsInNamespace } from './types';
 
@@ -26,7 +27,8 @@ const HARD_KEYS: Readonly<Record<ComputeKey | 'pods', readonly string[]>> = {
 /**
  * Every ResourceQuota holds what all workloads applied to its namespace on its cluster need at once
  * (every environment sharing the namespace), during one release of each: replicas (the autoscaler's
- * floor when the workload sets none) plus the pods a release adds (a rolling update's or an
+ * floor when the workload sets none; its maximum for a canary-environment candidate, whose share of
+ * traffic assumes it can scale there) plus the pods a release adds (a rolling update's or an
  * unrouted canary's maxSurge, a routed canary's full canary ReplicaSet, blue-green's whole preview
  * ReplicaSet), times each pod's effective requests and limits: every container, native sidecars,
  * and the Istio proxy where the namespace has injection on. Quotas with scopes are not checked.
@@ -86,6 +88,10 @@ function replicasOf(w: K8sObject, autoscalers: readonly K8sObject[]): number {
   const own = at(w.body, 'spec', 'replicas');
   if (typeof own === 'number') return own;
   const hpa = autoscalers.find((h) => scales(h, w));
+  // A candidate takes production's traffic by what it can scale to (`canary-capacity`), so the
+  // namespace keeps room for its autoscaler's maximum, not its floor.
+  const max = at(hpa?.body, 'spec', 'maxReplicas');
+  if (podLabels(w)[TRACK_LABEL] === 'canary' && typeof max === 'number') return max;
   return (hpa === undefined ? undefined : autoscalerFloor(hpa)) ?? 1;
 }
 
