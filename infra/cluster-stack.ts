@@ -11,6 +11,7 @@ import { RegionalAddress } from '../lib/gcp/regional-address';
 import { PlatformSecret } from '../lib/gcp/secret-manager-secret';
 import { StaticIp } from '../lib/gcp/static-ip';
 import { type Traffic } from '../lib/model/traffic';
+import { ISTIO_WEBHOOK_PORT } from '../lib/model/mesh-sidecar';
 import { TrafficResources } from './traffic-resources';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
 import { type RegistryConfig, type StateConfig } from '../lib/model/config';
@@ -78,6 +79,10 @@ export class ClusterStack extends PlatformStack {
     const vpnPorts = unique(instances.flatMap((i) => servingPort(i, ['internal'])));
     if (servingPorts.length > 0) network.allowHealthChecks({ ports: servingPorts, serviceAccount: nodes });
     if (vpnPorts.length > 0) network.allowVpn({ ports: vpnPorts, serviceAccount: nodes });
+    // Istio's injection webhook on a meshed cluster: without it no pod of a meshed namespace is admitted.
+    if (cluster.environments.some((e) => e.mesh !== undefined)) {
+      network.allowControlPlaneWebhooks(cluster.network.controlPlaneCidr, { ports: [ISTIO_WEBHOOK_PORT], serviceAccount: nodes });
+    }
 
     const outputs = this.appResources(props, network, gke);
     const traffic = new TrafficResources(this, 'Traffic', { cluster, traffic: props.traffic, network, gke, appAddresses: outputs.staticIps });

@@ -170,6 +170,16 @@ export class Network extends Construct {
       'The VPN and internal load balancer proxies to the ports of internal apps');
   }
 
+  /**
+   * Lets the GKE control plane (its private endpoint range) call admission webhooks served by pods on
+   * `target`, such as Istio's sidecar injector. A private cluster's own rule opens only 443 and 10250.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters#add_firewall_rules
+   */
+  public allowControlPlaneWebhooks(controlPlaneCidr: string, target: IngressTarget): ComputeFirewall {
+    return this.allowIngress('AllowControlPlaneWebhooks', 'allow-control-plane-webhooks', [controlPlaneCidr], target,
+      'The GKE control plane to admission webhooks on the nodes (Istio sidecar injection)');
+  }
+
   private allowIngress(id: string, suffix: string, sources: readonly string[], target: IngressTarget, description: string): ComputeFirewall {
     const checks: Checks = new Checks();
     checks.require(target.ports.length > 0, `${id}.ports`, [], 'is empty', 'open at least one port, or add no rule');

@@ -172,6 +172,7 @@ export class AppChart extends Chart {
         service: service.service,
         port: servingPort,
         tlsSecretName: certificate.secretName,
+        healthCheckPath: k8s.probes.readinessPath,
       };
       if (exposure.type === 'public') {
         const staticIp = instance.gcp.staticIp;

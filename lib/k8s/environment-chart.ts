@@ -4,8 +4,11 @@ import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Environment } from '../model/environment';
 import { teamsWithAccess } from '../model/rbac';
+import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
+import { HTTP01_SOLVER, ownIngressChallenge } from '../model/traffic';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
+import { Http01SolverPolicy } from './exposure/http01-solver-policy';
 import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';
 import { AppExternalSecret } from './secrets/app-external-secret';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
@@ -42,6 +45,18 @@ export class EnvironmentChart extends Chart {
       defaultResources: env.resources,
       mesh: env.progressive ? { namespace: env.progressive.istioNamespace } : undefined,
     });
+    // cert-manager runs the HTTP-01 solver in the Certificate's namespace, which this chart owns for
+    // every environment sharing it (the canary shares production's).
+    const sharing = platform.environments.filter((e) => e.cluster === env.cluster && e.namespace === env.namespace);
+    if (sharing.some((e) => platform.instances(e).some((i) => ownIngressChallenge(i) === 'http01'))) {
+      new Http01SolverPolicy(this, 'Http01Solver', {
+        name: 'acme-http01-solver',
+        labels,
+        solverLabels: HTTP01_SOLVER.podLabels,
+        port: HTTP01_SOLVER.port,
+        sources: GOOGLE_FRONT_END_RANGES,
+      });
+    }
     const access = env.teamAccess === 'edit' ? AccessLevel.EDIT : AccessLevel.VIEW;
     for (const team of teamsWithAccess(platform.teams, platform.apps)) {
       new TeamAccess(this, `Team-${team.name}`, { team: team.name, group: team.group, access });

@@ -33,6 +33,8 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   ExternalSecret: SyncWave.CONFIG,
   Certificate: SyncWave.CONFIG,
   FrontendConfig: SyncWave.CONFIG,
+  // Before the Service that names it, so ingress-gce never builds the default `GET /` health check.
+  BackendConfig: SyncWave.CONFIG,
   AlertmanagerConfig: SyncWave.CONFIG,
   AnalysisTemplate: SyncWave.CONFIG,
   Job: SyncWave.MIGRATION,

@@ -13,3 +13,11 @@ export const DEFAULT_SIDECAR_RESOURCES: ResourceProfile = {
   cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
 };
+
+/**
+ * The port istiod serves its sidecar-injection and validation webhooks on. A private GKE cluster's
+ * control plane reaches nodes only on 443 and 10250 until a firewall rule opens it.
+ * @see https://cloud.google.com/service-mesh/docs/private-cluster-open-port
+ * @see https://istio.io/latest/docs/setup/platform-setup/gke/
+ */
+export const ISTIO_WEBHOOK_PORT = 15017;

@@ -38,6 +38,8 @@ export const RULE_IDS = [
   // Apps reach their data; the canary uses production's (docs/data.md).
   'join-data',
   'canary-data',
+  // Traffic as the controllers act on it: Istio's injection webhook reachable on private clusters (docs/traffic.md).
+  'join-mesh-webhook',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

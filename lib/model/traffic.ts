@@ -112,6 +112,29 @@ export function ingressChallenge(instance: AppInstance): ChallengeType {
   return instance.app.exposure.type === 'public' ? 'http01' : 'dns01';
 }
 
+/** True when the instance enters through a GKE Ingress of its own (not the Istio gateway). */
+export function hasOwnIngress(instance: AppInstance): boolean {
+  const exposure = instance.app.exposure;
+  return instance.host !== undefined && !instance.meshIngress && (exposure.type === 'public' || exposure.type === 'internal');
+}
+
+/** The challenge of the Certificate on the instance's own GKE Ingress; undefined when it has none. */
+export function ownIngressChallenge(instance: AppInstance): ChallengeType | undefined {
+  return hasOwnIngress(instance) ? ingressChallenge(instance) : undefined;
+}
+
+/**
+ * What cert-manager runs to answer HTTP-01: a solver pod in the Certificate's namespace with this
+ * label, listening on this port, reached through the path it adds to the Ingress.
+ * @see https://github.com/cert-manager/cert-manager/blob/master/pkg/issuer/acme/http/http.go (acmeSolverListenPort)
+ * @see https://github.com/cert-manager/cert-manager/blob/master/pkg/apis/acme/v1/types.go (SolverIdentificationLabelKey)
+ */
+export const HTTP01_SOLVER = {
+  podLabels: { 'acme.cert-manager.io/http01-solver': 'true' } as Readonly<Record<string, string>>,
+  port: 8089,
+  pathPrefix: '/.well-known/acme-challenge/',
+} as const;
+
 const ZONE_NAME_MAX = 63;
 
 export function resolveTraffic(acme: AcmeConfig, environments: readonly Environment[],

@@ -210,7 +210,9 @@ describe('runSynth', () => {
     const viaMesh = prod.filter((i) => i.meshIngress && i.app.exposure.type === 'public').map((i) => i.app.name);
     expect(rollouts).toEqual(['inventory-api', 'web', 'admin']);
     expect(viaMesh).toEqual(['web']);
-    const gkeIngress = new Set(viaMesh.flatMap((app) => [`ingress-${app}.yaml`, `certificate-${app}-tls.yaml`, `frontendconfig-${app}.yaml`]));
+    const gkeIngress = new Set([...viaMesh.flatMap((app) => [`ingress-${app}.yaml`, `certificate-${app}-tls.yaml`, `frontendconfig-${app}.yaml`, `backendconfig-${app}.yaml`]),
+      // Only HTTP-01 namespaces admit cert-manager's solver; prod's public host is on the gateway (DNS-01).
+      'networkpolicy-acme-http01-solver.yaml']);
     const shared = list('stage')
       .filter((f) => !gkeIngress.has(f))
       .map((f) => (rollouts.some((app) => f === `deployment-${app}.yaml`) ? f.replace(/^deployment-/, 'rollout-') : f));

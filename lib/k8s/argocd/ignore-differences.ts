@@ -2,6 +2,7 @@ import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argo
 import { type InstanceDelivery } from '../../model/delivery';
 import { naming } from '../../model/naming';
 import { type AppInstance } from '../../model/app-instance';
+import { HTTP01_SOLVER, ownIngressChallenge } from '../../model/traffic';
 
 /** The label Argo Rollouts adds to subsets and Services to pin them to one version's pods. */
 const HASH = '"rollouts-pod-template-hash"';
@@ -28,7 +29,25 @@ const IGNORES: { readonly [T in InstanceDelivery['type']]: Ignores } = {
     [name, naming.preview(name)].map((service) => ({ group: '', kind: 'Service', name: service, jqPathExpressions: [`.spec.selector[${HASH}]`] })),
 };
 
+/**
+ * cert-manager's HTTP-01 solver adds a `/.well-known/acme-challenge/<token>` path to the Ingress it
+ * solves in place, for the challenge's life: ArgoCD ignores exactly those paths, so self-heal does not
+ * remove them. The path is a jq string literal, hence JSON-quoted.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/#application-level-configuration
+ */
+const INGRESS_IGNORES: { readonly [C in 'http01' | 'dns01' | 'none']: Ignores } = {
+  http01: (name) => [{
+    group: 'networking.k8s.io',
+    kind: 'Ingress',
+    name,
+    jqPathExpressions: [`.spec.rules[]?.http.paths[]? | select((.path // "") | startswith(${JSON.stringify(HTTP01_SOLVER.pathPrefix)}))`],
+  }],
+  dns01: () => [],
+  none: () => [],
+};
+
 /** The ignoreDifferences of the Application that syncs these instances, in their order. */
 export function ignoreDifferences(instances: readonly AppInstance[]): IResourceIgnoreDifferences[] {
-  return instances.flatMap((i) => IGNORES[i.delivery.type](i.name).map((entry) => ({ ...entry, namespace: i.env.namespace })));
+  return instances.flatMap((i) => [...IGNORES[i.delivery.type](i.name), ...INGRESS_IGNORES[ownIngressChallenge(i) ?? 'none'](i.name)]
+    .map((entry) => ({ ...entry, namespace: i.env.namespace })));
 }

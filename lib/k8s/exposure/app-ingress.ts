@@ -1,3 +1,4 @@
+import type { IBackendConfig } from '@kubernetes-models/gke/cloud.google.com/v1/BackendConfig';
 import type { IFrontendConfig } from '@kubernetes-models/gke/networking.gke.io/v1beta1/FrontendConfig';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -13,6 +14,8 @@ export interface AppIngressProps {
   readonly port: number;
   /** The Secret holding the host's TLS certificate. */
   readonly tlsSecretName: string;
+  /** The HTTP path the load balancer's health check requests: the pods' readiness path. */
+  readonly healthCheckPath: string;
 }
 
 /** Props of {@link PublicIngress}. */
@@ -41,6 +44,33 @@ export interface InternalIngressProps extends AppIngressProps {
 /** The annotation GKE reads the class from; it ignores an Ingress that only sets `spec.ingressClassName`. */
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
+/** The Service annotations GKE's Ingress controller reads. */
+export const GKE_SERVICE_ANNOTATIONS = {
+  neg: 'cloud.google.com/neg',
+  backendConfig: 'cloud.google.com/backend-config',
+} as const;
+
+/**
+ * The Service behind a GKE Ingress: container-native load balancing (NEGs), which gce-internal
+ * requires and GKE turns on by itself only on clusters without GKE network policy or Shared VPC; and a
+ * BackendConfig whose explicit health check asks the serving port for the readiness path. GKE cannot
+ * infer it from the readiness probe when Istio rewrites the probe to its agent, and would fall back to
+ * `GET /`.
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing#requirements
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#health_checks
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#direct_health
+ */
+function backend(scope: Construct, props: AppIngressProps): void {
+  new ModelObject<IBackendConfig>(scope, 'Backend', {
+    apiVersion: 'cloud.google.com/v1',
+    kind: 'BackendConfig',
+    metadata: { name: props.name, labels: props.labels },
+    spec: { healthCheck: { type: 'HTTP', port: props.port, requestPath: props.healthCheckPath } },
+  });
+  props.service.metadata.addAnnotation(GKE_SERVICE_ANNOTATIONS.neg, JSON.stringify({ ingress: true }));
+  props.service.metadata.addAnnotation(GKE_SERVICE_ANNOTATIONS.backendConfig, JSON.stringify({ default: props.name }));
+}
+
 /**
  * GKE's Ingress controller acts on the `kubernetes.io/ingress.class` annotation (gce, gce-internal)
  * and takes no action on an Ingress with only `spec.ingressClassName`; the API server refuses an
@@ -48,6 +78,7 @@ export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
  */
 function ingress(scope: Construct, props: AppIngressProps, className: string, annotations: Record<string, string>): kplus.Ingress {
+  backend(scope, props);
   const ing = new kplus.Ingress(scope, 'Resource', {
     metadata: { name: props.name, labels: { ...props.labels }, annotations: { [INGRESS_CLASS_ANNOTATION]: className, ...annotations } },
     tls: [{ hosts: [props.host], secret: kplus.Secret.fromSecretName(scope, 'Tls', props.tlsSecretName) }],

@@ -10,6 +10,7 @@ import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinHostPath } from './join-host-path';
+import { joinMeshWebhook } from './join-mesh-webhook';
 import { joinData } from './join-data';
 import { joinImageRegistry } from './join-image-registry';
 import { joinRbacGroups } from './join-rbac-groups';
@@ -60,6 +61,7 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'analysis-traffic': analysisTraffic,
   'canary-capacity': canaryCapacity,
   'join-host-path': joinHostPath,
+  'join-mesh-webhook': joinMeshWebhook,
   'join-rbac-groups': joinRbacGroups,
   'namespace-quota': namespaceQuota,
   'join-mesh-policy': joinMeshPolicy,

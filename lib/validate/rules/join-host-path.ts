@@ -1,4 +1,5 @@
-import { asArray, asString, at, isRecord, strMap, type JsonRecord } from '../../manifest/json-access';
+import { asArray, asNumber, asString, at, isRecord, strMap, type JsonRecord } from '../../manifest/json-access';
+import { gkeBackend, http01SolverAdmitted } from './host-path-controllers';
 import { ingressClass } from './ingress';
 import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, resources, type RuleContext, type TfStack } from './types';
 
@@ -131,7 +132,9 @@ function tls(ctx: RuleContext, d: Door): Finding[] {
       'create the Certificate in the namespace where the secret is read (the Gateway\'s for credentialName), for the host, with that secretName')];
   }
   const problems = certs.map((c) => issuerProblem(ctx, d, c));
-  return problems.includes(undefined) ? [] : [finding(d.o, RULE, `host "${d.host}": ${problems[0] ?? ''}`,
+  // (iv) an HTTP-01 solver pod must be reachable through the namespace's default-deny policy.
+  if (problems.includes(undefined)) return certs.some((c) => issuerProblem(ctx, d, c) === undefined && solvesHttp01(ctx, d, c)) ? http01SolverAdmitted(ctx, d.o, d.host) : [];
+  return [finding(d.o, RULE, `host "${d.host}": ${problems[0] ?? ''}`,
     'name a ClusterIssuer that can solve for the host: HTTP-01 only on a public GKE Ingress (with the in-place annotations), else DNS-01 with a solver for the host\'s zone')];
 }
 
@@ -153,6 +156,15 @@ function issuerProblem(ctx: RuleContext, d: Door, cert: K8sObject): string | und
     : `Certificate "${cert.name}" would solve HTTP-01 on a new Ingress with its own IP, not on Ingress "${d.http01Ingress}" (set ${OVERRIDE_INGRESS})`;
 }
 
+/** The Certificate's issuer answers HTTP-01 for the host (no DNS-01 solver of it covers the host). */
+function solvesHttp01(ctx: RuleContext, d: Door, cert: K8sObject): boolean {
+  if (d.http01Ingress === undefined || strMap(at(cert.body, 'metadata', 'annotations'))[OVERRIDE_INGRESS] !== d.http01Ingress) return false;
+  const cluster = clusterOf(ctx, cert);
+  const issuer = ctx.objects.find((o) => o.kind === 'ClusterIssuer' && o.name === asString(at(cert.body, 'spec', 'issuerRef', 'name')) && clusterOf(ctx, o) === cluster);
+  const solvers = asArray(at(issuer?.body, 'spec', 'acme', 'solvers')).filter(isRecord);
+  return !solvers.some((s) => s.dns01 !== undefined && solverCovers(s, d.host)) && solvers.some((s) => s.http01 !== undefined && solverCovers(s, d.host));
+}
+
 /** A solver with no selector takes every name; `dnsZones` takes the zone and its subdomains. */
 function solverCovers(solver: JsonRecord, host: string): boolean {
   const zones = asArray(at(solver, 'selector', 'dnsZones')).filter((z): z is string => typeof z === 'string');
@@ -171,7 +183,12 @@ function route(ctx: RuleContext, d: Door): Finding[] {
     const rule = asArray(at(d.o.body, 'spec', 'rules')).find((r) => asString(at(r, 'host')) === d.host);
     const backends = asArray(at(rule, 'http', 'paths')).map((p) => asString(at(p, 'backend', 'service', 'name'))).filter((n): n is string => n !== undefined);
     const missing = backends.length === 0 ? ['(none)'] : backends.filter((b) => !inNamespace(ctx, d.o, 'Service').some((s) => s.name === b));
-    return missing.map((b) => finding(d.o, RULE, `routes host "${d.host}" to Service "${b}", which does not exist in its namespace`, 'route the host to the app\'s Service'));
+    // (v) each Service behind the GKE Ingress: NEGs and an explicit health check at the readiness path.
+    const services = asArray(at(rule, 'http', 'paths')).flatMap((p) => {
+      const service = inNamespace(ctx, d.o, 'Service').find((s) => s.name === asString(at(p, 'backend', 'service', 'name')));
+      return service === undefined ? [] : gkeBackend(ctx, d.o, service, asNumber(at(p, 'backend', 'service', 'port', 'number')));
+    });
+    return [...missing.map((b) => finding(d.o, RULE, `routes host "${d.host}" to Service "${b}", which does not exist in its namespace`, 'route the host to the app\'s Service')), ...services];
   }
   // An HTTP server that only redirects to HTTPS routes nowhere.
   const servers = asArray(at(d.o.body, 'spec', 'servers')).filter((s) => asArray(at(s, 'hosts')).some((h) => h === d.host || h === `*/${d.host}` || (typeof h === 'string' && h.endsWith(`/${d.host}`))));

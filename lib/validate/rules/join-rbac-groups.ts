@@ -43,7 +43,7 @@ export function joinRbacGroups(ctx: RuleContext): Finding[] {
 }
 
 /** The platform cluster each Argo CD destination (server or name) is, from the Applications that sync cluster directories. */
-function clusterNamesByDestination(ctx: RuleContext): Map<string, Set<string>> {
+export function clusterNamesByDestination(ctx: RuleContext): Map<string, Set<string>> {
   const byDestination = new Map<string, Set<string>>();
   const seen = new Set<string>();
   for (const o of ctx.objects) {
@@ -57,7 +57,7 @@ function clusterNamesByDestination(ctx: RuleContext): Map<string, Set<string>> {
 }
 
 /** The stack's GKE cluster called `name`, else its only one. */
-function clusterResource(stack: TfStack, name: string): { address: string; body: Record<string, unknown> } | undefined {
+export function clusterResource(stack: TfStack, name: string): { address: string; body: Record<string, unknown> } | undefined {
   const all = resources(stack, GKE);
   const match = all.find(([, c]) => c.name === name) ?? (all.length === 1 ? all[0] : undefined);
   return match === undefined ? undefined : { address: match[0], body: match[1] };

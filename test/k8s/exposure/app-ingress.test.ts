@@ -6,9 +6,9 @@ function synth(build: (chart: ReturnType<typeof Testing.chart>, service: kplus.S
   const chart = Testing.chart();
   const service = new kplus.Service(chart, 'S', { metadata: { name: 'web' }, ports: [{ port: 8080 }] });
   build(chart, service);
-  return Testing.synth(chart).filter((o) => o.kind !== 'Service');
+  return Testing.synth(chart);
 }
-const common = { name: 'web', labels: { 'app.kubernetes.io/name': 'web' }, host: 'www.shop.example.com', port: 8080, tlsSecretName: 'web-tls' };
+const common = { name: 'web', labels: { 'app.kubernetes.io/name': 'web' }, host: 'www.shop.example.com', port: 8080, tlsSecretName: 'web-tls', healthCheckPath: '/readyz' };
 
 describe('PublicIngress', () => {
   const objs = synth((chart, service) => new PublicIngress(chart, 'I', { ...common, service, staticIpName: 'shop-prod-web' }));
@@ -39,6 +39,20 @@ describe('InternalIngress', () => {
       'kubernetes.io/ingress.regional-static-ip-name': 'admin-dev',
       'kubernetes.io/ingress.allow-http': 'false',
     });
-    expect(objs.map((o) => o.kind)).toEqual(['Ingress']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['BackendConfig', 'Ingress', 'Service']);
+  });
+});
+
+describe('the Service behind a GKE Ingress', () => {
+  test('uses NEGs and a BackendConfig that health-checks the serving port at the readiness path', () => {
+    const objs = synth((chart, service) => new InternalIngress(chart, 'I', { ...common, service, staticIpName: 'admin-dev' }));
+    const service = objs.find((o) => o.kind === 'Service');
+    const backend = objs.find((o) => o.kind === 'BackendConfig');
+    expect(backend.metadata.name).toBe('web');
+    expect(backend.spec).toEqual({ healthCheck: { type: 'HTTP', port: 8080, requestPath: '/readyz' } });
+    expect(service.metadata.annotations).toEqual({
+      'cloud.google.com/neg': '{"ingress":true}',
+      'cloud.google.com/backend-config': '{"default":"web"}',
+    });
   });
 });
