@@ -16,6 +16,7 @@ import { TrafficResources } from './traffic-resources';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
 import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
+import { databaseOwnerSql, databaseOwnerships } from '../lib/model/database-owner';
 import { type AppInstance } from '../lib/model/app-instance';
 import { type Cluster } from '../lib/model/cluster';
 import { type NamespaceSecretStore } from '../lib/model/secret-store';
@@ -101,6 +102,14 @@ export class ClusterStack extends PlatformStack {
     new TerraformOutput(this, 'dns_name_servers', { value: traffic.nameServers, description: 'Name servers of each public zone, by domain: delegate to them at the parent zone' });
     new TerraformOutput(this, 'cert_manager_service_account', { value: traffic.certManager.account.email, description: 'The account cert-manager solves DNS-01 as' });
     new TerraformOutput(this, 'database_connection_names', { value: outputs.databases, description: 'Cloud SQL connection name of each instance' });
+    // Terraform cannot run SQL: the owner role of each database is set up once by hand (docs/data.md).
+    const owners = databaseOwnerships(instances.map((i) => i.gcp));
+    if (owners.length > 0) {
+      new TerraformOutput(this, 'database_owner_sql', {
+        value: owners.map(databaseOwnerSql).join('\n\n'),
+        description: 'SQL to run once per database as postgres: the owner role, granted to every IAM user of the database',
+      });
+    }
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
   }
 

@@ -417,7 +417,7 @@ export interface AppConfig {
   readonly args?: readonly string[];
   /**
    * Plain settings given to the app as environment variables through a ConfigMap. The platform adds
-   * DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, REDIS_HOST and REDIS_PORT from
+   * DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, DATABASE_ROLE, REDIS_HOST and REDIS_PORT from
    * `needs`; the app may not set those names.
    * @default - none
    */

@@ -3,7 +3,7 @@ import { CLOUD_SQL_PROXY } from './cloud-sql-proxy';
 import { type AppGcpResources } from './gcp-resources';
 
 /** The settings {@link dataConfig} gives an app; its own config may not set them. */
-export const DATA_CONFIG_KEYS = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'REDIS_HOST', 'REDIS_PORT'] as const;
+export const DATA_CONFIG_KEYS = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_ROLE', 'REDIS_HOST', 'REDIS_PORT'] as const;
 
 /**
  * Where an app finds its data, as plain settings for its ConfigMap, read from the same objects
@@ -20,6 +20,8 @@ export function dataConfig(gcp: AppGcpResources): Readonly<Record<string, string
           DATABASE_PORT: String(CLOUD_SQL_PROXY.port),
           DATABASE_NAME: database.databaseName,
           DATABASE_USER: identity.sqlUser,
+          // The role migrations `SET ROLE` to, should the session default (docs/data.md) be missing.
+          DATABASE_ROLE: database.ownerRole,
         }
       : {}),
     ...(cache ? { REDIS_HOST: cache.host, REDIS_PORT: String(cache.port) } : {}),

@@ -10,6 +10,12 @@ export interface DatabaseRef {
   readonly connectionName: string;
   /** The database inside the instance. */
   readonly databaseName: string;
+  /**
+   * The NOLOGIN role that owns the database and its objects (`<databaseName>_owner`): every IAM user
+   * of the database (production's and the canary's) is a member and acts as it, so either may migrate
+   * the other's tables (docs/data.md, `databaseOwnerSql`).
+   */
+  readonly ownerRole: string;
 }
 
 /** An app's Memorystore Redis instance in one environment. */
@@ -80,6 +86,10 @@ export const gcpNaming = {
   /** PostgreSQL database names are identifiers: `inventory_api`. */
   databaseName(app: string): string {
     return app.replace(/-/g, '_');
+  },
+  /** The role that owns a database: `inventory_api_owner`. */
+  databaseOwnerRole(databaseName: string): string {
+    return `${databaseName}_owner`;
   },
   /** The private DNS domain of a platform's cluster networks. */
   internalDomain(platform: string): string {
@@ -189,7 +199,8 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     identity = new WorkloadIdentity(input.project, name, { namespace: input.namespace, name: input.workloadName });
     const connectionName = `${input.project}:${input.region}:${dataName}`;
     fitName(SQL_CONNECTION_MAX, 'Cloud SQL connection', connectionName);
-    database = { instanceName: dataName, connectionName, databaseName: gcpNaming.databaseName(input.app) };
+    const databaseName = gcpNaming.databaseName(input.app);
+    database = { instanceName: dataName, connectionName, databaseName, ownerRole: gcpNaming.databaseOwnerRole(databaseName) };
   }
   let cache: CacheRef | undefined;
   if (needs.cache) {

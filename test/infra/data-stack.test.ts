@@ -3,9 +3,10 @@ import { platformStacks } from '../../infra/platform-stacks';
 import { synthStack } from '../../lib/engine/terraform';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
+type Outputs = Record<string, { value: unknown }>;
 
 describe('the data plane in Terraform', () => {
-  const stacks = new Map(platformStacks(fixturePlatform()).map(({ name, stack }) => [name, JSON.parse(synthStack(stack)) as { resource: Resources }]));
+  const stacks = new Map(platformStacks(fixturePlatform()).map(({ name, stack }) => [name, JSON.parse(synthStack(stack)) as { resource: Resources; output: Outputs }]));
   const resources = (stack: string, type: string): Record<string, Record<string, unknown>> => stacks.get(stack)?.resource[type] ?? {};
   const names = (stack: string, type: string): unknown[] => Object.values(resources(stack, type)).map((r) => r.name).sort();
 
@@ -37,6 +38,29 @@ describe('the data plane in Terraform', () => {
     ]);
     expect(Object.values(resources('cluster-prod', 'google_compute_route'))).toEqual([
       expect.objectContaining({ dest_range: '199.36.153.8/30', next_hop_gateway: 'default-internet-gateway' }),
+    ]);
+  });
+
+  test('the owner-role SQL of each database names every IAM user Terraform creates on its instance, the canary\'s included', () => {
+    const sql = stacks.get('cluster-prod')?.output.database_owner_sql.value as string;
+    expect(sql.split('\n')).toEqual([
+      '-- shop-prod:europe-west1:inventory-api-prod: database inventory_api, as postgres',
+      'CREATE ROLE "inventory_api_owner" NOLOGIN;',
+      'GRANT "inventory_api_owner" TO postgres;',
+      'GRANT "inventory_api_owner" TO "inventory-api-prod@shop-prod.iam";',
+      'ALTER ROLE "inventory-api-prod@shop-prod.iam" SET role = \'inventory_api_owner\';',
+      'GRANT "inventory_api_owner" TO "inventory-api-canary@shop-prod.iam";',
+      'ALTER ROLE "inventory-api-canary@shop-prod.iam" SET role = \'inventory_api_owner\';',
+      'ALTER DATABASE "inventory_api" OWNER TO "inventory_api_owner";',
+      '\\connect "inventory_api"',
+      'ALTER SCHEMA public OWNER TO "inventory_api_owner";',
+    ]);
+    const users = Object.values(resources('cluster-prod', 'google_sql_user')).map((u) => String(u.name));
+    for (const user of users) expect(sql).toContain(`GRANT "inventory_api_owner" TO "${user}";`);
+    // One block per instance: dev's and stage's each grant only their own user.
+    const nonprod = stacks.get('cluster-nonprod')?.output.database_owner_sql.value as string;
+    expect(nonprod.split('\n\n').map((b) => b.match(/TO "inventory-api-[a-z]+@[^"]+"/g))).toEqual([
+      ['TO "inventory-api-dev@shop-nonprod.iam"'], ['TO "inventory-api-stage@shop-nonprod.iam"'],
     ]);
   });
 });

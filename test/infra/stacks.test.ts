@@ -268,6 +268,7 @@ describe('Terraform stacks', () => {
         'cluster_location',
         'cluster_name',
         'database_connection_names',
+        'database_owner_sql',
         'dns_name_servers',
         'network',
         'node_service_account',

@@ -1,5 +1,6 @@
 import { platformConfig } from '../fixtures/shop/platform';
 import { dataConfig } from '../../lib/model/data-config';
+import { databaseOwnerships } from '../../lib/model/database-owner';
 import { definePlatform } from '../../lib/model/platform';
 import { configRejection, mapApp, mapEnv } from '../helpers';
 
@@ -24,6 +25,7 @@ describe('where apps find their data', () => {
       DATABASE_PORT: '5432',
       DATABASE_NAME: 'inventory_api',
       DATABASE_USER: 'inventory-api-dev@shop-nonprod.iam',
+      DATABASE_ROLE: 'inventory_api_owner',
       REDIS_HOST: 'inventory-api-dev.redis.shop.internal',
       REDIS_PORT: '6379',
     });
@@ -31,6 +33,16 @@ describe('where apps find their data', () => {
     const web = platform.instances(platform.environment('dev')!).find((i) => i.app.name === 'web')!;
     expect(dataConfig(web.gcp)).toEqual({});
     expect(Object.keys(web.config).some((k) => k.startsWith('DATABASE_') || k.startsWith('REDIS_'))).toBe(false);
+  });
+
+  test('one owner role per database, shared by production\'s and the canary\'s IAM users', () => {
+    expect(api('prod').gcp.database?.ownerRole).toBe('inventory_api_owner');
+    const prodNamespace = [...platform.instances(platform.environment('prod')!), ...platform.instances(platform.environment('canary')!)].map((i) => i.gcp);
+    expect(databaseOwnerships(prodNamespace).map((o) => [o.database.instanceName, o.database.ownerRole, o.users])).toEqual([
+      ['inventory-api-prod', 'inventory_api_owner', ['inventory-api-prod@shop-prod.iam', 'inventory-api-canary@shop-prod.iam']],
+    ]);
+    // Apps without a database have no owner to set up; dev's database has only dev's user.
+    expect(databaseOwnerships(platform.instances(platform.environment('dev')!).map((i) => i.gcp)).map((o) => o.users)).toEqual([['inventory-api-dev@shop-nonprod.iam']]);
   });
 
   test('the canary environment may not set database or cache settings', () => {

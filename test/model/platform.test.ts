@@ -92,7 +92,7 @@ describe('definePlatform', () => {
     expect(prod.identity?.email).toBe('inventory-api-prod@shop-prod.iam.gserviceaccount.com');
     expect(prod.identity?.kubernetesMember).toBe('serviceAccount:shop-prod.svc.id.goog[shop-prod/inventory-api]');
     expect(prod.identity?.kubernetesAnnotations()).toEqual({ 'iam.gke.io/gcp-service-account': 'inventory-api-prod@shop-prod.iam.gserviceaccount.com' });
-    expect(prod.database).toEqual({ instanceName: 'inventory-api-prod', connectionName: 'shop-prod:europe-west1:inventory-api-prod', databaseName: 'inventory_api' });
+    expect(prod.database).toEqual({ instanceName: 'inventory-api-prod', connectionName: 'shop-prod:europe-west1:inventory-api-prod', databaseName: 'inventory_api', ownerRole: 'inventory_api_owner' });
     expect(prod.cache).toEqual({ instanceName: 'inventory-api-prod', host: 'inventory-api-prod.redis.shop.internal', port: 6379 });
     // The candidate shares production's namespace under its own service account.
     expect(gcp('inventory-api', 'canary').identity?.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-canary' });

@@ -28,7 +28,7 @@ export const CLOUD_SQL_PROXY_RESOURCES: ResourceProfile = {
  * mesh even before the Istio sidecar runs, while the app's own traffic is still captured.
  * @see https://istio.io/latest/docs/setup/additional-setup/cni/ (init containers: run as UID 1337)
  */
-const ISTIO_PROXY_UID = 1337;
+const ISTIO_PROXY_UID = CLOUD_SQL_PROXY.runAsUser;
 const STARTUP_PERIOD = Duration.seconds(2);
 /** Up to two minutes to fetch its certificate before the kubelet restarts it. */
 const STARTUP_FAILURES = 60;
