@@ -94,4 +94,30 @@ describe('npm run validate and npm run release on the sample', () => {
     expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-web.yaml')).toMatch(/\/web:v1\.3\.1$/);
     expect(fs.existsSync(path.join(repo.checkout, 'releases.json'))).toBe(true);
   });
+
+  test('release, promote to the canary, step its weight up to what the candidate carries, refuse the next step, promote to prod', () => {
+    const repo = gitopsRepo();
+    const ok = (args: readonly string[]): void => {
+      const run = runTool([...args, '--gitops', repo.checkout]);
+      expect([args.join(' '), run.stderr]).toEqual([args.join(' '), '']);
+      expect(run.status).toBe(0);
+    };
+    const weight = (): unknown => (JSON.parse(fs.readFileSync(path.join(repo.checkout, 'releases.json'), 'utf8')) as { environments: { canary: { canaryWeight?: number } } }).environments.canary.canaryWeight;
+    ok(['release', 'v1.5.0']);
+    ok(['promote', '--from', 'dev', '--to', 'stage']);
+    ok(['promote', '--from', 'stage', '--to', 'canary']);
+    expect(weight()).toBe(10);
+    ok(['promote', '--from', 'stage', '--to', 'canary', '--step']);
+    ok(['promote', '--from', 'stage', '--to', 'canary', '--step']);
+    expect(weight()).toBe(50);
+    // The sample's candidate scales to 5 pods beside production's 10: 50% at most.
+    const refused = runTool(['promote', '--from', 'stage', '--to', 'canary', '--step', '--gitops', repo.checkout]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('--step would give the candidates in canary 75% of production\'s traffic, but "inventory-api"\'s candidate runs at most 5 replica(s) beside production\'s 10, so it can carry at most 50% (now 50%)');
+    expect(git(repo.checkout, 'status', '--porcelain')).toBe('');
+    ok(['promote', '--from', 'canary', '--to', 'prod']);
+    expect(weight()).toBe(0);
+    expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-inventory-api.yaml')).toMatch(/\/inventory-api:v1\.5\.0$/);
+  });
 });
