@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { type Construct } from 'constructs';
 import { type MeshGateway } from '../model/traffic';
+import { LABEL_KEYS } from './labels';
 import { applySyncWaves } from './sync-wave';
 import { IngressGateway } from './traffic/ingress-gateway';
 
@@ -23,7 +24,7 @@ export class GatewayChart extends Chart {
     new IngressGateway(this, 'Gateway', {
       name: gateway.name,
       namespace: gateway.namespace,
-      labels: { 'app.kubernetes.io/part-of': props.platform, 'app.kubernetes.io/component': 'ingress-gateway' },
+      labels: { [LABEL_KEYS.partOf]: props.platform, [LABEL_KEYS.component]: 'ingress-gateway' },
       selector: gateway.selector,
       hosts: gateway.hosts,
       tlsSecretName: gateway.tlsSecretName,

@@ -1,5 +1,18 @@
 import { type Track, TRACK_LABEL } from '../model/delivery';
 
+/**
+ * The keys of Kubernetes' recommended labels.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+ */
+export const LABEL_KEYS = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  version: 'app.kubernetes.io/version',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;
+
 /** The recommended Kubernetes labels every object of an app carries. */
 export interface AppLabels {
   /** `app.kubernetes.io/name`: the app, the same in every environment. */
@@ -19,7 +32,7 @@ export interface AppLabels {
 
 /** Labels that select an app's pods; they never change for the life of a workload. */
 export function selectorLabels(l: AppLabels): Record<string, string> {
-  return { 'app.kubernetes.io/name': l.app, 'app.kubernetes.io/instance': l.instance };
+  return { [LABEL_KEYS.name]: l.app, [LABEL_KEYS.instance]: l.instance };
 }
 
 /**
@@ -29,12 +42,12 @@ export function selectorLabels(l: AppLabels): Record<string, string> {
 export function appLabels(l: AppLabels): Record<string, string> {
   return {
     ...selectorLabels(l),
-    'app.kubernetes.io/part-of': l.partOf,
-    'app.kubernetes.io/managed-by': 'platform-synth',
+    [LABEL_KEYS.partOf]: l.partOf,
+    [LABEL_KEYS.managedBy]: 'platform-synth',
   };
 }
 
 /** The labels of an app's pods: its labels, the version they run and their track. */
 export function podLabels(l: AppLabels): Record<string, string> {
-  return { ...appLabels(l), 'app.kubernetes.io/version': l.version, ...(l.track ? { [TRACK_LABEL]: l.track } : {}) };
+  return { ...appLabels(l), [LABEL_KEYS.version]: l.version, ...(l.track ? { [TRACK_LABEL]: l.track } : {}) };
 }

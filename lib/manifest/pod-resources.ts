@@ -6,8 +6,6 @@ export const COMPUTE_KEYS = ['requests.cpu', 'limits.cpu', 'requests.memory', 'l
 export type ComputeKey = (typeof COMPUTE_KEYS)[number];
 export type Compute = Readonly<Record<ComputeKey, number>>;
 
-export const NO_COMPUTE: Compute = { 'requests.cpu': 0, 'limits.cpu': 0, 'requests.memory': 0, 'limits.memory': 0 };
-
 /** What a LimitRange gives a container that sets no value (`defaultRequest`, `default`), in base units. */
 export interface ContainerDefaults {
   readonly requests: Partial<Record<'cpu' | 'memory', number>>;

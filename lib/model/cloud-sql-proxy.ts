@@ -18,10 +18,4 @@ export const CLOUD_SQL_PROXY = {
   instancePort: 3307,
   /** HTTPS to the Cloud SQL Admin API, for ephemeral certificates and instance metadata. */
   adminApiPort: 443,
-  /**
-   * The UID the proxy runs as: Istio's proxy UID, whose traffic Istio never redirects, so it leaves
-   * the pod before the Istio sidecar runs (docs/data.md).
-   * @see https://istio.io/latest/docs/setup/additional-setup/cni/
-   */
-  runAsUser: 1337,
 } as const;

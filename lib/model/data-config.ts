@@ -2,8 +2,13 @@ import { type Checks } from './checks';
 import { CLOUD_SQL_PROXY } from './cloud-sql-proxy';
 import { type AppGcpResources } from './gcp-resources';
 
+/** The settings {@link dataConfig} gives an app that declares a database. */
+export const DATABASE_CONFIG_KEYS = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_ROLE'] as const;
+
 /** The settings {@link dataConfig} gives an app; its own config may not set them. */
-export const DATA_CONFIG_KEYS = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_ROLE', 'REDIS_HOST', 'REDIS_PORT'] as const;
+export const DATA_CONFIG_KEYS = [...DATABASE_CONFIG_KEYS, 'REDIS_HOST', 'REDIS_PORT'] as const;
+
+type DatabaseConfig = Readonly<Record<(typeof DATABASE_CONFIG_KEYS)[number], string>>;
 
 /**
  * Where an app finds its data, as plain settings for its ConfigMap, read from the same objects
@@ -15,14 +20,14 @@ export function dataConfig(gcp: AppGcpResources): Readonly<Record<string, string
   const { database, cache, identity } = gcp;
   return {
     ...(database && identity
-      ? {
+      ? ({
           DATABASE_HOST: CLOUD_SQL_PROXY.host,
           DATABASE_PORT: String(CLOUD_SQL_PROXY.port),
           DATABASE_NAME: database.databaseName,
           DATABASE_USER: identity.sqlUser,
           // The role migrations `SET ROLE` to, should the session default (docs/data.md) be missing.
           DATABASE_ROLE: database.ownerRole,
-        }
+        } satisfies DatabaseConfig)
       : {}),
     ...(cache ? { REDIS_HOST: cache.host, REDIS_PORT: String(cache.port) } : {}),
   };

@@ -133,6 +133,8 @@ export const HTTP01_SOLVER = {
   podLabels: { 'acme.cert-manager.io/http01-solver': 'true' } as Readonly<Record<string, string>>,
   port: 8089,
   pathPrefix: '/.well-known/acme-challenge/',
+  /** The NetworkPolicy that lets Google's load balancer reach the solver pods. */
+  policyName: 'acme-http01-solver',
 } as const;
 
 const ZONE_NAME_MAX = 63;

@@ -2,7 +2,7 @@ import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argo
 import { type InstanceDelivery } from '../../model/delivery';
 import { naming } from '../../model/naming';
 import { type AppInstance } from '../../model/app-instance';
-import { HTTP01_SOLVER, ownIngressChallenge } from '../../model/traffic';
+import { type ChallengeType, HTTP01_SOLVER, ownIngressChallenge } from '../../model/traffic';
 
 /** The label Argo Rollouts adds to subsets and Services to pin them to one version's pods. */
 const HASH = '"rollouts-pod-template-hash"';
@@ -35,7 +35,7 @@ const IGNORES: { readonly [T in InstanceDelivery['type']]: Ignores } = {
  * remove them. The path is a jq string literal, hence JSON-quoted.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/#application-level-configuration
  */
-const INGRESS_IGNORES: { readonly [C in 'http01' | 'dns01' | 'none']: Ignores } = {
+const INGRESS_IGNORES: { readonly [C in ChallengeType | 'none']: Ignores } = {
   http01: (name) => [{
     group: 'networking.k8s.io',
     kind: 'Ingress',

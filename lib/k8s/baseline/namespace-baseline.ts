@@ -36,6 +36,12 @@ export interface MeshPeer {
 /** istiod's xDS and certificate port, which every sidecar must reach. */
 const ISTIOD_XDS_PORT = 15012;
 
+/**
+ * The namespace label under which istiod's webhook injects the sidecar into every new pod.
+ * @see https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/
+ */
+export const ISTIO_INJECTION_LABEL = { name: 'istio-injection', value: 'enabled' } as const;
+
 /** Props of {@link NamespaceBaseline}. */
 export interface NamespaceBaselineProps {
   readonly namespace: string;
@@ -77,7 +83,7 @@ export class NamespaceBaseline extends Construct {
         name,
         labels: {
           ...props.labels,
-          ...(props.mesh ? { 'istio-injection': 'enabled' } : {}),
+          ...(props.mesh ? { [ISTIO_INJECTION_LABEL.name]: ISTIO_INJECTION_LABEL.value } : {}),
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/audit': level,
           'pod-security.kubernetes.io/warn': level,

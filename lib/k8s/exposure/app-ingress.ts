@@ -44,6 +44,22 @@ export interface InternalIngressProps extends AppIngressProps {
 /** The annotation GKE reads the class from; it ignores an Ingress that only sets `spec.ingressClassName`. */
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
+/**
+ * The classes GKE's Ingress controller acts on: the external and the internal Application Load Balancer.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
+ */
+export const GKE_INGRESS_CLASS = { external: 'gce', internal: 'gce-internal' } as const;
+
+/**
+ * The annotations that bind an Ingress to its reserved address: global for `gce`, regional for `gce-internal`.
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress
+ */
+export const GKE_STATIC_IP_ANNOTATIONS = {
+  global: 'kubernetes.io/ingress.global-static-ip-name',
+  regional: 'kubernetes.io/ingress.regional-static-ip-name',
+} as const;
+
 /** The Service annotations GKE's Ingress controller reads. */
 export const GKE_SERVICE_ANNOTATIONS = {
   neg: 'cloud.google.com/neg',
@@ -103,8 +119,8 @@ export class PublicIngress extends Construct {
       metadata: { name: props.name, labels: props.labels },
       spec: { redirectToHttps: { enabled: true, responseCodeName: 'MOVED_PERMANENTLY_DEFAULT' } },
     });
-    this.ingress = ingress(this, props, props.className ?? 'gce', {
-      'kubernetes.io/ingress.global-static-ip-name': props.staticIpName,
+    this.ingress = ingress(this, props, props.className ?? GKE_INGRESS_CLASS.external, {
+      [GKE_STATIC_IP_ANNOTATIONS.global]: props.staticIpName,
       'networking.gke.io/v1beta1.FrontendConfig': props.name,
     });
   }
@@ -119,8 +135,8 @@ export class InternalIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: InternalIngressProps) {
     super(scope, id);
-    this.ingress = ingress(this, props, props.className ?? 'gce-internal', {
-      'kubernetes.io/ingress.regional-static-ip-name': props.staticIpName,
+    this.ingress = ingress(this, props, props.className ?? GKE_INGRESS_CLASS.internal, {
+      [GKE_STATIC_IP_ANNOTATIONS.regional]: props.staticIpName,
       'kubernetes.io/ingress.allow-http': 'false',
     });
   }

@@ -101,6 +101,9 @@ export class Certificate extends Construct {
   }
 }
 
+/** The Certificate annotation naming the Ingress cert-manager's HTTP-01 solver edits in place. */
+export const HTTP01_OVERRIDE_INGRESS_ANNOTATION = 'acme.cert-manager.io/http01-override-ingress-name';
+
 /**
  * The annotations that make cert-manager's HTTP-01 solver answer on the app's own Ingress, edited in
  * place, instead of a new Ingress: GKE gives each Ingress its own load balancer and IP, so a solver
@@ -111,7 +114,7 @@ export class Certificate extends Construct {
  */
 export function http01InPlace(ingressName: string): Readonly<Record<string, string>> {
   return {
-    'acme.cert-manager.io/http01-override-ingress-name': ingressName,
+    [HTTP01_OVERRIDE_INGRESS_ANNOTATION]: ingressName,
     'cert-manager.io/issue-temporary-certificate': 'true',
   };
 }

@@ -2,6 +2,7 @@ import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manage
 import { Construct } from 'constructs';
 import { type DnsZoneRef } from '../../model/traffic';
 import { ModelObject } from '../model-object';
+import { GKE_INGRESS_CLASS } from './app-ingress';
 
 /** Props of {@link AcmeClusterIssuers}. */
 export interface AcmeClusterIssuersProps {
@@ -41,7 +42,7 @@ export class AcmeClusterIssuers extends Construct {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',
       metadata: { name: props.http01Name, labels: props.labels },
-      spec: { acme: { ...acme(props.http01Name), solvers: [{ http01: { ingress: { class: 'gce' } } }] } },
+      spec: { acme: { ...acme(props.http01Name), solvers: [{ http01: { ingress: { class: GKE_INGRESS_CLASS.external } } }] } },
     });
     new ModelObject<IClusterIssuer>(this, 'Dns01', {
       apiVersion: 'cert-manager.io/v1',

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
+import { ISTIO_PROXY_UID } from '../../model/mesh-sidecar';
 import { type ResourceProfile } from '../../model/resources';
 
 /** Props of {@link cloudSqlProxyContainer}. */
@@ -22,13 +23,6 @@ export const CLOUD_SQL_PROXY_RESOURCES: ResourceProfile = {
   memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
 };
 
-/**
- * Istio's iptables never redirect traffic of the sidecar's own UID. Running the proxy as 1337 keeps
- * its connections (the instance on 3307, the Cloud SQL Admin API, the metadata server) out of the
- * mesh even before the Istio sidecar runs, while the app's own traffic is still captured.
- * @see https://istio.io/latest/docs/setup/additional-setup/cni/ (init containers: run as UID 1337)
- */
-const ISTIO_PROXY_UID = CLOUD_SQL_PROXY.runAsUser;
 const STARTUP_PERIOD = Duration.seconds(2);
 /** Up to two minutes to fetch its certificate before the kubelet restarts it. */
 const STARTUP_FAILURES = 60;
@@ -76,6 +70,8 @@ export function cloudSqlProxyContainer(options: CloudSqlProxyOptions): IContaine
     },
     securityContext: {
       runAsNonRoot: true,
+      // As Istio's proxy UID, its connections (the instance on 3307, the Cloud SQL Admin API, the
+      // metadata server) stay out of the mesh even before the sidecar runs; the app's are captured.
       runAsUser: ISTIO_PROXY_UID,
       runAsGroup: ISTIO_PROXY_UID,
       readOnlyRootFilesystem: true,

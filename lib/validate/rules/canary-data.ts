@@ -1,11 +1,13 @@
+import { LABEL_KEYS } from '../../k8s/labels';
 import { strMap } from '../../manifest/json-access';
 import { podLabels } from '../../manifest/workload';
 import { gcpNaming } from '../../model/gcp-resources';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
+import { type Track, TRACK_LABEL } from '../../model/delivery';
 import { dataInstances, dataPaths } from './data-path';
 import { envOf, finding, type Finding, type RuleContext } from './types';
 
-const APP = 'app.kubernetes.io/name';
+const CANARY: Track = 'canary';
 
 /**
  * The canary serves production's users, so it uses production's data: a canary-track workload (pod
@@ -19,10 +21,10 @@ export function canaryData(ctx: RuleContext): Finding[] {
   return paths.flatMap((p): Finding[] => {
     const o = p.workload;
     const labels = podLabels(o);
-    if (labels.track !== 'canary') return [];
-    const app = labels[APP];
+    if (labels[TRACK_LABEL] !== CANARY) return [];
+    const app = labels[LABEL_KEYS.name];
     const ns = strMap(o.body.metadata).namespace;
-    const stable = paths.find((s) => s !== p && podLabels(s.workload)[APP] === app && podLabels(s.workload).track !== 'canary'
+    const stable = paths.find((s) => s !== p && podLabels(s.workload)[LABEL_KEYS.name] === app && podLabels(s.workload)[TRACK_LABEL] !== CANARY
       && strMap(s.workload.body.metadata).namespace === ns);
     const findings: Finding[] = [];
     if (stable) {

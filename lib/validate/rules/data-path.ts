@@ -4,7 +4,7 @@ import { podLabels, podSpec } from '../../manifest/workload';
 import { parseCidr } from '../../model/cidr';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
 import { WORKLOAD_IDENTITY_ANNOTATION } from '../../model/workload-identity';
-import { block, blocks, clusterOf, containers, type Container, type K8sObject, namespaceOf, providerProject, resources, type RuleContext, type TfStack, workloads } from './types';
+import { block, blocks, clusterOf, type Container, containers, type K8sObject, meshedNamespace, namespaceOf, providerProject, resources, type RuleContext, type TfStack, workloads } from './types';
 
 /** One egress rule of a NetworkPolicy that selects the pod: its TCP/UDP port numbers and where it goes. */
 export interface EgressRule {
@@ -59,11 +59,10 @@ export function dataPaths(ctx: RuleContext): DataPath[] {
     const ns = namespaceOf(ctx, w);
     const cluster = clusterOf(ctx, w);
     const ksa = ctx.objects.find((o) => o.kind === 'ServiceAccount' && o.name === ksaName && namespaceOf(ctx, o) === ns && clusterOf(ctx, o) === cluster);
-    const namespace = ctx.objects.find((o) => o.kind === 'Namespace' && o.name === ns && clusterOf(ctx, o) === cluster);
     return {
       workload: w, proxy, connectionName: positional[positional.length - 1], config, egressPorts, egress,
       serviceAccountEmail: asString(at(ksa?.body, 'metadata', 'annotations', WORKLOAD_IDENTITY_ANNOTATION)),
-      meshed: asString(at(namespace?.body, 'metadata', 'labels', 'istio-injection')) === 'enabled',
+      meshed: meshedNamespace(ctx, w) === true,
     };
   });
 }

@@ -1,3 +1,4 @@
+import { GKE_SERVICE_ANNOTATIONS } from '../../k8s/exposure/app-ingress';
 import { asArray, asNumber, asString, at, isRecord, strMap } from '../../manifest/json-access';
 import { podLabels } from '../../manifest/workload';
 import { GOOGLE_FRONT_END_RANGES } from '../../model/google-ranges';
@@ -5,8 +6,6 @@ import { HTTP01_SOLVER } from '../../model/traffic';
 import { containers, finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext, workloadsInNamespace } from './types';
 
 const RULE = 'join-host-path';
-const NEG = 'cloud.google.com/neg';
-const BACKEND_CONFIG = 'cloud.google.com/backend-config';
 
 /**
  * cert-manager's HTTP-01 solver pod runs in the Certificate's namespace, labelled
@@ -33,7 +32,7 @@ export function http01SolverAdmitted(ctx: RuleContext, ingress: K8sObject, host:
   const missing = GOOGLE_FRONT_END_RANGES.filter((cidr) => !admitted(cidr));
   return missing.length === 0 ? [] : [finding(ingress, RULE,
     `host "${host}" solves HTTP-01, but no NetworkPolicy in namespace "${ns}" admits ${missing.join(', ')} to cert-manager's solver pods on ${HTTP01_SOLVER.port}`,
-    `emit the namespace's acme-http01-solver NetworkPolicy (environment chart): from Google's load balancer ranges to pods labelled acme.cert-manager.io/http01-solver=true on TCP ${HTTP01_SOLVER.port}`)];
+    `emit the namespace's ${HTTP01_SOLVER.policyName} NetworkPolicy (environment chart): from Google's load balancer ranges to pods labelled acme.cert-manager.io/http01-solver=true on TCP ${HTTP01_SOLVER.port}`)];
 }
 
 /**
@@ -47,12 +46,12 @@ export function http01SolverAdmitted(ctx: RuleContext, ingress: K8sObject, host:
 export function gkeBackend(ctx: RuleContext, ingress: K8sObject, service: K8sObject, port: number | undefined): Finding[] {
   const annotations = strMap(at(service.body, 'metadata', 'annotations'));
   const out: Finding[] = [];
-  const neg = parseJson(annotations[NEG]);
+  const neg = parseJson(annotations[GKE_SERVICE_ANNOTATIONS.neg]);
   if (!isRecord(neg) || neg.ingress !== true) {
     out.push(finding(ingress, RULE, `routes to Service "${service.name}", which does not use container-native load balancing`,
-      `annotate Service "${service.name}" with ${NEG}: '{"ingress": true}'`));
+      `annotate Service "${service.name}" with ${GKE_SERVICE_ANNOTATIONS.neg}: '{"ingress": true}'`));
   }
-  const ref = parseJson(annotations[BACKEND_CONFIG]);
+  const ref = parseJson(annotations[GKE_SERVICE_ANNOTATIONS.backendConfig]);
   const name = asString(at(ref, 'ports', String(port ?? ''))) ?? asString(at(ref, 'default'));
   const config = name === undefined ? undefined : inNamespace(ctx, ingress, 'BackendConfig', namespaceOf(ctx, service)).find((b) => b.name === name);
   const path = asString(at(config?.body, 'spec', 'healthCheck', 'requestPath'));
@@ -61,7 +60,7 @@ export function gkeBackend(ctx: RuleContext, ingress: K8sObject, service: K8sObj
     .filter((w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels(w)[k] === v))
     .flatMap((w) => containers(w).filter((c) => !c.init).map((c) => asString(at(c.body, 'readinessProbe', 'httpGet', 'path'))))
     .filter((p): p is string => p !== undefined))];
-  const fix = `give Service "${service.name}" ${BACKEND_CONFIG}: '{"default": "<name>"}' naming a BackendConfig whose spec.healthCheck is HTTP on the serving port at the pods' readiness path`;
+  const fix = `give Service "${service.name}" ${GKE_SERVICE_ANNOTATIONS.backendConfig}: '{"default": "<name>"}' naming a BackendConfig whose spec.healthCheck is HTTP on the serving port at the pods' readiness path`;
   if (config === undefined) {
     out.push(finding(ingress, RULE, `routes to Service "${service.name}", which names no BackendConfig of its namespace: GKE would health-check GET / (Istio rewrites the readiness probe)`, fix));
   } else if (path === undefined || (readiness.length > 0 && !readiness.includes(path))) {

@@ -1,3 +1,4 @@
+import { GKE_INGRESS_CLASS, GKE_STATIC_IP_ANNOTATIONS, INGRESS_CLASS_ANNOTATION } from '../../k8s/exposure/app-ingress';
 import { asArray, asString, at, isRecord, strMap } from '../../manifest/json-access';
 import { finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext } from './types';
 
@@ -6,7 +7,7 @@ import { finding, type Finding, inNamespace, type K8sObject, namespaceOf, type R
  * `spec.ingressClassName`, and takes no action on an Ingress that sets only the field.
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
  */
-export const ingressClass = (o: K8sObject): string | undefined => strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.class'];
+export const ingressClass = (o: K8sObject): string | undefined => strMap(at(o.body, 'metadata', 'annotations'))[INGRESS_CLASS_ANNOTATION];
 
 /** A finding for an Ingress GKE would ignore or the API server would refuse, else undefined. */
 function classField(o: K8sObject): Finding | undefined {
@@ -15,7 +16,7 @@ function classField(o: K8sObject): Finding | undefined {
   const cls = ingressClass(o);
   if (cls === undefined) {
     return finding(o, 'public-exposure', `sets spec.ingressClassName "${field}" without the kubernetes.io/ingress.class annotation: GKE takes no action on it, so no load balancer is made`,
-      `remove spec.ingressClassName and set the annotation kubernetes.io/ingress.class: ${field === 'gce-internal' ? 'gce-internal' : 'gce'}`);
+      `remove spec.ingressClassName and set the annotation ${INGRESS_CLASS_ANNOTATION}: ${field === GKE_INGRESS_CLASS.internal ? GKE_INGRESS_CLASS.internal : GKE_INGRESS_CLASS.external}`);
   }
   return finding(o, 'public-exposure', 'sets both spec.ingressClassName and the kubernetes.io/ingress.class annotation, which the API server refuses',
     'remove spec.ingressClassName; GKE reads the annotation');
@@ -24,7 +25,7 @@ function classField(o: K8sObject): Finding | undefined {
 /** A public ingress (class `gce`) serves TLS for every host it routes. */
 export function ingressTls(ctx: RuleContext): Finding[] {
   return ctx.objects
-    .filter((o) => o.kind === 'Ingress' && ingressClass(o) === 'gce')
+    .filter((o) => o.kind === 'Ingress' && ingressClass(o) === GKE_INGRESS_CLASS.external)
     .flatMap((o): Finding[] => {
       const tlsHosts = asArray(at(o.body, 'spec', 'tls')).flatMap((t) => asArray(at(t, 'hosts'))).filter((h): h is string => typeof h === 'string');
       const hosts = asArray(at(o.body, 'spec', 'rules')).map((r) => asString(at(r, 'host'))).filter((h): h is string => h !== undefined);
@@ -55,10 +56,10 @@ export function publicExposure(ctx: RuleContext): Finding[] {
     if (cls === undefined) {
       return [finding(o, 'public-exposure', 'names no ingress class: GKE makes it a public load balancer', 'set the annotation kubernetes.io/ingress.class to gce (public) or gce-internal')];
     }
-    if (cls === 'gce' && strMap(at(o.body, 'metadata', 'annotations'))['kubernetes.io/ingress.global-static-ip-name'] === undefined) {
+    if (cls === GKE_INGRESS_CLASS.external && strMap(at(o.body, 'metadata', 'annotations'))[GKE_STATIC_IP_ANNOTATIONS.global] === undefined) {
       return [finding(o, 'public-exposure', 'is a public ingress (class gce) without the kubernetes.io/ingress.global-static-ip-name annotation', 'expose the app as public (AppConfig.exposure) so it gets its reserved static IP, or make the ingress gce-internal')];
     }
-    if (cls !== 'gce') return [];
+    if (cls !== GKE_INGRESS_CLASS.external) return [];
     return asArray(at(o.body, 'spec', 'rules'))
       .map((r) => asString(at(r, 'host')))
       .filter((h): h is string => h !== undefined && h.split('.').includes('internal'))

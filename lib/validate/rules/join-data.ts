@@ -1,10 +1,11 @@
 import { isRecord } from '../../manifest/json-access';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
+import { DATABASE_CONFIG_KEYS } from '../../model/data-config';
 import { PRIVATE_GOOGLE_APIS_CIDR } from '../../model/google-ranges';
+import { ISTIO_PROXY_UID } from '../../model/mesh-sidecar';
 import { cidrAddresses, type DataPath, dataInstances, dataPaths, hasPrivateGoogleApis, proxyFlags, runAsUser } from './data-path';
 import { containers, finding, type Finding, namespaceOf, type RuleContext, tfFinding } from './types';
 
-const DATABASE_KEYS = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_ROLE'] as const;
 /** The flags without which the proxy logs in with no identity or leaves the private network. */
 const REQUIRED_FLAGS = ['auto-iam-authn', 'private-ip'] as const;
 /**
@@ -19,7 +20,7 @@ const DNS_PORT = 53;
  * is the connection name of some workload's Cloud SQL Auth Proxy, and every Memorystore instance is
  * some workload's REDIS_HOST (the name of the DNS record that points at it). Every workload that runs
  * the proxy names an instance some stack creates, runs it as a native sidecar (an init container
- * with `restartPolicy: Always`) before `migrate`, gets DATABASE_HOST/PORT/NAME/USER from its
+ * with `restartPolicy: Always`) before `migrate`, gets DATABASE_HOST/PORT/NAME/USER/ROLE from its
  * ConfigMap, and may leave on the instance port 3307; one with REDIS_HOST also has REDIS_PORT, a
  * Redis DNS name some stack creates, and may leave on that port. The Terraform checks are skipped
  * when the output holds no stack.
@@ -63,7 +64,7 @@ export function joinData(ctx: RuleContext): Finding[] {
         findings.push(finding(o, 'join-data', `runs ${CLOUD_SQL_PROXY.containerName} other than as a native sidecar before "migrate"`,
           'make it an init container with restartPolicy: Always, listed before migrate'));
       }
-      const missing = DATABASE_KEYS.filter((k) => p.config[k] === undefined);
+      const missing = DATABASE_CONFIG_KEYS.filter((k) => p.config[k] === undefined);
       if (missing.length > 0) {
         findings.push(finding(o, 'join-data', `runs ${CLOUD_SQL_PROXY.containerName}, but its ConfigMap has no ${missing.join(', ')}`,
           'give the app its data settings from the model (dataConfig)'));
@@ -142,9 +143,9 @@ function proxyMeaning(ctx: RuleContext, p: DataPath, instance: ReturnType<typeof
       'give the proxy the startup probe of cloudSqlProxyContainer (cloud-sql-proxy wait)');
   }
   const uid = runAsUser(o, proxy);
-  if (p.meshed && uid !== CLOUD_SQL_PROXY.runAsUser) {
+  if (p.meshed && uid !== ISTIO_PROXY_UID) {
     add(`runs ${name} as UID ${uid ?? 'of its image'} in meshed namespace "${namespaceOf(ctx, o)}", so Istio redirects its connections to an Envoy that is not running yet`,
-      `run it as UID ${CLOUD_SQL_PROXY.runAsUser}, Istio's proxy UID, which Istio never redirects`);
+      `run it as UID ${ISTIO_PROXY_UID}, Istio's proxy UID, which Istio never redirects`);
   }
 
   const https = p.egress.filter((r) => r.ports.includes(CLOUD_SQL_PROXY.adminApiPort));

@@ -1,12 +1,11 @@
+import { GKE_INGRESS_CLASS, GKE_STATIC_IP_ANNOTATIONS } from '../../k8s/exposure/app-ingress';
+import { HTTP01_OVERRIDE_INGRESS_ANNOTATION } from '../../k8s/exposure/certificate';
 import { asArray, asNumber, asString, at, isRecord, strMap, type JsonRecord } from '../../manifest/json-access';
 import { gkeBackend, http01SolverAdmitted } from './host-path-controllers';
 import { ingressClass } from './ingress';
 import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, resources, type RuleContext, type TfStack } from './types';
 
 const RULE = 'join-host-path';
-const GLOBAL_IP = 'kubernetes.io/ingress.global-static-ip-name';
-const REGIONAL_IP = 'kubernetes.io/ingress.regional-static-ip-name';
-const OVERRIDE_INGRESS = 'acme.cert-manager.io/http01-override-ingress-name';
 
 /** How a host enters: which address kind its DNS record must name, and which challenges can prove it. */
 interface Door {
@@ -67,15 +66,15 @@ function boundGateways(ctx: RuleContext, vs: K8sObject): Finding[] {
 
 function ingressDoors(o: K8sObject): Door[] {
   const cls = ingressClass(o);
-  if (cls !== 'gce' && cls !== 'gce-internal') return [];
+  if (cls !== GKE_INGRESS_CLASS.external && cls !== GKE_INGRESS_CLASS.internal) return [];
   const annotations = strMap(at(o.body, 'metadata', 'annotations'));
   const tlsEntries = asArray(at(o.body, 'spec', 'tls'));
   return asArray(at(o.body, 'spec', 'rules')).map((r) => asString(at(r, 'host'))).filter((h): h is string => h !== undefined).map((host): Door => {
     const secretName = asString(at(tlsEntries.find((t) => asArray(at(t, 'hosts')).includes(host)), 'secretName'));
     const secret = secretName === undefined ? undefined : { namespace: o.namespace ?? '', name: secretName };
-    return cls === 'gce'
-      ? { o, host, address: { type: 'google_compute_global_address', addressType: 'EXTERNAL', name: annotations[GLOBAL_IP] }, zoneVisibility: 'public', secret, http01Ingress: o.name }
-      : { o, host, address: { type: 'google_compute_address', addressType: 'INTERNAL', name: annotations[REGIONAL_IP] }, zoneVisibility: 'private', secret };
+    return cls === GKE_INGRESS_CLASS.external
+      ? { o, host, address: { type: 'google_compute_global_address', addressType: 'EXTERNAL', name: annotations[GKE_STATIC_IP_ANNOTATIONS.global] }, zoneVisibility: 'public', secret, http01Ingress: o.name }
+      : { o, host, address: { type: 'google_compute_address', addressType: 'INTERNAL', name: annotations[GKE_STATIC_IP_ANNOTATIONS.regional] }, zoneVisibility: 'private', secret };
   });
 }
 
@@ -131,38 +130,35 @@ function tls(ctx: RuleContext, d: Door): Finding[] {
     return [finding(d.o, RULE, `reads the TLS secret "${name}" for host "${d.host}", but no Certificate in namespace "${namespace || namespaceOf(ctx, d.o)}" covers the host and writes that secret`,
       'create the Certificate in the namespace where the secret is read (the Gateway\'s for credentialName), for the host, with that secretName')];
   }
-  const problems = certs.map((c) => issuerProblem(ctx, d, c));
+  const verdicts = certs.map((c) => issuerVerdict(ctx, d, c));
   // (iv) an HTTP-01 solver pod must be reachable through the namespace's default-deny policy.
-  if (problems.includes(undefined)) return certs.some((c) => issuerProblem(ctx, d, c) === undefined && solvesHttp01(ctx, d, c)) ? http01SolverAdmitted(ctx, d.o, d.host) : [];
-  return [finding(d.o, RULE, `host "${d.host}": ${problems[0] ?? ''}`,
+  if (verdicts.some((v) => v.problem === undefined)) return verdicts.some((v) => v.problem === undefined && v.http01) ? http01SolverAdmitted(ctx, d.o, d.host) : [];
+  return [finding(d.o, RULE, `host "${d.host}": ${verdicts[0].problem ?? ''}`,
     'name a ClusterIssuer that can solve for the host: HTTP-01 only on a public GKE Ingress (with the in-place annotations), else DNS-01 with a solver for the host\'s zone')];
 }
 
-/** Why the Certificate's issuer cannot prove the host, or undefined when it can. */
-function issuerProblem(ctx: RuleContext, d: Door, cert: K8sObject): string | undefined {
+/**
+ * Why the Certificate's issuer cannot prove the host (`problem`), or, when it can, whether it answers
+ * HTTP-01 for it (no DNS-01 solver of it covers the host).
+ */
+function issuerVerdict(ctx: RuleContext, d: Door, cert: K8sObject): { readonly problem?: string; readonly http01: boolean } {
   const ref = at(cert.body, 'spec', 'issuerRef');
   const issuerName = asString(at(ref, 'name')) ?? '';
-  if (asString(at(ref, 'kind')) !== 'ClusterIssuer') return `Certificate "${cert.name}" names no ClusterIssuer`;
+  if (asString(at(ref, 'kind')) !== 'ClusterIssuer') return { problem: `Certificate "${cert.name}" names no ClusterIssuer`, http01: false };
   const cluster = clusterOf(ctx, cert);
   const issuer = ctx.objects.find((o) => o.kind === 'ClusterIssuer' && o.name === issuerName && clusterOf(ctx, o) === cluster);
-  if (!issuer) return `Certificate "${cert.name}" names ClusterIssuer "${issuerName}", which the output does not define for its cluster`;
+  if (!issuer) return { problem: `Certificate "${cert.name}" names ClusterIssuer "${issuerName}", which the output does not define for its cluster`, http01: false };
   const solvers = asArray(at(issuer.body, 'spec', 'acme', 'solvers')).filter(isRecord);
   const dnsOk = solvers.some((s) => s.dns01 !== undefined && solverCovers(s, d.host));
-  const httpOk = d.http01Ingress !== undefined && strMap(at(cert.body, 'metadata', 'annotations'))[OVERRIDE_INGRESS] === d.http01Ingress
+  const httpOk = d.http01Ingress !== undefined && strMap(at(cert.body, 'metadata', 'annotations'))[HTTP01_OVERRIDE_INGRESS_ANNOTATION] === d.http01Ingress
     && solvers.some((s) => s.http01 !== undefined && solverCovers(s, d.host));
-  if (dnsOk || httpOk) return undefined;
-  return d.http01Ingress === undefined || !solvers.some((s) => s.http01 !== undefined)
-    ? `ClusterIssuer "${issuerName}" has no DNS-01 solver whose dnsZones cover it${d.http01Ingress === undefined ? ', and HTTP-01 cannot reach it' : ''}`
-    : `Certificate "${cert.name}" would solve HTTP-01 on a new Ingress with its own IP, not on Ingress "${d.http01Ingress}" (set ${OVERRIDE_INGRESS})`;
-}
-
-/** The Certificate's issuer answers HTTP-01 for the host (no DNS-01 solver of it covers the host). */
-function solvesHttp01(ctx: RuleContext, d: Door, cert: K8sObject): boolean {
-  if (d.http01Ingress === undefined || strMap(at(cert.body, 'metadata', 'annotations'))[OVERRIDE_INGRESS] !== d.http01Ingress) return false;
-  const cluster = clusterOf(ctx, cert);
-  const issuer = ctx.objects.find((o) => o.kind === 'ClusterIssuer' && o.name === asString(at(cert.body, 'spec', 'issuerRef', 'name')) && clusterOf(ctx, o) === cluster);
-  const solvers = asArray(at(issuer?.body, 'spec', 'acme', 'solvers')).filter(isRecord);
-  return !solvers.some((s) => s.dns01 !== undefined && solverCovers(s, d.host)) && solvers.some((s) => s.http01 !== undefined && solverCovers(s, d.host));
+  if (dnsOk || httpOk) return { http01: !dnsOk };
+  return {
+    problem: d.http01Ingress === undefined || !solvers.some((s) => s.http01 !== undefined)
+      ? `ClusterIssuer "${issuerName}" has no DNS-01 solver whose dnsZones cover it${d.http01Ingress === undefined ? ', and HTTP-01 cannot reach it' : ''}`
+      : `Certificate "${cert.name}" would solve HTTP-01 on a new Ingress with its own IP, not on Ingress "${d.http01Ingress}" (set ${HTTP01_OVERRIDE_INGRESS_ANNOTATION})`,
+    http01: false,
+  };
 }
 
 /** A solver with no selector takes every name; `dnsZones` takes the zone and its subdomains. */

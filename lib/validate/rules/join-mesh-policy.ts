@@ -3,10 +3,9 @@ import { labelSelectorMatches } from '../../manifest/label-selector';
 import { policyTypes } from '../../manifest/network-policy';
 import { podLabels, podSpec } from '../../manifest/workload';
 import { meshPrincipal } from '../../model/inbound-peers';
-import { clusterOf, finding, type Finding, inNamespace, type K8sObject, type RuleContext, workloadsInNamespace } from './types';
+import { type Finding, finding, inNamespace, type K8sObject, meshedNamespace, type RuleContext, workloadsInNamespace } from './types';
 
 const RULE = 'join-mesh-policy';
-const INJECTION_LABEL = 'istio-injection';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** One source on one port: `principal:cluster.local/ns/a/sa/b@8080`, `ns:istio-ingress@8080`, `ip:10.0.0.0/8@8080`, `any@9090`. */
@@ -27,13 +26,12 @@ const sameLabels = (a: Readonly<Record<string, string>>, b: Readonly<Record<stri
  */
 export function joinMeshPolicy(ctx: RuleContext): Finding[] {
   const namespaces = ctx.objects.filter((o) => o.kind === 'Namespace');
-  const meshed = namespaces.filter((n) => n.labels[INJECTION_LABEL] === 'enabled');
-  const meshState = (cluster: string, name: string): 'mesh' | 'plain' | 'unknown' => {
-    const ns = namespaces.find((n) => n.name === name && clusterOf(ctx, n) === cluster);
-    return ns === undefined ? 'unknown' : ns.labels[INJECTION_LABEL] === 'enabled' ? 'mesh' : 'plain';
+  const meshed = namespaces.filter((n) => meshedNamespace(ctx, n) === true);
+  const meshState = (from: K8sObject, name: string): 'mesh' | 'plain' | 'unknown' => {
+    const state = meshedNamespace(ctx, from, name);
+    return state === undefined ? 'unknown' : state ? 'mesh' : 'plain';
   };
   return meshed.flatMap((ns) => {
-    const cluster = clusterOf(ctx, ns);
     const peerAuths = inNamespace(ctx, ns, 'PeerAuthentication', ns.name);
     const wide = peerAuths.filter((p) => Object.keys(strMap(at(p.body, 'spec', 'selector', 'matchLabels'))).length === 0);
     const findings: Finding[] = [];
@@ -87,7 +85,7 @@ export function joinMeshPolicy(ctx: RuleContext): Finding[] {
               expected.add(grant(`ip:${cidr}`, port));
               plaintextPorts.add(port);
             } else if (nsName !== undefined) {
-              const state = meshState(cluster, nsName);
+              const state = meshState(ns, nsName);
               const viaPort = state === 'plain' || (state === 'unknown' && allowed.has(grant('any', port)) && !allowed.has(grant(`ns:${nsName}`, port)));
               expected.add(viaPort ? grant('any', port) : grant(`ns:${nsName}`, port));
               if (viaPort) plaintextPorts.add(port);

@@ -1,8 +1,8 @@
-import { asArray, asString, at, strMap } from '../../manifest/json-access';
+import { asArray, asString, at } from '../../manifest/json-access';
 import { ISTIO_WEBHOOK_PORT } from '../../model/mesh-sidecar';
 import { naming } from '../../model/naming';
 import { clusterNamesByDestination, clusterResource } from './join-rbac-groups';
-import { block, blocks, clusterOf, finding, type Finding, resources, type RuleContext } from './types';
+import { block, blocks, clusterOf, type Finding, finding, meshedNamespace, resources, type RuleContext } from './types';
 
 const RULE = 'join-mesh-webhook';
 
@@ -17,7 +17,7 @@ const RULE = 'join-mesh-webhook';
 export function joinMeshWebhook(ctx: RuleContext): Finding[] {
   if (ctx.stacks.length === 0) return [];
   const byDestination = clusterNamesByDestination(ctx);
-  const meshed = ctx.objects.filter((o) => o.kind === 'Namespace' && strMap(at(o.body, 'metadata', 'labels'))['istio-injection'] === 'enabled');
+  const meshed = ctx.objects.filter((o) => o.kind === 'Namespace' && meshedNamespace(ctx, o) === true);
   const reported = new Set<string>();
   return meshed.flatMap((ns): Finding[] => {
     const destination = clusterOf(ctx, ns);

@@ -1,8 +1,8 @@
 import { asArray, asString, at, strMap, type JsonRecord } from '../../manifest/json-access';
+import { WORKLOAD_IDENTITY_ANNOTATION } from '../../model/workload-identity';
 import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, providerProject, resources, type RuleContext, type TfStack, tfFinding } from './types';
 
 const RULE = 'join-secret-access';
-const ANNOTATION = 'iam.gke.io/gcp-service-account';
 /** The roles that let a member read a secret's payload. */
 const READ_ROLES = new Set(['roles/secretmanager.secretAccessor', 'roles/secretmanager.admin']);
 const PROJECT_GRANTS = ['google_project_iam_member', 'google_project_iam_binding'];
@@ -82,10 +82,10 @@ function checkExternalSecret(ctx: RuleContext, o: K8sObject, secrets: ReadonlyMa
   // A SecretStore's account is always in its own namespace; a ClusterSecretStore names it.
   const ksaNamespace = kind === 'SecretStore' ? namespaceOf(ctx, store) : asString(at(account, 'namespace')) ?? 'default';
   const ksa = inNamespace(ctx, store, 'ServiceAccount', ksaNamespace).find((x) => x.name === ksaName);
-  const email = ksa && strMap(at(ksa.body, 'metadata', 'annotations'))[ANNOTATION];
+  const email = ksa && strMap(at(ksa.body, 'metadata', 'annotations'))[WORKLOAD_IDENTITY_ANNOTATION];
   if (!email) {
     return [finding(o, RULE, `reads from ${kind}/${name}, whose ServiceAccount ${ksaNamespace}/${ksaName} names no Google service account`,
-      `create ServiceAccount ${ksaName} in namespace "${ksaNamespace}" with the ${ANNOTATION} annotation`)];
+      `create ServiceAccount ${ksaName} in namespace "${ksaNamespace}" with the ${WORKLOAD_IDENTITY_ANNOTATION} annotation`)];
   }
   return [...new Set(keys)].flatMap((key): Finding[] => {
     const secret = secrets.get(`${project}/${key}`);

@@ -4,16 +4,20 @@ import { COMPUTE_KEYS, type Compute, type ComputeKey, type ContainerDefaults, po
 import { formatCpu, formatMemory, parseQuantity } from '../../manifest/quantity';
 import { podLabels, podSpec, podTemplate } from '../../manifest/workload';
 import { TRACK_LABEL } from '../../model/delivery';
+import { ISTIO_DEFAULT_PROXY_RESOURCES } from '../../model/mesh-sidecar';
+import { cpuMillis } from '../../model/resources';
 import { SIDECAR_RESOURCE_ANNOTATIONS } from '../../k8s/workloads/sidecar-resources';
-import { clusterOf, finding, type Finding, inNamespace, type K8sObject, namespaceOf, type RuleContext, workloadsInNamespace } from './types';
+import { type Finding, finding, inNamespace, type K8sObject, meshedNamespace, namespaceOf, type RuleContext, workloadsInNamespace } from './types';
 
 const RULE = 'namespace-quota';
 
-/**
- * What Istio gives its proxy when a pod's annotations do not say (`global.proxy.resources`).
- * @see https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/values.yaml
- */
-const ISTIO_PROXY_DEFAULTS: Compute = { 'requests.cpu': 0.1, 'limits.cpu': 2, 'requests.memory': 128 * 2 ** 20, 'limits.memory': 1024 * 2 ** 20 };
+/** What Istio gives its proxy when a pod's annotations do not say, in base units. */
+const ISTIO_PROXY_DEFAULTS: Compute = {
+  'requests.cpu': cpuMillis(ISTIO_DEFAULT_PROXY_RESOURCES.cpu.request) / 1000,
+  'limits.cpu': cpuMillis(ISTIO_DEFAULT_PROXY_RESOURCES.cpu.limit) / 1000,
+  'requests.memory': ISTIO_DEFAULT_PROXY_RESOURCES.memory.request.toMebibytes() * 2 ** 20,
+  'limits.memory': ISTIO_DEFAULT_PROXY_RESOURCES.memory.limit.toMebibytes() * 2 ** 20,
+};
 
 /** The quota's keys for each resource: `cpu` and `memory` are the requests. */
 const HARD_KEYS: Readonly<Record<ComputeKey | 'pods', readonly string[]>> = {
@@ -59,10 +63,7 @@ export function namespaceQuota(ctx: RuleContext): Finding[] {
 const show = (key: ComputeKey | 'pods', v: number): string => (key === 'pods' ? `${v}` : key.endsWith('cpu') ? formatCpu(v) : formatMemory(v));
 
 function namespaceNeed(ctx: RuleContext, q: K8sObject): { total: Record<ComputeKey | 'pods', number> } {
-  const namespace = namespaceOf(ctx, q);
-  const cluster = clusterOf(ctx, q);
-  const injection = ctx.objects.some((n) => n.kind === 'Namespace' && n.name === namespace && clusterOf(ctx, n) === cluster &&
-    strMap(at(n.body, 'metadata', 'labels'))['istio-injection'] === 'enabled');
+  const injection = meshedNamespace(ctx, q) === true;
   const defaults = limitRangeDefaults(inNamespace(ctx, q, 'LimitRange'));
   const autoscalers = inNamespace(ctx, q, 'HorizontalPodAutoscaler');
   const total: Record<ComputeKey | 'pods', number> = { 'requests.cpu': 0, 'limits.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, pods: 0 };

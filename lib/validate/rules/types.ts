@@ -1,3 +1,4 @@
+import { ISTIO_INJECTION_LABEL } from '../../k8s/baseline/namespace-baseline';
 import { asArray, asString, at, isRecord, type JsonRecord } from '../../manifest/json-access';
 import type { Manifest } from '../../manifest/manifest';
 import { podSpec } from '../../manifest/workload';
@@ -154,4 +155,17 @@ export function inNamespace(ctx: RuleContext, o: K8sObject, kind: string, namesp
 export function workloadsInNamespace(ctx: RuleContext, o: K8sObject, namespace = namespaceOf(ctx, o)): K8sObject[] {
   const cluster = clusterOf(ctx, o);
   return ctx.objects.filter((x) => podSpec(x) !== undefined && namespaceOf(ctx, x) === namespace && clusterOf(ctx, x) === cluster);
+}
+
+/**
+ * Whether a namespace of the cluster `o` is applied to is in the Istio mesh (labelled for sidecar
+ * injection): `o`'s own namespace by default, `o` itself for a Namespace. Undefined when the output
+ * holds no such Namespace.
+ */
+export function meshedNamespace(ctx: RuleContext, o: K8sObject, namespace?: string): boolean | undefined {
+  const cluster = clusterOf(ctx, o);
+  const ns = o.kind === 'Namespace' && namespace === undefined
+    ? o
+    : ctx.objects.find((n) => n.kind === 'Namespace' && n.name === (namespace ?? namespaceOf(ctx, o)) && clusterOf(ctx, n) === cluster);
+  return ns === undefined ? undefined : ns.labels[ISTIO_INJECTION_LABEL.name] === ISTIO_INJECTION_LABEL.value;
 }
