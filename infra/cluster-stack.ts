@@ -171,8 +171,8 @@ export class ClusterStack extends PlatformStack {
       if (gcp.cache && gcp.ownsData) {
         const ref = gcp.cache;
         zone ??= new PrivateDnsZone(this, 'InternalDns', {
-          name: gcpNaming.internalZone(props.platform),
-          domain: gcpNaming.internalDomain(props.platform),
+          name: gcpNaming.serviceZone(props.platform),
+          domain: gcpNaming.serviceDomain(props.platform),
           network,
         });
         const cache = new RedisCache(caches, ref.instanceName, {
@@ -188,9 +188,9 @@ export class ClusterStack extends PlatformStack {
       }
       const ipRef = gcp.staticIp;
       if (ipRef && outputs.staticIps[ipRef.name] === undefined) {
-        const address = (ipRef.kind ?? 'global') === 'global'
+        const address = ipRef.kind === 'global'
           ? new StaticIp(staticIps, ipRef.name, { name: ipRef.name }).address.address
-          : new RegionalAddress(staticIps, ipRef.name, { name: ipRef.name, region: ipRef.region ?? env.region, internal: { network } }).address.address;
+          : new RegionalAddress(staticIps, ipRef.name, { name: ipRef.name, region: ipRef.region, internal: { network } }).address.address;
         outputs.staticIps[ipRef.name] = address;
       }
     }

@@ -57,7 +57,7 @@ export class TrafficResources extends Construct {
     }
     for (const gateway of traffic.gateways.filter((g) => g.cluster === cluster.name)) {
       const ip = gateway.staticIp;
-      const address = new RegionalAddress(this, ip.name, { name: ip.name, region: ip.region ?? cluster.region });
+      const address = new RegionalAddress(this, ip.name, { name: ip.name, region: ip.region });
       this.gatewayAddresses[ip.name] = address.address.address;
     }
     const records = new Construct(this, 'Records');

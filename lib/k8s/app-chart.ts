@@ -9,7 +9,7 @@ import { inboundPeers } from '../model/inbound-peers';
 import { AppNetworkPolicy, type CidrPeer } from './baseline/app-network-policy';
 import { InternalIngress, PublicIngress } from './exposure/app-ingress';
 import { Certificate, http01InPlace } from './exposure/certificate';
-import { CLUSTER_ISSUERS, ingressChallenge } from '../model/traffic';
+import { CLUSTER_ISSUERS } from '../model/traffic';
 import { AppMeshPolicy } from './mesh/app-mesh-policy';
 import { type AppLabels, appLabels } from './labels';
 import { AppAlerts } from './monitoring/app-alerts';
@@ -155,34 +155,31 @@ export class AppChart extends Chart {
     if (env.mesh) new AppMeshPolicy(this, 'MeshPolicy', { name, labels: appLabels(labels), podSelector, peers });
 
     // An app whose traffic Istio splits is reached through the Istio gateway, which holds its TLS.
-    if (service && instance.host && !instance.meshIngress && servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal')) {
-      const challenge = ingressChallenge(instance);
+    const ingress = instance.ingress;
+    if (ingress) {
+      if (!service || servingPort === undefined) {
+        throw new Error(`${name} in env "${env.name}": the model gives it a GKE Ingress but it has no Service or serving port; fix: report this bug`);
+      }
       const certificate = new Certificate(this, 'Certificate', {
         name: naming.tls(name),
         labels: appLabels(labels),
-        annotations: challenge === 'http01' ? http01InPlace(name) : undefined,
-        clusterIssuer: CLUSTER_ISSUERS[challenge],
-        dnsNames: [instance.host],
+        annotations: ingress.challenge === 'http01' ? http01InPlace(name) : undefined,
+        clusterIssuer: CLUSTER_ISSUERS[ingress.challenge],
+        dnsNames: [ingress.host],
         secretName: naming.tls(name),
       });
       const ingressProps = {
         name,
         labels: appLabels(labels),
-        host: instance.host,
+        host: ingress.host,
         service: service.service,
         port: servingPort,
         tlsSecretName: certificate.secretName,
         healthCheckPath: k8s.probes.readinessPath,
+        staticIpName: ingress.staticIp.name,
       };
-      if (exposure.type === 'public') {
-        const staticIp = instance.gcp.staticIp;
-        if (!staticIp) throw new Error(`${name}: a public app has no reserved static IP in the model`);
-        new PublicIngress(this, 'Ingress', { ...ingressProps, staticIpName: staticIp.name });
-      } else {
-        const staticIp = instance.gcp.staticIp;
-        if (!staticIp) throw new Error(`${name}: an internal app has no reserved internal address in the model`);
-        new InternalIngress(this, 'Ingress', { ...ingressProps, staticIpName: staticIp.name });
-      }
+      if (ingress.kind === 'public') new PublicIngress(this, 'Ingress', ingressProps);
+      else new InternalIngress(this, 'Ingress', ingressProps);
     }
 
     if (k8s.metricsPort) {

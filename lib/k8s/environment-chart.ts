@@ -5,7 +5,7 @@ import { type Platform } from '../model/platform';
 import { type Environment } from '../model/environment';
 import { teamsWithAccess } from '../model/rbac';
 import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
-import { HTTP01_SOLVER, ownIngressChallenge } from '../model/traffic';
+import { HTTP01_SOLVER } from '../model/traffic';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { Http01SolverPolicy } from './exposure/http01-solver-policy';
@@ -47,10 +47,9 @@ export class EnvironmentChart extends Chart {
     });
     // cert-manager runs the HTTP-01 solver in the Certificate's namespace, which this chart owns for
     // every environment sharing it (the canary shares production's).
-    const sharing = platform.environments.filter((e) => e.cluster === env.cluster && e.namespace === env.namespace);
-    if (sharing.some((e) => platform.instances(e).some((i) => ownIngressChallenge(i) === 'http01'))) {
+    if (platform.namespaceSharers(env).some((e) => platform.instances(e).some((i) => i.ingress?.challenge === 'http01'))) {
       new Http01SolverPolicy(this, 'Http01Solver', {
-        name: 'acme-http01-solver',
+        name: HTTP01_SOLVER.policyName,
         labels,
         solverLabels: HTTP01_SOLVER.podLabels,
         port: HTTP01_SOLVER.port,

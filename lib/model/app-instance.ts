@@ -9,6 +9,7 @@ import { naming } from './naming';
 import { ANALYSIS_INTERVAL, type InstanceDelivery, type Track } from './delivery';
 import { type AppRelease, effectiveRelease, type ReleasesConfig } from './releases';
 import { type ResourceProfile } from './resources';
+import { type OwnIngress, ownIngressChallenge, ownIngressKind } from './own-ingress';
 
 /** Everything one app needs to render in one environment. */
 export interface AppInstance {
@@ -36,6 +37,8 @@ export interface AppInstance {
   readonly track?: Track;
   /** External hosts enter through the Istio gateway instead of a GKE Ingress. */
   readonly meshIngress: boolean;
+  /** The app's own GKE Ingress, when it has one; every plane reads this, none decides it again. */
+  readonly ingress?: OwnIngress;
 }
 
 export function resolveInstance(
@@ -50,20 +53,14 @@ export function resolveInstance(
 ): Omit<AppInstance, 'delivery' | 'track' | 'meshIngress'> {
   const override = configs.find((c) => c.name === app.name)?.overrides?.[env.name] ?? {};
   const name = naming.workload(app.name, env.nameSuffix);
-  const exposure = app.exposure;
-  const host =
-    exposure.type === 'public'
-      ? `${exposure.host}.${env.baseDomain}`
-      : exposure.type === 'internal'
-        ? `${exposure.host ?? app.name}.internal.${env.baseDomain}`
-        : undefined;
+  const host = naming.host(app.exposure, app.name, env.baseDomain);
+  const ingressKind = ownIngressKind(app.exposure, meshIngress);
   const cluster = env.clusterConfig;
   const gcp = resolveGcpResources(
     {
       platform,
       app: app.name,
       needs: app.needs,
-      exposure,
       env: env.name,
       dataOwner: env.dataOwner,
       project: env.project,
@@ -72,11 +69,15 @@ export function resolveInstance(
       workloadName: name,
       cluster: cluster.name,
       privateServicesCidr: cluster.network.privateServicesCidr,
-      meshIngress,
+      ingress: ingressKind,
       secrets: app.kubernetes.secrets,
     },
     root.within({ app: app.name, env: env.name }),
   );
+  // Both are set when ingressKind is: the kind implies an exposed app, and resolveGcpResources reserves its address.
+  const ingress = ingressKind !== undefined && host !== undefined && gcp.staticIp !== undefined
+    ? { kind: ingressKind, host, staticIp: gcp.staticIp, challenge: ownIngressChallenge(ingressKind) }
+    : undefined;
   return {
     app,
     env,
@@ -88,6 +89,7 @@ export function resolveInstance(
     host,
     config: { ...app.config, ...override.config, ...dataConfig(gcp) },
     gcp,
+    ingress,
   };
 }
 

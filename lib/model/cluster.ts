@@ -3,6 +3,7 @@ import type { Environment } from './environment';
 import { cidrsOverlap, parseCidr, type Cidr } from './cidr';
 import { type ClusterConfig, type NodePoolConfig } from './config';
 import { GCP_REGIONS } from './gcp-region';
+import { gcpNaming, SERVICE_ACCOUNT_ID } from './gcp-resources';
 import { WorkloadIdentity } from './workload-identity';
 
 /** The API server's address from inside its own cluster, where Argo CD runs by default. */
@@ -36,7 +37,8 @@ export interface Cluster extends ClusterConfig {
   readonly rbacSecurityGroup?: string;
 }
 
-export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, certManagerNamespace = 'cert-manager'): Cluster[] {
+/** Resolves the clusters; `certManagerNamespace` is `Addons.certManagerNamespace`, defaulted there. */
+export function resolveClusters(configs: readonly ClusterConfig[], checks: Checks, certManagerNamespace: string): Cluster[] {
   checks.require(configs.length > 0, 'clusters', [], 'is empty', 'declare at least one cluster');
   checks.unique('clusters[].name', configs.map((c) => c.name));
   const ranges: { owner: string; cidr: Cidr }[] = [];
@@ -77,6 +79,11 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       checks.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(c.maintenanceStartTime), `${at}.maintenanceStartTime`, c.maintenanceStartTime,
         'is not a time of day as HH:MM', 'write it as HH:MM in UTC, such as "03:00"');
     }
+    // One account per cluster: two clusters in one project would otherwise create the same account in two stacks.
+    const certManagerAccount = gcpNaming.certManagerAccount(c.name);
+    checks.require(certManagerAccount.length <= SERVICE_ACCOUNT_ID.max, `${at}.name`, c.name,
+      `makes cert-manager's Google service account id "${certManagerAccount}" longer than ${SERVICE_ACCOUNT_ID.max} characters`,
+      `shorten the cluster name to at most ${SERVICE_ACCOUNT_ID.max - (certManagerAccount.length - c.name.length)} characters`);
     return {
       ...c,
       releaseChannel: c.releaseChannel ?? GKE_DEFAULTS.releaseChannel,
@@ -85,7 +92,7 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
       // The KSA the cert-manager Helm chart creates for its controller.
-      certManagerIdentity: new WorkloadIdentity(c.project, 'cert-manager', { namespace: certManagerNamespace, name: 'cert-manager' }),
+      certManagerIdentity: new WorkloadIdentity(c.project, certManagerAccount, { namespace: certManagerNamespace, name: 'cert-manager' }),
     };
   });
   // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.

@@ -12,7 +12,10 @@ import { cpuMillis, memoryMebibytes, type ResourceProfile } from './resources';
 
 /** Progressive delivery's settings with defaults applied: the Istio settings of a meshed namespace. */
 export interface ProgressiveSettings {
+  /** The Istio Gateway as `namespace/name`, as a VirtualService names it. */
   readonly istioGateway: string;
+  /** The same Gateway, parsed once: its namespace (where the gateway's pods run) and name. */
+  readonly gateway: { readonly namespace: string; readonly name: string };
   readonly istioNamespace: string;
   /** The labels of the Istio gateway's pods. */
   readonly gatewaySelector: Readonly<Record<string, string>>;
@@ -146,13 +149,14 @@ function resolveProgressive(e: EnvironmentConfig, checks: Checks): Environment['
   const istioNamespace = e.progressiveDelivery.istioNamespace ?? 'istio-system';
   checks.require(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(istioGateway), 'progressiveDelivery.istioGateway',
     istioGateway, 'is not namespace/name', 'name the Istio Gateway as namespace/name, such as "istio-ingress/ingress-gateway"');
+  const [gatewayNamespace, gatewayName] = istioGateway.split('/');
   checks.dnsLabel('progressiveDelivery.istioNamespace', istioNamespace);
   const gatewaySelector = e.progressiveDelivery.gatewaySelector ?? DEFAULT_GATEWAY_SELECTOR;
   checks.require(Object.keys(gatewaySelector).length > 0, 'progressiveDelivery.gatewaySelector', gatewaySelector,
     'is empty: the Gateway would select every pod with a proxy', 'give the labels of the gateway\'s pods, such as { istio: "ingressgateway" }');
   const sidecarResources = e.progressiveDelivery.sidecarResources ?? DEFAULT_SIDECAR_RESOURCES;
   checkResources(checks, 'progressiveDelivery.sidecarResources', sidecarResources);
-  return { istioGateway, istioNamespace, gatewaySelector, sidecarResources };
+  return { istioGateway, gateway: { namespace: gatewayNamespace, name: gatewayName }, istioNamespace, gatewaySelector, sidecarResources };
 }
 
 /** The canary environment: it shares the namespace of a production environment with progressive delivery. */

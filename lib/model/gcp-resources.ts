@@ -1,5 +1,6 @@
 import { type Checks } from './checks';
-import { type AppNeeds, type ExposureConfig, type SecretRef } from './config';
+import { type AppNeeds, type SecretRef } from './config';
+import { type OwnIngressKind } from './own-ingress';
 import { WorkloadIdentity } from './workload-identity';
 
 /** An app's Cloud SQL instance in one environment. */
@@ -33,18 +34,15 @@ export interface CacheRef {
 /**
  * A reserved IP address: global for a public app's external Application Load Balancer, regional
  * internal for an internal app's, regional external for an Istio gateway's LoadBalancer Service.
+ * Its `name` is what a GKE Ingress gives in `kubernetes.io/ingress.global-static-ip-name` (global) or
+ * `kubernetes.io/ingress.regional-static-ip-name` (regional internal).
  */
-export interface StaticIpRef {
-  /**
-   * The address's name, which a GKE Ingress gives in `kubernetes.io/ingress.global-static-ip-name`
-   * (global) or `kubernetes.io/ingress.regional-static-ip-name` (regional internal).
-   */
-  readonly name: string;
-  /** @default 'global' */
-  readonly kind?: 'global' | 'regional-internal' | 'regional-external';
-  /** The region of a regional address. */
-  readonly region?: string;
-}
+export type StaticIpRef =
+  | { readonly kind: 'global'; readonly name: string }
+  | { readonly kind: 'regional-internal' | 'regional-external'; readonly name: string; /** The address's region. */ readonly region: string };
+
+/** A regional address: an internal Ingress's or an Istio gateway's. */
+export type RegionalIpRef = Extract<StaticIpRef, { readonly region: string }>;
 
 /** One Secret Manager secret an app reads in one environment, exposed to it as an environment variable. */
 export interface AppSecretRef {
@@ -71,7 +69,7 @@ export interface AppGcpResources {
   readonly ownsData: boolean;
   readonly database?: DatabaseRef;
   readonly cache?: CacheRef;
-  /** Present for public and internal apps on a GKE Ingress. */
+  /** Present when the app has a GKE Ingress of its own (`GcpResourcesInput.ingress`). */
   readonly staticIp?: StaticIpRef;
   /** The Secret Manager secrets the app reads here: its data owner's. */
   readonly secrets: readonly AppSecretRef[];
@@ -91,16 +89,24 @@ export const gcpNaming = {
   databaseOwnerRole(databaseName: string): string {
     return `${databaseName}_owner`;
   },
-  /** The private DNS domain of a platform's cluster networks. */
-  internalDomain(platform: string): string {
+  /** The private DNS domain of a platform's cluster networks, where the service names (Redis) live: `shop.internal`. */
+  serviceDomain(platform: string): string {
     return `${platform}.internal`;
   },
-  /** The private DNS zone of a platform's cluster network. */
-  internalZone(platform: string): string {
+  /** The Cloud DNS zone of {@link gcpNaming.serviceDomain}: `shop-internal`. */
+  serviceZone(platform: string): string {
     return `${platform}-internal`;
   },
   redisHost(instance: string, platform: string): string {
-    return `${instance}.redis.${gcpNaming.internalDomain(platform)}`;
+    return `${instance}.redis.${gcpNaming.serviceDomain(platform)}`;
+  },
+  /** The Cloud DNS zone of a domain (public base domain or private host domain): `dev.shop.example.com` → `dev-shop-example-com`. */
+  dnsZone(domain: string): string {
+    return domain.replace(/\./g, '-');
+  },
+  /** The regional address of an environment's Istio gateway Service. */
+  gatewayAddress(env: string): string {
+    return `${env}-ingress-gateway`;
   },
   /**
    * A secret's id in Secret Manager for the environment whose data it is (`Environment.dataOwner`):
@@ -112,6 +118,10 @@ export const gcpNaming = {
   /** The account id of the Google service account one namespace's secret store reads as: `secrets-shop-dev`. */
   secretStoreAccount(namespace: string): string {
     return `secrets-${namespace}`;
+  },
+  /** The account id cert-manager solves DNS-01 as on one cluster: `cert-manager-nonprod`. */
+  certManagerAccount(cluster: string): string {
+    return `cert-manager-${cluster}`;
   },
   /** The account id of a cluster's node service account. */
   nodeServiceAccount(cluster: string): string {
@@ -127,7 +137,6 @@ export interface GcpResourcesInput {
   readonly platform: string;
   readonly app: string;
   readonly needs: AppNeeds;
-  readonly exposure: ExposureConfig;
   readonly env: string;
   /**
    * The environment whose data the app uses here (`Environment.dataOwner`): its database, cache and
@@ -143,16 +152,18 @@ export interface GcpResourcesInput {
   readonly cluster: string;
   readonly privateServicesCidr?: string;
   /**
-   * External hosts enter through the Istio gateway, which has its own address: no static IP.
-   * @default false
+   * The kind of the app's own GKE Ingress ({@link ownIngressKind}), which gets a static IP; none when
+   * the app has none (not exposed, or its hosts enter through the Istio gateway).
+   * @default - no own Ingress: no static IP
    */
-  readonly meshIngress?: boolean;
+  readonly ingress?: OwnIngressKind;
   /** @default - no secrets */
   readonly secrets?: readonly SecretRef[];
 }
 
 // Limits of the Google APIs, so a long name fails here instead of at `tofu apply`.
-const SERVICE_ACCOUNT_ID = { min: 6, max: 30 };
+/** A Google service account id's length. @see https://cloud.google.com/iam/docs/service-accounts-create#creating */
+export const SERVICE_ACCOUNT_ID = { min: 6, max: 30 } as const;
 const REDIS_INSTANCE_MAX = 40;
 const SQL_CONNECTION_MAX = 98;
 const ADDRESS_MAX = 63;
@@ -208,11 +219,11 @@ export function resolveGcpResources(input: GcpResourcesInput, checks: Checks): A
     cache = { instanceName: dataName, host: gcpNaming.redisHost(dataName, input.platform), port: REDIS_PORT };
   }
   let staticIp: StaticIpRef | undefined;
-  if (input.exposure.type !== 'none' && input.exposure.type !== 'cluster' && !(input.meshIngress ?? false)) {
+  if (input.ingress !== undefined) {
     fitName(ADDRESS_MAX, 'static IP address');
     // An internal Ingress's address is regional, in the cluster's subnet, so private DNS can name it.
     // @see https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress#static_ip_addressing
-    staticIp = input.exposure.type === 'public' ? { name } : { name, kind: 'regional-internal', region: input.region };
+    staticIp = input.ingress === 'public' ? { kind: 'global', name } : { kind: 'regional-internal', name, region: input.region };
   }
   const secrets = (input.secrets ?? []).map((s, i): AppSecretRef => {
     const secretId = gcpNaming.secretId(s.key, dataOwner);

@@ -70,7 +70,7 @@ export function inboundPeers(instance: AppInstance, platform: Platform): Inbound
   const servingPort = exposure.type === 'none' ? undefined : portNamed(instance, exposure.port);
   const cluster = env.clusterConfig;
   // Every environment that runs in this namespace: the canary's pods sit beside production's.
-  const neighbours = platform.environments.filter((e) => e.cluster === env.cluster && e.namespace === env.namespace);
+  const neighbours = platform.namespaceSharers(env);
   const principalsOf = (caller: string): string[] =>
     neighbours
       .flatMap((e) => platform.instances(e).filter((i) => i.app.name === caller))
@@ -86,12 +86,13 @@ export function inboundPeers(instance: AppInstance, platform: Platform): Inbound
   const cidrs: InboundCidr[] = [];
   const namespaces: InboundNamespace[] = [];
   const external = servingPort !== undefined && (exposure.type === 'public' || exposure.type === 'internal');
-  const gatewayNamespace = env.mesh?.istioGateway.split('/')[0];
-  if (external && instance.meshIngress && gatewayNamespace !== undefined) {
-    namespaces.push({ namespace: gatewayNamespace, ports: [servingPort], mesh: true });
+  const gateway = env.mesh?.gateway;
+  if (external && instance.meshIngress && gateway !== undefined) {
+    namespaces.push({ namespace: gateway.namespace, ports: [servingPort], mesh: true });
   }
-  if (external && !instance.meshIngress) {
-    const sources = exposure.type === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
+  const ingress = instance.ingress;
+  if (ingress !== undefined && servingPort !== undefined) {
+    const sources = ingress.kind === 'internal' && cluster.network.proxyOnlyCidr ? [cluster.network.proxyOnlyCidr, ...GOOGLE_FRONT_END_RANGES] : GOOGLE_FRONT_END_RANGES;
     cidrs.push(...sources.map((cidr) => ({ cidr, ports: [servingPort] })));
   }
   const metricsPort = portNamed(instance, app.kubernetes.metricsPort);

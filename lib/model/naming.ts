@@ -1,3 +1,5 @@
+import { type ExposureConfig } from './config';
+
 /** Every suffix a derived object name adds to a workload's name; app names leave room for the longest. */
 const DERIVED_SUFFIXES = ['-config', '-secrets', '-tls', '-dashboard', '-analysis', '-error-budget', '-slo', '-slo-dashboard', '-preview'] as const;
 
@@ -45,6 +47,19 @@ export const naming = {
   /** The Service a blue-green Rollout starts the new version behind. */
   preview(workload: string): string {
     return `${workload}-preview`;
+  },
+  /** The private subdomain of an environment's internal hosts: `internal.dev.shop.example.com`. */
+  internalHostDomain(baseDomain: string): string {
+    return `internal.${baseDomain}`;
+  },
+  /**
+   * An exposed app's host: `<host>.<baseDomain>` when public, `<host or app>.<internalHostDomain>`
+   * when internal; undefined when the app is not exposed outside the cluster.
+   */
+  host(exposure: ExposureConfig, app: string, baseDomain: string): string | undefined {
+    if (exposure.type === 'public') return `${exposure.host}.${baseDomain}`;
+    if (exposure.type === 'internal') return `${exposure.host ?? app}.${naming.internalHostDomain(baseDomain)}`;
+    return undefined;
   },
   /** The length of the longest suffix a derived name adds. */
   longestDerivedSuffix(): number {

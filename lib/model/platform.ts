@@ -11,6 +11,7 @@ import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasF
 import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
+import { checkServiceAccountsUnique } from './service-accounts';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -92,7 +93,8 @@ export class Platform {
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
     this.traffic = resolveTraffic(config.addons.acme, this.environments, (env) => byEnv.get(env.name) ?? [], checks);
-    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), this.addons, checks);
+    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), (env) => this.namespaceSharers(env), this.addons, checks);
+    checkServiceAccountsUnique(this.clusters, this.secretStores, [...byEnv.values()].flat(), checks);
     this.checkCandidateCapacity(config.releases, checks);
   }
 
@@ -131,8 +133,15 @@ export class Platform {
   /** The secret store of the namespace `env` runs in (the canary's is production's). */
   public secretStore(env: Environment): NamespaceSecretStore {
     const store = this.secretStores.find((s) => s.cluster === env.cluster && s.namespace === env.namespace);
-    if (store === undefined) throw new Error(`env ${env.name}: namespace "${env.namespace}" has no secret store`);
+    if (store === undefined) {
+      throw new Error(`env "${env.name}": namespace "${env.namespace}" on cluster "${env.cluster}" has no secret store; fix: set managesNamespace: true on the environment that owns the namespace`);
+    }
     return store;
+  }
+
+  /** Every environment that runs in the namespace of `env` on its cluster, `env` included: the canary shares production's. */
+  public namespaceSharers(env: Environment): readonly Environment[] {
+    return this.environments.filter((e) => e.cluster === env.cluster && e.namespace === env.namespace);
   }
 
   /** The environment called `name`, or undefined. */

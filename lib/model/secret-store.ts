@@ -41,6 +41,7 @@ const ACCOUNT_ID_MAX = 30;
 export function resolveSecretStores(
   envs: readonly Environment[],
   instances: (env: Environment) => readonly AppInstance[],
+  sharers: (env: Environment) => readonly Environment[],
   addons: Addons,
   root: Checks,
 ): NamespaceSecretStore[] {
@@ -57,7 +58,7 @@ export function resolveSecretStores(
     };
     checkSecretId(alertReceivers.pagingKey, checks, 'addons.alerting.pagingKeySecret', alerting.pagingKeySecret);
     checkSecretId(alertReceivers.slackWebhook, checks, 'addons.alerting.slackWebhookSecret', alerting.slackWebhookSecret);
-    const sharing = envs.filter((e) => e.cluster === owner.cluster && e.namespace === owner.namespace);
+    const sharing = sharers(owner);
     const appSecrets: string[] = [];
     for (const env of sharing) {
       for (const instance of instances(env)) {

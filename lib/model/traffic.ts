@@ -1,7 +1,8 @@
 import { type AppInstance } from './app-instance';
 import { type Checks } from './checks';
 import { type Environment } from './environment';
-import { type StaticIpRef } from './gcp-resources';
+import { gcpNaming, type RegionalIpRef, type StaticIpRef } from './gcp-resources';
+import { naming } from './naming';
 
 /**
  * The ACME account the platform's ClusterIssuers register with.
@@ -71,7 +72,7 @@ export interface MeshGateway {
   /** The labels of the gateway's pods, which the Gateway selects. */
   readonly selector: Readonly<Record<string, string>>;
   /** The regional external address the gateway's LoadBalancer Service binds. */
-  readonly staticIp: StaticIpRef;
+  readonly staticIp: RegionalIpRef;
   /** Every host that enters through the gateway, sorted. */
   readonly hosts: readonly string[];
   /** The Certificate (and its Secret, the servers' credentialName) in the gateway's namespace. */
@@ -86,41 +87,6 @@ export interface Traffic {
   readonly zones: readonly DnsZoneRef[];
   readonly records: readonly HostRecord[];
   readonly gateways: readonly MeshGateway[];
-}
-
-/** Names of the traffic plane's Google Cloud resources. */
-export const trafficNaming = {
-  /** `dev.shop.example.com` → `dev-shop-example-com`. */
-  zone(domain: string): string {
-    return domain.replace(/\./g, '-');
-  },
-  /** The internal hosts' private subdomain. */
-  internalDomain(baseDomain: string): string {
-    return `internal.${baseDomain}`;
-  },
-  /** The regional address of an environment's Istio gateway Service. */
-  gatewayAddress(env: string): string {
-    return `${env}-ingress-gateway`;
-  },
-} as const;
-
-/**
- * The ClusterIssuer of an app's Certificate on its own GKE Ingress: a public host answers HTTP-01 on
- * its Ingress; an internal one is unreachable from Let's Encrypt and proves the domain through DNS.
- */
-export function ingressChallenge(instance: AppInstance): ChallengeType {
-  return instance.app.exposure.type === 'public' ? 'http01' : 'dns01';
-}
-
-/** True when the instance enters through a GKE Ingress of its own (not the Istio gateway). */
-export function hasOwnIngress(instance: AppInstance): boolean {
-  const exposure = instance.app.exposure;
-  return instance.host !== undefined && !instance.meshIngress && (exposure.type === 'public' || exposure.type === 'internal');
-}
-
-/** The challenge of the Certificate on the instance's own GKE Ingress; undefined when it has none. */
-export function ownIngressChallenge(instance: AppInstance): ChallengeType | undefined {
-  return hasOwnIngress(instance) ? ingressChallenge(instance) : undefined;
 }
 
 /**
@@ -152,7 +118,7 @@ export function resolveTraffic(acme: AcmeConfig, environments: readonly Environm
     const key = visibility === 'public' ? `${env.project} ${domain}` : `${env.cluster} ${domain}`;
     let zone = zones.get(key);
     if (zone === undefined) {
-      const name = trafficNaming.zone(domain);
+      const name = gcpNaming.dnsZone(domain);
       const envChecks: Checks = checks.within({ env: env.name });
       envChecks.require(name.length <= ZONE_NAME_MAX, 'baseDomain', env.baseDomain,
         `makes the Cloud DNS zone name "${name}" longer than ${ZONE_NAME_MAX} characters`, 'use a shorter base domain');
@@ -169,20 +135,17 @@ export function resolveTraffic(acme: AcmeConfig, environments: readonly Environm
     const gatewayHosts = [...new Set(envInstances.filter((i) => i.meshIngress && i.host !== undefined).map((i) => i.host as string))].sort();
     const envChecks: Checks = checks.within({ env: env.name });
     for (const i of envInstances) {
-      const exposure = i.app.exposure;
-      if (i.host === undefined) continue;
-      envChecks.require(!(i.meshIngress && exposure.type === 'internal'), 'delivery', i.delivery.type,
+      envChecks.require(!(i.meshIngress && i.app.exposure.type === 'internal'), 'delivery', i.delivery.type,
         `makes internal app "${i.app.name}" enter through the Istio gateway, which is on the internet`,
         'give the internal app a delivery that keeps its GKE Ingress (rolling, blueGreen, or canary without a canary environment)');
-      if (i.meshIngress) continue;
-      const address = i.gcp.staticIp;
-      if (address === undefined) continue;
-      const zone = exposure.type === 'internal' ? zoneOf(env, trafficNaming.internalDomain(env.baseDomain), 'private') : publicZone;
-      records.set(`${env.cluster} ${i.host}`, { host: i.host, zone, address });
+      const ingress = i.ingress;
+      if (ingress === undefined) continue;
+      const zone = ingress.kind === 'internal' ? zoneOf(env, naming.internalHostDomain(env.baseDomain), 'private') : publicZone;
+      records.set(`${env.cluster} ${ingress.host}`, { host: ingress.host, zone, address: ingress.staticIp });
     }
     if (env.progressive === undefined) continue;
-    const [namespace, name] = env.progressive.istioGateway.split('/');
-    const staticIp: StaticIpRef = { name: trafficNaming.gatewayAddress(env.name), kind: 'regional-external', region: env.region };
+    const { namespace, name } = env.progressive.gateway;
+    const staticIp: RegionalIpRef = { kind: 'regional-external', name: gcpNaming.gatewayAddress(env.name), region: env.region };
     const gateway: MeshGateway = {
       env: env.name,
       cluster: env.cluster,
@@ -191,7 +154,7 @@ export function resolveTraffic(acme: AcmeConfig, environments: readonly Environm
       selector: env.progressive.gatewaySelector,
       staticIp,
       hosts: gatewayHosts,
-      tlsSecretName: `${name}-tls`,
+      tlsSecretName: naming.tls(name),
       issuer: CLUSTER_ISSUERS.dns01,
     };
     const clash = gateways.find((g) => g.cluster === gateway.cluster && g.namespace === namespace && g.name === name);

@@ -242,8 +242,9 @@ describe('Terraform stacks', () => {
     test('reserve a global IP for each public app and a regional internal one for each internal app, under the name the model gives it', () => {
       for (const env of platform.environments) {
         for (const { gcp } of platform.instances(env)) {
-          if (gcp.staticIp?.kind === undefined) {
-            if (gcp.staticIp) expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeGlobalAddress, { name: gcp.staticIp.name, address_type: 'EXTERNAL' });
+          if (gcp.staticIp === undefined) continue;
+          if (gcp.staticIp.kind === 'global') {
+            expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeGlobalAddress, { name: gcp.staticIp.name, address_type: 'EXTERNAL' });
           } else {
             expect(gcp.staticIp.kind).toBe('regional-internal');
             expect(text(naming.clusterStack(env.cluster))).toHaveResourceWithProperties(ComputeAddress, {

@@ -96,7 +96,7 @@ describe('definePlatform', () => {
     expect(prod.cache).toEqual({ instanceName: 'inventory-api-prod', host: 'inventory-api-prod.redis.shop.internal', port: 6379 });
     // The candidate shares production's namespace under its own service account.
     expect(gcp('inventory-api', 'canary').identity?.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-canary' });
-    expect(gcp('web', 'stage')).toEqual({ ownsData: true, staticIp: { name: 'web-stage' }, secrets: [{ env: 'SESSION_SECRET', secretId: 'web-session-secret-stage' }] });
+    expect(gcp('web', 'stage')).toEqual({ ownsData: true, staticIp: { kind: 'global', name: 'web-stage' }, secrets: [{ env: 'SESSION_SECRET', secretId: 'web-session-secret-stage' }] });
     expect(gcp('worker', 'dev')).toEqual({ ownsData: true, secrets: [] });
   });
 

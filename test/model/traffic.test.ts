@@ -1,6 +1,6 @@
 import { platformStacks } from '../../infra/platform-stacks';
 import { synthStack } from '../../lib/engine/terraform';
-import { CLUSTER_ISSUERS, ingressChallenge } from '../../lib/model/traffic';
+import { CLUSTER_ISSUERS } from '../../lib/model/traffic';
 import { fixturePlatform, platformConfig } from '../fixtures/shop/platform';
 import { withConfig } from '../validate/helpers';
 
@@ -42,8 +42,12 @@ describe('traffic model: zones, records, gateways and issuers', () => {
   test('a public Ingress host proves itself over HTTP-01, an internal one over DNS-01', () => {
     const dev = platform.environment('dev');
     const byApp = new Map(platform.instances(dev!).map((i) => [i.app.name, i]));
-    expect(ingressChallenge(byApp.get('web')!)).toBe('http01');
-    expect(ingressChallenge(byApp.get('admin')!)).toBe('dns01');
+    expect(byApp.get('web')!.ingress).toMatchObject({ kind: 'public', host: 'www.dev.shop.example.com', challenge: 'http01' });
+    expect(byApp.get('admin')!.ingress).toMatchObject({ kind: 'internal', host: 'admin.internal.dev.shop.example.com', challenge: 'dns01' });
+    // The Ingress's address is the one Terraform reserves; an app entering through the mesh has neither.
+    expect(byApp.get('web')!.ingress?.staticIp).toBe(byApp.get('web')!.gcp.staticIp);
+    const prodWeb = platform.instances(platform.environment('prod')!).find((i) => i.app.name === 'web')!;
+    expect([prodWeb.meshIngress, prodWeb.ingress, prodWeb.gcp.staticIp]).toEqual([true, undefined, undefined]);
   });
 
   test('two environments on one cluster may not emit the same Gateway', () => {

@@ -2,7 +2,7 @@ import type { IResourceIgnoreDifferences } from '@kubernetes-models/argo-cd/argo
 import { type InstanceDelivery } from '../../model/delivery';
 import { naming } from '../../model/naming';
 import { type AppInstance } from '../../model/app-instance';
-import { type ChallengeType, HTTP01_SOLVER, ownIngressChallenge } from '../../model/traffic';
+import { type ChallengeType, HTTP01_SOLVER } from '../../model/traffic';
 
 /** The label Argo Rollouts adds to subsets and Services to pin them to one version's pods. */
 const HASH = '"rollouts-pod-template-hash"';
@@ -48,6 +48,6 @@ const INGRESS_IGNORES: { readonly [C in ChallengeType | 'none']: Ignores } = {
 
 /** The ignoreDifferences of the Application that syncs these instances, in their order. */
 export function ignoreDifferences(instances: readonly AppInstance[]): IResourceIgnoreDifferences[] {
-  return instances.flatMap((i) => [...IGNORES[i.delivery.type](i.name), ...INGRESS_IGNORES[ownIngressChallenge(i) ?? 'none'](i.name)]
+  return instances.flatMap((i) => [...IGNORES[i.delivery.type](i.name), ...INGRESS_IGNORES[i.ingress?.challenge ?? 'none'](i.name)]
     .map((entry) => ({ ...entry, namespace: i.env.namespace })));
 }
