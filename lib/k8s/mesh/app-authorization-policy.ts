@@ -1,5 +1,6 @@
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { Construct } from 'constructs';
+import { type CidrPeer, type NamespacePeer } from '../baseline/app-network-policy';
 import { ModelObject } from '../model-object';
 
 type Rule = NonNullable<NonNullable<IAuthorizationPolicy['spec']>['rules']>[number];
@@ -11,17 +12,11 @@ export interface PrincipalSource {
   readonly ports: readonly number[];
 }
 
-/** A meshed namespace, such as the Istio ingress gateway's. */
-export interface NamespaceSource {
-  readonly namespace: string;
-  readonly ports: readonly number[];
-}
+/** A meshed namespace, such as the Istio ingress gateway's: every pod of it, as a NetworkPolicy peer. */
+export type NamespaceSource = Omit<NamespacePeer, 'podLabels'>;
 
 /** A range that connects in plaintext, such as a load balancer's proxies. */
-export interface IpBlockSource {
-  readonly cidr: string;
-  readonly ports: readonly number[];
-}
+export type IpBlockSource = CidrPeer;
 
 /** Props of {@link AppAuthorizationPolicy}. */
 export interface AppAuthorizationPolicyProps {
