@@ -1,3 +1,4 @@
+import { type AddonName } from './addon-catalog';
 import { type AcmeConfig } from './traffic';
 import { type Duration, type Size } from 'cdk8s';
 import { type Cpu } from 'cdk8s-plus-28';
@@ -591,4 +592,17 @@ export interface ClusterAddonsConfig {
    */
   readonly prometheusUrl?: string;
   readonly alerting: AlertingConfig;
+  /**
+   * Another repository or exact version for an add-on's Helm chart (docs/addons.md).
+   * @default - DEFAULT_ADDONS in lib/model/addon-catalog.ts
+   */
+  readonly charts?: Partial<Readonly<Record<AddonName, AddonChartOverride>>>;
+}
+
+/** An add-on chart's repository or version, replacing the platform's default. */
+export interface AddonChartOverride {
+  /** @default - the catalog's repository */
+  readonly repoUrl?: string;
+  /** An exact version, such as `1.24.3`: never a range. @default - the catalog's version */
+  readonly version?: string;
 }

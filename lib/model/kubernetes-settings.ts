@@ -1,6 +1,7 @@
 import { type Checks } from './checks';
+import { ADDON_NAMES, type AddonName, type AddonSpec, DEFAULT_ADDONS, PINNED_VERSION } from './addon-catalog';
 import { isHttpUrl } from './http-url';
-import { type AlertingConfig, type AppConfig, type ClusterAddonsConfig, type ExposureConfig, type NamespaceQuotaConfig, type PortConfig, type TeamConfig } from './config';
+import { type AddonChartOverride, type AlertingConfig, type AppConfig, type ClusterAddonsConfig, type ExposureConfig, type NamespaceQuotaConfig, type PortConfig, type TeamConfig } from './config';
 
 /** The add-ons the manifests rely on, with defaults applied. */
 export interface Addons {
@@ -12,6 +13,8 @@ export interface Addons {
   /** The Prometheus that release analyses query. */
   readonly prometheusUrl: string;
   readonly alerting: AlertingConfig;
+  /** Every add-on's chart, with the config's overrides applied. */
+  readonly charts: Readonly<Record<AddonName, AddonSpec>>;
 }
 
 /** Probes with defaults applied. */
@@ -43,6 +46,7 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
     secretStore: config.secretStore ?? 'gcp-secret-manager',
     prometheusUrl: config.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
     alerting: config.alerting,
+    charts: resolveAddonCharts(config.charts ?? {}, checks),
   };
   checks.dnsLabel('addons.monitoringNamespace', addons.monitoringNamespace);
   checks.dnsLabel('addons.certManagerNamespace', addons.certManagerNamespace);
@@ -53,6 +57,21 @@ export function resolveAddons(config: ClusterAddonsConfig, checks: Checks): Addo
   checks.require(/^#[a-z0-9_-]+$/.test(addons.alerting.slackChannel), 'addons.alerting.slackChannel', addons.alerting.slackChannel,
     'is not a Slack channel', 'write it as #channel-name');
   return addons;
+}
+
+/** The catalog with the config's overrides; a version must be exact, as Argo CD would follow a range. */
+function resolveAddonCharts(overrides: Partial<Readonly<Record<AddonName, AddonChartOverride>>>, checks: Checks): Record<AddonName, AddonSpec> {
+  for (const name of Object.keys(overrides)) checks.oneOf('addons.charts', name, ADDON_NAMES);
+  const charts = {} as Record<AddonName, AddonSpec>;
+  for (const name of ADDON_NAMES) {
+    const o = overrides[name] ?? {};
+    const spec = { ...DEFAULT_ADDONS[name], ...(o.repoUrl !== undefined ? { repoUrl: o.repoUrl } : {}), ...(o.version !== undefined ? { version: o.version } : {}) };
+    checks.require(PINNED_VERSION.test(spec.version), `addons.charts.${name}.version`, spec.version,
+      'is not an exact version: Argo CD would install whatever the range matches at the next sync', `pin one version, such as ${DEFAULT_ADDONS[name].version}`);
+    checks.require(isHttpUrl(spec.repoUrl), `addons.charts.${name}.repoUrl`, spec.repoUrl, 'is not an http(s) URL', `give the Helm repository, such as ${DEFAULT_ADDONS[name].repoUrl}`);
+    charts[name] = spec;
+  }
+  return charts;
 }
 
 export function checkTeams(teams: readonly TeamConfig[], checks: Checks): void {

@@ -73,6 +73,14 @@ export const naming = {
   application(env: string): string {
     return `app-${env}`;
   },
+  /** The Argo CD Application of one add-on on a cluster; `instance` tells apart an add-on installed more than once (a gateway per environment). */
+  addonApplication(cluster: string, addon: string, instance?: string): string {
+    return `addon-${cluster}-${addon}${instance === undefined ? '' : `-${instance}`}`;
+  },
+  /** The AppProject of the cluster add-ons. */
+  addonProject(platform: string): string {
+    return `${platform}-addons`;
+  },
   /** The root app-of-apps Application. */
   rootApplication(platform: string): string {
     return `${platform}-root`;

@@ -40,6 +40,9 @@ export const RULE_IDS = [
   'canary-data',
   // Traffic as the controllers act on it: Istio's injection webhook reachable on private clusters (docs/traffic.md).
   'join-mesh-webhook',
+  // Cluster add-ons: every custom kind has its controller installed, pinned; Argo CD tracks by annotation (docs/addons.md).
+  'join-addon-controller',
+  'join-argocd-tracking',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -4,6 +4,7 @@ import { renderChart } from '../engine/kubernetes';
 import { type OutputFile } from '../engine/output';
 import { clusterScope, SHARED_SCOPES } from '../model/output-layout';
 import { argocdCharts, clusterCharts, environmentCharts } from '../k8s/platform-charts';
+import { addonCharts } from '../k8s/addons/addon-charts';
 import { type Platform } from '../model/platform';
 import { type Environment } from '../model/environment';
 import { SelectionError } from './selection-error';
@@ -58,6 +59,7 @@ export function synthPlatform(
     const charts = [
       ...argocdCharts(platform, selected),
       ...clusterCharts(platform),
+      ...addonCharts(platform),
       ...selected.flatMap((env) => environmentCharts(platform, env)),
     ];
     for (const { build, dir, scope } of charts) files.push(...renderChart(build(), dir, scope));

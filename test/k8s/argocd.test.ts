@@ -9,7 +9,7 @@ interface Application {
   metadata: { name: string; namespace: string };
   spec: {
     project: string;
-    source: { path: string; repoURL: string; targetRevision: string };
+    source: { path: string; repoURL: string; targetRevision: string; chart?: string };
     destination: { server: string; namespace: string };
     syncPolicy: { automated?: { prune: boolean; selfHeal: boolean } };
   };
@@ -19,7 +19,8 @@ describe('ArgoCD objects', () => {
   const output = synthPlatform(fixturePlatform());
   const byPath = new Map(output.files.map((f) => [f.path, f.content]));
   const objects = output.files.filter((f) => f.path.endsWith('.yaml')).map((f) => ({ path: f.path, object: load(f.content) as Application }));
-  const applications = objects.filter((o) => o.object.kind === 'Application');
+  // The Applications of directories; the add-ons' Helm Applications are tested in test/k8s/addons.test.ts.
+  const applications = objects.filter((o) => o.object.kind === 'Application' && o.object.spec.source.chart === undefined);
   const app = (name: string) => applications.find((a) => a.object.metadata.name === name)?.object;
 
   test('one Application per environment and per cluster, plus the root app-of-apps', () => {
@@ -73,7 +74,8 @@ describe('ArgoCD objects', () => {
     const root = app('shop-root');
     expect(root?.spec.source.path).toBe('kubernetes/argocd');
     const inRoot = objects.filter((o) => o.path.startsWith('kubernetes/argocd/')).map((o) => o.object.kind);
-    expect(inRoot.filter((k) => k === 'Application')).toHaveLength(6);
+    // 4 environments and 2 clusters, plus 17 add-ons (6 on nonprod, 11 on prod).
+    expect(inRoot.filter((k) => k === 'Application')).toHaveLength(6 + 17);
     expect(inRoot).toContain('AppProject');
   });
 

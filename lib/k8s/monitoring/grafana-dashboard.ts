@@ -13,6 +13,13 @@ export interface DashboardJson {
   readonly [key: string]: JsonValue;
 }
 
+/**
+ * The label the Grafana dashboard sidecar discovers ConfigMaps by; kube-prometheus-stack's values
+ * select it (lib/k8s/addons/addon-values.ts).
+ * @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards
+ */
+export const DASHBOARD_SIDECAR_LABELS: Readonly<Record<string, string>> = { grafana_dashboard: '1' };
+
 /** Props of {@link GrafanaDashboard}. */
 export interface GrafanaDashboardProps {
   /** The name of the ConfigMap. */
@@ -66,7 +73,7 @@ export class GrafanaDashboard extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: { ...props.labels, ...(props.sidecarLabels ?? { grafana_dashboard: '1' }) },
+        labels: { ...props.labels, ...(props.sidecarLabels ?? DASHBOARD_SIDECAR_LABELS) },
       },
       data: { [fileName]: json },
     });

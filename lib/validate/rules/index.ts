@@ -8,7 +8,9 @@ import { gcpSqlBackups } from './gcp-sql-backups';
 import { gcpStateBucket } from './gcp-state-bucket';
 import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
+import { joinAddonController } from './join-addon-controller';
 import { joinArgocdPath } from './join-argocd-path';
+import { joinArgocdTracking } from './join-argocd-tracking';
 import { joinHostPath } from './join-host-path';
 import { joinMeshWebhook } from './join-mesh-webhook';
 import { joinData } from './join-data';
@@ -68,4 +70,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-secret-access': joinSecretAccess,
   'join-data': joinData,
   'canary-data': canaryData,
+  'join-addon-controller': joinAddonController,
+  'join-argocd-tracking': joinArgocdTracking,
 };
