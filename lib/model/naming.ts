@@ -77,6 +77,10 @@ export const naming = {
   rootApplication(platform: string): string {
     return `${platform}-root`;
   },
+  /** The Application that keeps an Argo CD instance's bootstrap directory (its projects, cluster Secrets, root app) in step with git. */
+  bootstrapApplication(platform: string): string {
+    return `${platform}-bootstrap`;
+  },
   /** The Terraform stack of a cluster. */
   clusterStack(cluster: string): string {
     return `cluster-${cluster}`;

@@ -40,6 +40,9 @@ export const RULE_IDS = [
   'canary-data',
   // Traffic as the controllers act on it: Istio's injection webhook reachable on private clusters (docs/traffic.md).
   'join-mesh-webhook',
+  // Argo CD: every Application's project and cluster exist in time; no project reaches Argo CD's own objects (docs/argocd.md).
+  'join-argocd-project',
+  'argocd-project-scope',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

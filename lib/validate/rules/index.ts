@@ -9,6 +9,7 @@ import { gcpStateBucket } from './gcp-state-bucket';
 import { imageTag } from './image-tag';
 import { ingressTls, publicExposure } from './ingress';
 import { joinArgocdPath } from './join-argocd-path';
+import { argocdProjectScope, joinArgocdProject } from './join-argocd-project';
 import { joinHostPath } from './join-host-path';
 import { joinMeshWebhook } from './join-mesh-webhook';
 import { joinData } from './join-data';
@@ -68,4 +69,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-secret-access': joinSecretAccess,
   'join-data': joinData,
   'canary-data': canaryData,
+  'join-argocd-project': joinArgocdProject,
+  'argocd-project-scope': argocdProjectScope,
 };
