@@ -13,7 +13,7 @@ import { ClusterChart } from './cluster-chart';
 import { EnvironmentChart } from './environment-chart';
 import { GatewayChart } from './gateway-chart';
 import { IN_CLUSTER_SERVER } from '../model/cluster';
-import { type ArgoCdInstance, argocdInstances, syncWindow } from '../model/argocd';
+import { type ArgoCdInstance, syncWindow } from '../model/argocd';
 import { ArgoClusterSecret } from './argocd/cluster-secret';
 import { SYNC_WAVE_ANNOTATION } from './sync-wave';
 
@@ -89,7 +89,7 @@ const FIRST_WAVE = { [SYNC_WAVE_ANNOTATION]: '-1' };
  */
 export function argocdCharts(platform: Platform, selected: readonly Environment[]): ChartOutput[] {
   const outputs: ChartOutput[] = [];
-  for (const instance of argocdInstances(platform)) {
+  for (const instance of platform.argocd) {
     outputs.push({ build: isolated((app) => bootstrapChart(app, platform, instance)), dir: outputLayout.bootstrapDir(instance.cluster.name), scope: SHARED_SCOPES.argocd });
     const dir = outputLayout.argocdDir(instance.cluster.name);
     outputs.push({ build: isolated((app) => {
