@@ -2,6 +2,7 @@ import { type Cluster, IN_CLUSTER_SERVER } from './cluster';
 import { type Environment } from './environment';
 import { gcpNaming } from './gcp-resources';
 import { WorkloadIdentity } from './workload-identity';
+import { type Checks } from './checks';
 
 /**
  * The Argo CD topology (docs/argocd.md). By default each cluster runs its own Argo CD, which manages
@@ -97,4 +98,15 @@ export function syncWindow(env: Environment, application: string): { kind: 'allo
   const w = env.syncWindow;
   if (w === undefined) return undefined;
   return { kind: 'allow', schedule: w.schedule, duration: w.duration, timeZone: w.timeZone ?? 'UTC', manualSync: true, applications: [application] };
+}
+
+/** A sync window Argo CD can parse: a five-field cron schedule and a Go duration such as `9h` or `1h30m`. */
+export function checkSyncWindows(envs: readonly Environment[], root: Checks): void {
+  for (const env of envs) {
+    const w = env.syncWindow;
+    if (w === undefined) continue;
+    const checks: Checks = root.within({ env: env.name });
+    checks.require(w.schedule.trim().split(/\s+/).length === 5, 'syncWindow.schedule', w.schedule, 'is not a five-field cron expression', "write it as minute hour day month weekday, such as '0 8 * * 1-5'");
+    checks.require(/^(\d+h)?(\d+m)?$/.test(w.duration) && w.duration !== '', 'syncWindow.duration', w.duration, 'is not a duration in hours and minutes', "write it such as '9h' or '1h30m'");
+  }
 }

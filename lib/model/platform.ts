@@ -12,7 +12,7 @@ import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
 import { checkServiceAccountsUnique } from './service-accounts';
-import { type ArgoCdInstance, argocdInstances } from './argocd';
+import { type ArgoCdInstance, argocdInstances, checkSyncWindows } from './argocd';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -67,6 +67,7 @@ export class Platform {
     });
 
     this.argocd = argocdInstances(this);
+    checkSyncWindows(this.environments, checks);
 
     const repository = ImageRef.repositoryPath(this.registry);
     const byEnv = new Map<string, AppInstance[]>();

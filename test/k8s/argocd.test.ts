@@ -132,6 +132,14 @@ describe('ArgoCD objects', () => {
     expect(place({ argocdManagedBy: 'elsewhere', argoServer: 'https://x.example.com' })).toThrow(/clusters\.prod\.argocdManagedBy/);
   });
 
+  test('a sync window Argo CD could not parse is refused in one line', () => {
+    const window = (syncWindow: { schedule: string; duration: string }) => () =>
+      withConfig((c) => ({ ...c, environments: c.environments.map((e) => (e.name === 'prod' ? { ...e, syncWindow } : e)) }));
+    expect(window({ schedule: '0 8 * * 1-5', duration: '1h30m' })).not.toThrow();
+    expect(window({ schedule: '0 8 * *', duration: '9h' })).toThrow(/syncWindow\.schedule/);
+    expect(window({ schedule: '0 8 * * 1-5', duration: 'nine hours' })).toThrow(/syncWindow\.duration/);
+  });
+
   test('files in the output have no kustomization and no Helm chart', () => {
     const names = [...byPath.keys()].map((p) => path.basename(p));
     expect(names.filter((n) => /^(kustomization\.ya?ml|Chart\.yaml|values\.yaml)$/.test(n))).toEqual([]);
