@@ -37,6 +37,5 @@ export const clusters: readonly ClusterConfig[] = [
     deletionProtection: true,
     // Outside the shop's busiest hours in Europe.
     maintenanceStartTime: '02:00',
-    argoServer: 'https://prod.clusters.shop.example.com',
   },
 ];

@@ -84,6 +84,8 @@ export const environments: readonly EnvironmentConfig[] = [
     quota: { cpuRequests: Cpu.units(16), cpuLimits: Cpu.units(48), memoryRequests: Size.gibibytes(32), memoryLimits: Size.gibibytes(64), pods: 200 },
     teamAccess: 'view',
     sync: SyncPolicy.manual(),
+    // Argo CD syncs production on its own only in working hours; outside them, only a person can.
+    syncWindow: { schedule: '0 8 * * 1-5', duration: '9h', timeZone: 'Europe/Berlin' },
     progressiveDelivery: { istioGateway: 'istio-ingress/ingress-gateway' },
     baseDomain: 'shop.example.com',
     database: productionDatabase,

@@ -14,6 +14,10 @@ import { type Traffic } from '../lib/model/traffic';
 import { ISTIO_WEBHOOK_PORT } from '../lib/model/mesh-sidecar';
 import { TrafficResources } from './traffic-resources';
 import { WorkloadServiceAccount } from '../lib/gcp/workload-service-account';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { WorkloadIdentity } from '../lib/model/workload-identity';
+import { ARGOCD_CLUSTER_CLIENTS } from '../lib/model/argocd';
 import { type RegistryConfig, type StateConfig } from '../lib/model/config';
 import { gcpNaming } from '../lib/model/gcp-resources';
 import { databaseOwnerSql, databaseOwnerships } from '../lib/model/database-owner';
@@ -39,6 +43,12 @@ export interface ClusterStackProps {
   readonly traffic: Traffic;
   /** The secret store of each namespace on this cluster, with the secrets it reads. */
   readonly secretStores: readonly NamespaceSecretStore[];
+  /**
+   * Argo CD across clusters (docs/argocd.md): the identity of the Argo CD running here when it
+   * manages remote clusters, and the identities of the Argo CDs on other clusters that manage this one.
+   * @default - neither: this cluster's own Argo CD manages it in-cluster
+   */
+  readonly argocd?: { readonly identity?: WorkloadIdentity; readonly managers: readonly WorkloadIdentity[] };
 }
 
 /** One GKE cluster, its network and everything its environments' apps need in GCP. */
@@ -72,7 +82,9 @@ export class ClusterStack extends PlatformStack {
       maintenanceStartTime: cluster.maintenanceStartTime,
       backupNamespaces: unique(cluster.environments.map((e) => e.namespace)),
       rbacSecurityGroup: cluster.rbacSecurityGroup,
+      dnsEndpoint: (props.argocd?.managers.length ?? 0) > 0,
     });
+    this.argocdAccess(props, gke);
     gke.allowPullFrom(props.registry);
 
     const nodes = gke.nodeServiceAccount.email;
@@ -196,6 +208,31 @@ export class ClusterStack extends PlatformStack {
     }
     return outputs;
   }
+
+  /**
+   * The Argo CD here acts as its Google service account through Workload Identity (both its
+   * application controller and its server talk to clusters), and an Argo CD that manages this
+   * cluster from elsewhere gets the GKE role on this project: `argocd-k8s-auth gcp` then
+   * authenticates with no stored credential.
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#gke
+   */
+  private argocdAccess(props: ClusterStackProps, gke: GkeCluster): void {
+    const identity = props.argocd?.identity;
+    if (identity !== undefined) {
+      const account = new WorkloadServiceAccount(this, 'ArgoCd', { identity, cluster: gke });
+      for (const ksa of ARGOCD_CLUSTER_CLIENTS.filter((k) => k !== identity.kubernetesServiceAccount.name)) {
+        const other = new WorkloadIdentity(identity.project, identity.accountId, { namespace: identity.kubernetesServiceAccount.namespace, name: ksa });
+        new ServiceAccountIamMember(account, `WorkloadIdentityUser-${ksa}`, {
+          serviceAccountId: account.account.name, role: 'roles/iam.workloadIdentityUser', member: other.kubernetesMember, dependsOn: [gke.cluster],
+        });
+      }
+      new TerraformOutput(this, 'argocd_service_account', { value: account.account.email, description: 'The account Argo CD reaches remote clusters as: annotate its controller\'s and server\'s KSAs with it' });
+    }
+    for (const manager of props.argocd?.managers ?? []) {
+      // Kubernetes API objects in this project's clusters; the apps project needs no more.
+      new ProjectIamMember(this, `ArgoCdManager-${manager.accountId}`, { project: props.cluster.project, role: 'roles/container.developer', member: manager.member });
+    }
+  }
 }
 
 /** Values of the stack's map outputs, keyed by the names both planes know. */
@@ -210,6 +247,7 @@ function servingPort(instance: AppInstance, types: readonly string[]): number[] 
   const exposure = instance.app.exposure;
   if (!types.includes(exposure.type) || exposure.type === 'none') return [];
   return instance.app.ports.filter((p) => p.name === exposure.port).map((p) => p.port);
+
 }
 
 function unique<T extends string | number>(values: readonly T[]): T[] {

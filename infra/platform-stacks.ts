@@ -39,6 +39,10 @@ export function platformStacks(platform: Platform, appFor: (name: string) => App
       instances: cluster.environments.flatMap((env) => platform.instances(env)),
       traffic: platform.traffic,
       secretStores: platform.secretStores.filter((s) => s.cluster === cluster.name),
+      argocd: {
+        identity: platform.argocd.find((a) => a.cluster.name === cluster.name)?.identity,
+        managers: platform.argocd.filter((a) => a.cluster.name !== cluster.name && a.targets.some((t) => t.cluster.name === cluster.name)).flatMap((a) => (a.identity ? [a.identity] : [])),
+      },
     });
     stacks.push({ name, stack });
   }

@@ -68,6 +68,13 @@ export interface GkeClusterProps {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac
    */
   readonly rbacSecurityGroup?: string;
+  /**
+   * Open GKE's DNS-based control plane endpoint, which IAM guards and which serves a publicly
+   * trusted certificate: how an Argo CD on another cluster, in another VPC, reaches this one.
+   * @default false
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation
+   */
+  readonly dnsEndpoint?: boolean;
 }
 
 /** A repository's coordinates, for {@link GkeCluster.allowPullFrom}. */
@@ -135,6 +142,7 @@ export class GkeCluster extends Construct {
       addonsConfig: { gkeBackupAgentConfig: { enabled: true } },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: maintenanceStartTime } },
       ...(props.rbacSecurityGroup === undefined ? {} : { authenticatorGroupsConfig: { securityGroup: props.rbacSecurityGroup } }),
+      ...(props.dnsEndpoint === true ? { controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } } } : {}),
     });
 
     this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {

@@ -36,9 +36,10 @@ export interface AddonChart {
 export interface AddonSpec extends AddonChart {
   /**
    * Which clusters get it: `every` cluster, the `meshed` ones (a cluster that runs an environment with
-   * `progressiveDelivery` or a canary), or one per Istio ingress `gateway` of the cluster.
+   * `progressiveDelivery` or a canary), one per Istio ingress `gateway` of the cluster, or the
+   * clusters that run an Argo CD instance (`argocd`: a cluster managed from another has none).
    */
-  readonly on: 'every' | 'meshed' | 'gateway';
+  readonly on: 'every' | 'meshed' | 'gateway' | 'argocd';
   /**
    * The namespace it is installed in. `argocd` is `gitops.argoNamespace`, `monitoring`
    * `addons.monitoringNamespace`, `cert-manager` `addons.certManagerNamespace`, `gateway` the
@@ -59,7 +60,7 @@ const ISTIO_VERSION = '1.24.2';
  */
 export const DEFAULT_ADDONS: Readonly<Record<AddonName, AddonSpec>> = {
   // Argo CD v2.13; the chart sets argocd-cm from configs.cm.
-  'argo-cd': { repoUrl: ARGO, chart: 'argo-cd', version: '7.7.11', on: 'every', namespace: 'argocd' },
+  'argo-cd': { repoUrl: ARGO, chart: 'argo-cd', version: '7.7.11', on: 'argocd', namespace: 'argocd' },
   // Argo Rollouts v1.7.2, with its CRDs (installCRDs).
   'argo-rollouts': { repoUrl: ARGO, chart: 'argo-rollouts', version: '2.37.8', on: 'meshed', namespace: 'argo-rollouts' },
   // Istio's CRDs and cluster roles, before any other Istio chart.

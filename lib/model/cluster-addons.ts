@@ -20,8 +20,8 @@ export function isMeshedCluster(cluster: Cluster): boolean {
 
 /**
  * The add-ons a cluster needs, in the catalog's order (docs/addons.md): `every` add-on everywhere,
- * Istio and Argo Rollouts only where an environment is meshed, and one Istio gateway per Gateway the
- * cluster's environments emit.
+ * Istio and Argo Rollouts only where an environment is meshed, one Istio gateway per Gateway the
+ * cluster's environments emit, and Argo CD where an instance runs.
  */
 export function clusterAddons(platform: Platform, cluster: Cluster): ClusterAddon[] {
   const addons = platform.addons;
@@ -34,9 +34,10 @@ export function clusterAddons(platform: Platform, cluster: Cluster): ClusterAddo
     }
   };
   const meshed = isMeshedCluster(cluster);
+  const runsArgoCd = platform.argocd.some((i) => i.cluster.name === cluster.name);
   return ADDON_NAMES.flatMap((name): ClusterAddon[] => {
     const spec = addons.charts[name];
-    if (spec.on === 'every' || (spec.on === 'meshed' && meshed)) return [{ name, spec, namespace: namespaceOf(spec) }];
+    if (spec.on === 'every' || (spec.on === 'meshed' && meshed) || (spec.on === 'argocd' && runsArgoCd)) return [{ name, spec, namespace: namespaceOf(spec) }];
     if (spec.on === 'gateway') {
       return platform.traffic.gateways.filter((g) => g.cluster === cluster.name).map((gateway) => ({ name, spec, namespace: gateway.namespace, gateway }));
     }

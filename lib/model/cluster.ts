@@ -21,7 +21,10 @@ export const GKE_DEFAULTS = {
 export interface Cluster extends ClusterConfig {
   readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
   readonly deletionProtection: boolean;
+  /** The API server address its managing Argo CD uses: in-cluster unless another cluster's Argo CD manages it. */
   readonly argoServer: string;
+  /** The cluster whose Argo CD manages this one: its own name by default. */
+  readonly argocdManagedBy: string;
   readonly nodePool: Required<NodePoolConfig>;
   readonly environments: readonly Environment[];
   /**
@@ -89,12 +92,14 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       releaseChannel: c.releaseChannel ?? GKE_DEFAULTS.releaseChannel,
       deletionProtection: c.deletionProtection ?? GKE_DEFAULTS.deletionProtection,
       argoServer: c.argoServer ?? IN_CLUSTER_SERVER,
+      argocdManagedBy: c.argocdManagedBy ?? c.name,
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
       // The KSA the cert-manager Helm chart creates for its controller.
       certManagerIdentity: new WorkloadIdentity(c.project, certManagerAccount, { namespace: certManagerNamespace, name: 'cert-manager' }),
     };
   });
+  checkArgoCdPlacement(configs, checks);
   // VPN ranges may be shared by clusters, but must not collide with any cluster's own ranges.
   for (const c of configs) {
     const field = `clusters.${c.name}.network.vpnCidrs`;
@@ -112,4 +117,24 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
     });
   }
   return resolved;
+}
+
+/** Each cluster is managed by its own Argo CD or by one that runs on a cluster managing itself. */
+function checkArgoCdPlacement(configs: readonly ClusterConfig[], checks: Checks): void {
+  const names = configs.map((c) => c.name);
+  for (const c of configs) {
+    const at = `clusters.${c.name}`;
+    const by = c.argocdManagedBy ?? c.name;
+    if (by === c.name) {
+      checks.require(c.argoServer === undefined, `${at}.argoServer`, c.argoServer,
+        'is set on a cluster its own Argo CD manages (in-cluster)', 'remove argoServer, or set argocdManagedBy to the cluster whose Argo CD manages this one');
+      continue;
+    }
+    checks.oneOf(`${at}.argocdManagedBy`, by, names);
+    const manager = configs.find((m) => m.name === by);
+    checks.require(manager === undefined || (manager.argocdManagedBy ?? manager.name) === manager.name, `${at}.argocdManagedBy`, by,
+      `names cluster "${by}", which another cluster's Argo CD manages`, `name a cluster that runs its own Argo CD`);
+    checks.require(c.argoServer !== undefined && /^https:\/\/[^/\s]+$/.test(c.argoServer), `${at}.argoServer`, c.argoServer,
+      `must be the https address of the API server, since Argo CD on "${by}" manages this cluster remotely`, "set it to the cluster's DNS-based control plane endpoint, such as https://gke-<id>.<region>.gke.goog");
+  }
 }

@@ -91,10 +91,33 @@ export interface ClusterConfig {
    */
   readonly maintenanceStartTime?: string;
   /**
-   * The Kubernetes API server ArgoCD deploys to.
+   * The API server address the managing Argo CD reaches this cluster at, when another cluster's
+   * Argo CD manages it (`argocdManagedBy`), such as GKE's DNS-based control plane endpoint.
+   * Refused on a cluster its own Argo CD manages (docs/argocd.md).
    * @default - the in-cluster address, https://kubernetes.default.svc
    */
   readonly argoServer?: string;
+  /**
+   * The cluster whose Argo CD manages this one. That Argo CD registers this cluster with a
+   * declarative cluster Secret that authenticates through Workload Identity (`argocd-k8s-auth gcp`);
+   * `argoServer` is then required.
+   * @default - the cluster's own Argo CD: one Argo CD per cluster, each in-cluster
+   */
+  readonly argocdManagedBy?: string;
+}
+
+/**
+ * When Argo CD may sync an environment's Application on its own. Outside the window only a person
+ * may sync it (an Argo CD `allow` window with `manualSync`).
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync_windows/
+ */
+export interface SyncWindowConfig {
+  /** A cron expression for the window's start, such as `0 8 * * 1-5`. */
+  readonly schedule: string;
+  /** How long the window lasts, such as `9h`. */
+  readonly duration: string;
+  /** @default 'UTC' */
+  readonly timeZone?: string;
 }
 
 /**
@@ -167,6 +190,11 @@ export interface EnvironmentConfig {
   readonly replicas: ReplicaProfile;
   readonly resources: ResourceProfile;
   readonly sync: SyncPolicy;
+  /**
+   * Restricts the environment's syncs to these hours, except syncs a person starts.
+   * @default - none: Argo CD may sync at any time
+   */
+  readonly syncWindow?: SyncWindowConfig;
   /** Public hosts are `<host>.<baseDomain>`. */
   readonly baseDomain: string;
   /**

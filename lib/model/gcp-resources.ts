@@ -123,6 +123,10 @@ export const gcpNaming = {
   certManagerAccount(cluster: string): string {
     return `cert-manager-${cluster}`;
   },
+  /** The account id Argo CD on a cluster reaches remote clusters as (docs/argocd.md). */
+  argocdAccount(cluster: string): string {
+    return `argocd-${cluster}`;
+  },
   /** The account id of a cluster's node service account. */
   nodeServiceAccount(cluster: string): string {
     return `${cluster}-nodes`;

@@ -77,13 +77,13 @@ export const naming = {
   addonApplication(cluster: string, addon: string, instance?: string): string {
     return `addon-${cluster}-${addon}${instance === undefined ? '' : `-${instance}`}`;
   },
-  /** The AppProject of the cluster add-ons. */
-  addonProject(platform: string): string {
-    return `${platform}-addons`;
-  },
   /** The root app-of-apps Application. */
   rootApplication(platform: string): string {
     return `${platform}-root`;
+  },
+  /** The Application that keeps an Argo CD instance's bootstrap directory (its projects, cluster Secrets, root app) in step with git. */
+  bootstrapApplication(platform: string): string {
+    return `${platform}-bootstrap`;
   },
   /** The Terraform stack of a cluster. */
   clusterStack(cluster: string): string {

@@ -8,7 +8,7 @@ import { naming } from './naming';
 export const SHARED_SCOPES = {
   /** The OpenTofu stacks. */
   terraform: 'terraform',
-  /** The AppProject and the root app. */
+  /** Every Argo CD instance's AppProjects, cluster Secrets and root app. */
   argocd: 'argocd',
   /** `releases.json`: the release state every run reads and writes back. */
   releases: 'releases',
@@ -29,7 +29,7 @@ export type OutputPlace =
   | { readonly plane: 'terraform'; readonly stack: string }
   | { readonly plane: 'kubernetes'; readonly dir: 'environment'; readonly env: string }
   | { readonly plane: 'kubernetes'; readonly dir: 'cluster'; readonly cluster: string }
-  | { readonly plane: 'kubernetes'; readonly dir: 'argocd' | 'bootstrap' }
+  | { readonly plane: 'kubernetes'; readonly dir: 'argocd' | 'bootstrap'; readonly instance: string }
   | { readonly plane: 'state'; readonly file: 'index' | 'releases' };
 
 /**
@@ -44,8 +44,10 @@ export const outputLayout = {
   terraformStack: (stack: string): string => `${TERRAFORM}/${stack}/main.tf.json`,
   environmentDir: (env: string): string => `${KUBERNETES}/${env}`,
   clusterDir: (cluster: string): string => `${KUBERNETES}/${SHARED_KUBERNETES_DIRS.clusters}/${cluster}`,
-  argocdDir: (): string => `${KUBERNETES}/${SHARED_KUBERNETES_DIRS.argocd}`,
-  bootstrapDir: (): string => `${KUBERNETES}/${SHARED_KUBERNETES_DIRS.bootstrap}`,
+  /** The Applications of the Argo CD that runs on `instance` (a cluster name): its root app syncs this. */
+  argocdDir: (instance: string): string => `${KUBERNETES}/${SHARED_KUBERNETES_DIRS.argocd}/${instance}`,
+  /** What `kubectl apply -f` installs on the Argo CD of `instance`: its AppProjects, cluster Secrets and root app. */
+  bootstrapDir: (instance: string): string => `${KUBERNETES}/${SHARED_KUBERNETES_DIRS.bootstrap}/${instance}`,
   /** The top-level directories the synth writes into; nothing outside them is ever compared. */
   roots: (): readonly string[] => [TERRAFORM, KUBERNETES],
 
@@ -58,11 +60,11 @@ export const outputLayout = {
     if (parts[0] !== KUBERNETES || !parts[parts.length - 1].endsWith('.yaml')) return undefined;
     if (parts.length === 3) {
       const dir = parts[1];
-      if (dir === SHARED_KUBERNETES_DIRS.argocd || dir === SHARED_KUBERNETES_DIRS.bootstrap) return { plane: 'kubernetes', dir };
-      if (dir === SHARED_KUBERNETES_DIRS.clusters) return undefined;
+      if ((Object.values(SHARED_KUBERNETES_DIRS) as string[]).includes(dir)) return undefined;
       return { plane: 'kubernetes', dir: 'environment', env: dir };
     }
     if (parts.length === 4 && parts[1] === SHARED_KUBERNETES_DIRS.clusters) return { plane: 'kubernetes', dir: 'cluster', cluster: parts[2] };
+    if (parts.length === 4 && (parts[1] === SHARED_KUBERNETES_DIRS.argocd || parts[1] === SHARED_KUBERNETES_DIRS.bootstrap)) return { plane: 'kubernetes', dir: parts[1], instance: parts[2] };
     return undefined;
   },
 

@@ -12,6 +12,7 @@ import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
 import { checkServiceAccountsUnique } from './service-accounts';
+import { type ArgoCdInstance, argocdInstances, checkSyncWindows } from './argocd';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -34,6 +35,8 @@ export class Platform {
   public readonly addons: Addons;
   /** DNS zones and records, the Istio gateways and the ACME account: how hosts are reached. */
   public readonly traffic: Traffic;
+  /** The Argo CD instances, each with the clusters it manages (docs/argocd.md); `argocdPlacement` finds a cluster's. */
+  public readonly argocd: readonly ArgoCdInstance[];
   /** One secret store per namespace: see {@link NamespaceSecretStore}. */
   public readonly secretStores: readonly NamespaceSecretStore[];
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
@@ -62,6 +65,9 @@ export class Platform {
       const withEnvs = { ...c, environments: this.environments.filter((e) => e.cluster === c.name) };
       return clusterBindsGroups(withEnvs, this.teams, this.apps) ? { ...withEnvs, rbacSecurityGroup: this.rbacSecurityGroup } : withEnvs;
     });
+
+    this.argocd = argocdInstances(this);
+    checkSyncWindows(this.environments, checks);
 
     const repository = ImageRef.repositoryPath(this.registry);
     const byEnv = new Map<string, AppInstance[]>();

@@ -43,6 +43,9 @@ export const RULE_IDS = [
   // Cluster add-ons: every custom kind has its controller installed, pinned; Argo CD tracks by annotation (docs/addons.md).
   'join-addon-controller',
   'join-argocd-tracking',
+  // Argo CD: every Application's project and cluster exist in time; no project reaches Argo CD's own objects (docs/argocd.md).
+  'join-argocd-project',
+  'argocd-project-scope',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -26,7 +26,7 @@ describe('npm run synth', () => {
     const tree = readTree(out);
     const files = [...tree.keys()];
     expect(files.filter((f) => /^terraform\/[^/]+\/main\.tf\.json$/.test(f)).length).toBeGreaterThan(0);
-    expect(files).toEqual(expect.arrayContaining(['platform-index.json', 'releases.json', 'kubernetes/bootstrap/application-shop-root.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['platform-index.json', 'releases.json', 'kubernetes/bootstrap/nonprod/application-shop-root.yaml']));
     const index = JSON.parse(tree.get('platform-index.json') ?? '{}') as ManifestIndex;
     expect(index.sourceCommit).toBe('test-commit');
     expect(index.files.map((f) => f.path).sort()).toEqual(files.filter((f) => f !== 'platform-index.json').sort());
@@ -131,7 +131,7 @@ describe('runSynth', () => {
       const dirs = new Set([...partial.keys()].filter((f) => f.startsWith('kubernetes/')).map((f) => f.split('/')[1]));
       // The shared scopes come along: the AppProject, the root app and the cluster objects.
       expect([...dirs].sort()).toEqual(['argocd', 'bootstrap', 'clusters', 'dev', 'prod']);
-      expect(partial.has('kubernetes/argocd/application-app-stage.yaml')).toBe(false);
+      expect(partial.has('kubernetes/argocd/nonprod/application-app-stage.yaml')).toBe(false);
       const fullTree = readTree(full);
       for (const [file, content] of partial) {
         if (file !== 'platform-index.json') expect([file, content]).toEqual([file, fullTree.get(file)]);

@@ -73,7 +73,7 @@ test('a file under the layout that the synth no longer produces is removed', () 
 test("a cluster's shared objects and its Application are its own section", () => {
   const tree = copyTree(base);
   editFile(tree, 'kubernetes/clusters/nonprod/prometheusrule-disk-usage.yaml', (t) => t.replace('for: 10m', 'for: 5m'));
-  editFile(tree, 'kubernetes/argocd/application-cluster-nonprod.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
+  editFile(tree, 'kubernetes/argocd/nonprod/application-cluster-nonprod.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
   const report = diffDir(tree);
   expect(summary(report)).toEqual(['cluster-nonprod changed Application/cluster-nonprod', 'cluster-nonprod changed PrometheusRule/disk-usage']);
   expect(report.groups).toEqual([
@@ -85,14 +85,14 @@ test("a cluster's shared objects and its Application are its own section", () =>
 test('the directory of a cluster the platform no longer has is left alone, as synth leaves it', () => {
   const tree = copyTree(base);
   writeFile(tree, 'kubernetes/clusters/old/configmap-x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
-  writeFile(tree, 'kubernetes/argocd/application-cluster-old.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cluster-old\n');
+  writeFile(tree, 'kubernetes/argocd/nonprod/application-cluster-old.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cluster-old\n');
   expect(diffDir(tree).changes).toEqual([]);
 });
 
 test('--env limits the comparison to those environments and the shared scopes', () => {
   const tree = copyTree(base);
   editFile(tree, 'kubernetes/stage/horizontalpodautoscaler-web.yaml', (t) => t.replace('minReplicas: 2', 'minReplicas: 5'));
-  editFile(tree, 'kubernetes/argocd/application-app-stage.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
+  editFile(tree, 'kubernetes/argocd/nonprod/application-app-stage.yaml', (t) => t.replace('targetRevision: main', 'targetRevision: old'));
   writeFile(tree, 'kubernetes/stage/configmap-stale-config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale-config\n');
   editFile(tree, 'kubernetes/dev/horizontalpodautoscaler-web.yaml', (t) => t.replace('minReplicas: 1', 'minReplicas: 7'));
   const report = diffDir(tree, ['dev']);

@@ -40,14 +40,15 @@ describe('cluster add-ons: model', () => {
 describe('cluster add-ons: Applications', () => {
   const platform = fixturePlatform();
   const files = synthPlatform(platform).files;
-  const app = (name: string): HelmApp => load(files.find((f) => f.path === `kubernetes/argocd/application-${name}.yaml`)?.content ?? '') as HelmApp;
+  // Each cluster's own Argo CD installs its add-ons: they sit in that instance's directory.
+  const app = (name: string): HelmApp => load(files.find((f) => f.path === `kubernetes/argocd/${name.split('-')[1]}/application-${name}.yaml`)?.content ?? '') as HelmApp;
   const values = (name: string): Json => app(name).spec.source.helm.valuesObject;
   const prod = platform.clusters.find((c) => c.name === 'prod')!;
 
   test('each is a Helm source at its pinned version, on its cluster, in the add-ons project, before the environments', () => {
     const a = app('addon-prod-cert-manager');
     expect(a.spec.source).toMatchObject({ chart: 'cert-manager', repoURL: 'https://charts.jetstack.io', targetRevision: DEFAULT_ADDONS['cert-manager'].version });
-    expect(a.spec.destination).toEqual({ server: prod.argoServer, namespace: 'cert-manager' });
+    expect(a.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'cert-manager' });
     expect(a.spec.project).toBe('shop-addons');
     expect(Number(a.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(0);
     expect(a.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'ServerSideApply=true']));

@@ -45,7 +45,7 @@ const find = (dir: string, kind: string, name: string): KubeObject => {
 };
 const ofKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
 
-/** The ArgoCD Application that syncs a directory; kubernetes/bootstrap holds the root app, applied once by hand. */
+/** The ArgoCD Application that syncs a directory. */
 function ownersOf(dir: string): KubeObject[] {
   return applications.filter((a) => at(a.object.spec, 'source', 'path') === `kubernetes/${dir}`).map((a) => a.object);
 }
@@ -55,9 +55,9 @@ export function ownershipCollisions(output: readonly OutputObject[]): string[] {
   const seen = new Map<string, string>();
   const collisions: string[] = [];
   for (const o of output) {
-    if (o.dir === 'bootstrap') continue;
-    const owner = applications.find((a) => at(a.object.spec, 'source', 'path') === `kubernetes/${o.dir}`)?.object;
-    const server = String(at(owner?.spec, 'destination', 'server'));
+    const owner = applications.find((a) => at(a.object.spec, 'source', 'path') === `kubernetes/${o.dir}`);
+    // The in-cluster address is the cluster of the Argo CD instance whose directory holds the Application.
+    const server = `${String(at(owner?.object.spec, 'destination', 'server'))}@${owner?.dir.split('/')[1] ?? ''}`;
     const m = o.object.metadata;
     const key = [server, o.object.apiVersion, o.object.kind, m.namespace ?? '', m.name].join(' ');
     const first = seen.get(key);
@@ -69,7 +69,8 @@ export function ownershipCollisions(output: readonly OutputObject[]): string[] {
 
 describe('ownership', () => {
   test('every object is owned by exactly one ArgoCD Application', () => {
-    const dirs = new Set(objects.map((o) => o.dir).filter((d) => d !== 'bootstrap'));
+    // Each instance's bootstrap directory too: applied once by hand, then kept by its bootstrap Application.
+    const dirs = new Set(objects.map((o) => o.dir));
     for (const dir of dirs) expect([dir, ownersOf(dir).length]).toEqual([dir, 1]);
   });
 
@@ -272,7 +273,7 @@ describe('error budgets', () => {
 
 describe('ArgoCD', () => {
   test('the prod Application ignores the fields Argo Rollouts changes, and respects that at sync', () => {
-    const app = find('argocd', 'Application', 'app-prod');
+    const app = find('argocd/prod', 'Application', 'app-prod');
     expect(at(app.spec, 'ignoreDifferences')).toEqual(
       expect.arrayContaining([
         { group: 'networking.istio.io', kind: 'VirtualService', name: 'web', namespace: 'shop-prod', jqPathExpressions: ['.spec.http[].route[].weight'] },
@@ -283,7 +284,7 @@ describe('ArgoCD', () => {
     expect(JSON.stringify(at(app.spec, 'ignoreDifferences'))).not.toContain('"name":"inventory-api"');
     expect(at(app.spec, 'syncPolicy', 'syncOptions')).toContain('RespectIgnoreDifferences=true');
     // Stage ignores only the HTTP-01 solver's path on its public Ingress (test/validate/traffic-controllers.test.ts).
-    expect(at(find('argocd', 'Application', 'app-stage').spec, 'ignoreDifferences')).toEqual([expect.objectContaining({ kind: 'Ingress', name: 'web' })]);
+    expect(at(find('argocd/nonprod', 'Application', 'app-stage').spec, 'ignoreDifferences')).toEqual([expect.objectContaining({ kind: 'Ingress', name: 'web' })]);
   });
 
   test('sync waves: baseline, then config and analysis, then workloads, then traffic; a route a Rollout manages comes before it', () => {

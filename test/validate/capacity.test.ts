@@ -54,7 +54,7 @@ describe('Google Groups for RBAC', () => {
   });
 
   test('join-rbac-groups catches group bindings applied to a cluster of no stack', () => {
-    const files = mutateYaml('kubernetes/argocd/application-app-prod.yaml', (a) => { get(a, 'spec', 'destination').server = 'https://elsewhere.example.com'; });
+    const files = mutateYaml('kubernetes/argocd/prod/application-app-prod.yaml', (a) => { get(a, 'spec', 'destination').server = 'https://elsewhere.example.com'; });
     expect(of('join-rbac-groups', files).map((v) => `${v.object}: ${v.message}`)).toContain(
       'RoleBinding/team-inventory: binds group "inventory@shop.example.com" on cluster "https://elsewhere.example.com", which no Terraform stack\'s GKE cluster matches');
   });

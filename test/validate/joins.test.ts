@@ -38,9 +38,9 @@ describe('joins across the planes and between objects', () => {
   });
 
   test('join-argocd-path catches an Application syncing a path with no file', () => {
-    const files = mutateYaml('kubernetes/argocd/application-app-stage.yaml', (a) => { get(a, 'spec', 'source').path = 'kubernetes/staging'; });
+    const files = mutateYaml('kubernetes/argocd/nonprod/application-app-stage.yaml', (a) => { get(a, 'spec', 'source').path = 'kubernetes/staging'; });
     expect(of('join-argocd-path', files)).toEqual([
-      { file: 'kubernetes/argocd/application-app-stage.yaml', object: 'Application/app-stage', rule: 'join-argocd-path', message: 'syncs path "kubernetes/staging", which holds no file of the output' },
+      { file: 'kubernetes/argocd/nonprod/application-app-stage.yaml', object: 'Application/app-stage', rule: 'join-argocd-path', message: 'syncs path "kubernetes/staging", which holds no file of the output' },
     ]);
   });
 

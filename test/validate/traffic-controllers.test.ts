@@ -40,7 +40,7 @@ describe('HTTP-01 solver reachable through the default-deny policy', () => {
 });
 
 describe('Argo CD keeps the solver\'s path on an Ingress solved in place', () => {
-  const app = (env: string): Json => yaml(`kubernetes/argocd/application-app-${env}.yaml`);
+  const app = (env: string): Json => yaml(`kubernetes/argocd/${env === 'dev' || env === 'stage' ? 'nonprod' : 'prod'}/application-app-${env}.yaml`);
 
   test('stage ignores exactly the ACME challenge paths of its HTTP-01 Ingress, and respects that at sync', () => {
     const spec = get(app('stage'), 'spec');

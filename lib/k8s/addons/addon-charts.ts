@@ -2,10 +2,10 @@ import { App, Chart } from 'cdk8s';
 import { type AddonName } from '../../model/addon-catalog';
 import { clusterAddons, type ClusterAddon } from '../../model/cluster-addons';
 import { naming } from '../../model/naming';
-import { clusterScope, outputLayout, SHARED_SCOPES } from '../../model/output-layout';
+import { argocdPlacement } from '../../model/argocd';
+import { clusterScope, outputLayout } from '../../model/output-layout';
 import { type Platform } from '../../model/platform';
 import { SyncPolicy } from '../../model/sync-policy';
-import { type ArgoDestination, ArgoProject } from '../argocd/app-project';
 import { ArgoHelmApplication } from '../argocd/helm-application';
 import { type ChartOutput } from '../platform-charts';
 import { ADDON_VALUES } from './addon-values';
@@ -36,48 +36,20 @@ export function addonApplicationName(cluster: string, addon: ClusterAddon): stri
   return naming.addonApplication(cluster, addon.name, addon.gateway?.env);
 }
 
-/**
- * The add-ons' own AppProject: their charts' repositories, every namespace of each cluster and
- * every cluster-scoped kind (CRDs, ClusterRoles, webhooks). The platform's project stays fenced to
- * its Git repository and the apps' namespaces.
- * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
- */
-function addonProject(platform: Platform): ChartOutput {
-  return {
-    build: () => {
-      const chart = new Chart(new App(), 'argocd-addons', { disableResourceNameHashes: true });
-      const all = platform.clusters.flatMap((cluster) => clusterAddons(platform, cluster));
-      // Any namespace: charts also write outside their release's (kube-prometheus-stack's exporters'
-      // Services in kube-system), and `*/*` cluster-scoped kinds already make the project cluster-admin.
-      const destinations: ArgoDestination[] = [...new Set(platform.clusters.map((c) => c.argoServer))].map((server) => ({ server, namespace: '*' }));
-      new ArgoProject(chart, 'Project', {
-        name: naming.addonProject(platform.name),
-        namespace: platform.gitops.argoNamespace,
-        description: `The cluster add-ons of the ${platform.name} platform`,
-        sourceRepos: [...new Set(all.map((a) => a.spec.repoUrl))].sort(),
-        destinations,
-        clusterResources: [{ group: '*', kind: '*' }],
-      });
-      return chart;
-    },
-    dir: outputLayout.argocdDir(),
-    scope: SHARED_SCOPES.argocd,
-  };
-}
-
 /** The Helm release: the add-on's name, or the Gateway's for a gateway. */
 function releaseName(addon: ClusterAddon): string {
   return addon.gateway?.name ?? addon.name;
 }
 
 /**
- * The add-ons' AppProject, and one chart per cluster with an Argo CD Application per add-on the cluster needs
- * (`clusterAddons`), each a Helm chart at its pinned version with typed values. Written, for now,
- * into the Argo CD directory with the cluster's scope.
+ * One chart per cluster with an Argo CD Application per add-on the cluster needs (`clusterAddons`),
+ * each a Helm chart at its pinned version with typed values, in the add-ons' project of the Argo CD
+ * instance that manages the cluster and in that instance's directory (`argocdPlacement`).
  */
 export function addonCharts(platform: Platform): ChartOutput[] {
-  const argo = platform.gitops;
-  return [addonProject(platform), ...platform.clusters.map((cluster) => ({
+  return platform.clusters.map((cluster) => {
+    const { instance, target } = argocdPlacement(platform.argocd, cluster.name);
+    return {
     build: () => {
       const chart = new Chart(new App(), `addons-${cluster.name}`, { disableResourceNameHashes: true });
       // Add-ons sync on their own only if every environment on the cluster does, like the cluster's objects.
@@ -86,12 +58,13 @@ export function addonCharts(platform: Platform): ChartOutput[] {
         const name = addonApplicationName(cluster.name, addon);
         new ArgoHelmApplication(chart, name, {
           name,
-          namespace: argo.argoNamespace,
-          project: naming.addonProject(platform.name),
+          namespace: instance.namespace,
+          // Argo CD's own install lives in its namespace, which only Argo CD's project reaches.
+          project: addon.namespace === instance.namespace ? instance.projects.argocd : instance.projects.addons,
           chart: addon.spec,
           releaseName: releaseName(addon),
           values: ADDON_VALUES[addon.name]({ platform, cluster, addon }),
-          destination: { server: cluster.argoServer, namespace: addon.namespace },
+          destination: { server: target.server, namespace: addon.namespace },
           syncPolicy: sync.toArgo(),
           syncWave: ADDON_WAVES[addon.name],
           labels: { 'app.kubernetes.io/part-of': platform.name, cluster: cluster.name, addon: addon.name },
@@ -99,7 +72,8 @@ export function addonCharts(platform: Platform): ChartOutput[] {
       }
       return chart;
     },
-    dir: outputLayout.argocdDir(),
+    dir: outputLayout.argocdDir(instance.cluster.name),
     scope: clusterScope(cluster.name),
-  }))];
+    };
+  });
 }

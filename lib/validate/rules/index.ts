@@ -11,6 +11,7 @@ import { ingressTls, publicExposure } from './ingress';
 import { joinAddonController } from './join-addon-controller';
 import { joinArgocdPath } from './join-argocd-path';
 import { joinArgocdTracking } from './join-argocd-tracking';
+import { argocdProjectScope, joinArgocdProject } from './join-argocd-project';
 import { joinHostPath } from './join-host-path';
 import { joinMeshWebhook } from './join-mesh-webhook';
 import { joinData } from './join-data';
@@ -72,4 +73,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'canary-data': canaryData,
   'join-addon-controller': joinAddonController,
   'join-argocd-tracking': joinArgocdTracking,
+  'join-argocd-project': joinArgocdProject,
+  'argocd-project-scope': argocdProjectScope,
 };

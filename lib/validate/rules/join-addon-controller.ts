@@ -1,7 +1,7 @@
 import { asString, at } from '../../manifest/json-access';
 import { apiGroup } from '../../manifest/manifest';
 import { DEFAULT_ADDONS, isBuiltInGroup, KIND_CONTROLLERS, PINNED_VERSION } from '../../model/addon-catalog';
-import { clusterOf, type Finding, finding, type K8sObject, type RuleContext } from './types';
+import { clusterOf, destinationCluster, type Finding, finding, type K8sObject, type RuleContext } from './types';
 
 const RULE = 'join-addon-controller';
 
@@ -18,7 +18,7 @@ function installedCharts(ctx: RuleContext): InstalledChart[] {
     const chart = asString(at(app.body, 'spec', 'source', 'chart'));
     if (chart === undefined) return [];
     const dest = at(app.body, 'spec', 'destination');
-    const cluster = asString(at(dest, 'server')) ?? asString(at(dest, 'name')) ?? '';
+    const cluster = destinationCluster(app, asString(at(dest, 'server')) ?? asString(at(dest, 'name')) ?? '');
     return [{ app, cluster, chart, version: asString(at(app.body, 'spec', 'source', 'targetRevision')) ?? '' }];
   });
 }

@@ -4,6 +4,7 @@ import type { Manifest } from '../../manifest/manifest';
 import { podSpec } from '../../manifest/workload';
 import type { RuleId } from '../../model/rule-ids';
 import { outputLayout } from '../../model/output-layout';
+import { IN_CLUSTER_SERVER } from '../../model/cluster';
 
 /** One parsed Kubernetes object of the output, and where it is. */
 export interface K8sObject extends Manifest {
@@ -113,13 +114,22 @@ interface Destination {
 
 const destinations = new WeakMap<readonly K8sObject[], ReadonlyMap<string, Destination>>();
 
+/**
+ * One name per cluster: the in-cluster address means the cluster of the Argo CD instance whose
+ * directory holds the Application (`in-cluster@<instance>`); every other address is global.
+ */
+export function destinationCluster(application: K8sObject, server: string): string {
+  const place = outputLayout.parse(application.file);
+  return server === IN_CLUSTER_SERVER && place?.plane === 'kubernetes' && (place.dir === 'argocd' || place.dir === 'bootstrap') ? `in-cluster@${place.instance}` : server;
+}
+
 function destinationOf(ctx: RuleContext, dir: string): Destination {
   let byDir = destinations.get(ctx.objects);
   if (!byDir) {
     const map = new Map<string, Destination>();
     for (const a of ctx.objects.filter((o) => o.kind === 'Application')) {
       const dest = at(a.body, 'spec', 'destination');
-      const cluster = asString(at(dest, 'server')) ?? asString(at(dest, 'name')) ?? '';
+      const cluster = destinationCluster(a, asString(at(dest, 'server')) ?? asString(at(dest, 'name')) ?? '');
       const sources = [at(a.body, 'spec', 'source'), ...asArray(at(a.body, 'spec', 'sources'))];
       for (const p of sources.map((s) => asString(at(s, 'path'))).filter((p): p is string => p !== undefined)) {
         map.set(p.replace(/\/+$/, ''), { cluster, namespace: asString(at(dest, 'namespace')) });
