@@ -94,6 +94,33 @@ export interface ClusterConfig {
    * @default - the in-cluster address, https://kubernetes.default.svc
    */
   readonly argoServer?: string;
+  /**
+   * Where the cluster's own alerts (nodes, disks, add-ons: the alerts of the monitoring namespace)
+   * go. The cluster of production pages; a cluster of non-production environments posts to chat.
+   * @default - chat only ({@link AlertRoutingConfig} defaults)
+   */
+  readonly alerts?: AlertRoutingConfig;
+}
+
+/** An alert's severity, its `severity` label. */
+export type AlertSeverity = 'emergency' | 'critical' | 'warning' | 'info';
+
+/**
+ * Which receivers an environment's or a cluster's alerts reach. Every alert goes to the chat
+ * channel; the paging severities also page someone when `page` is set. See docs/alerting.md.
+ */
+export interface AlertRoutingConfig {
+  /**
+   * Whether alerts of `pageSeverities` page someone through `addons.alerting.paging`. Only production
+   * and the cluster it runs on set it: the `alert-paging` rule refuses a page from anything else.
+   * @default false - chat only
+   */
+  readonly page?: boolean;
+  /**
+   * The severities that page, when `page` is set.
+   * @default ['critical', 'emergency']
+   */
+  readonly pageSeverities?: readonly AlertSeverity[];
 }
 
 /**
@@ -212,6 +239,12 @@ export interface EnvironmentConfig {
    * @default - not a canary environment
    */
   readonly canary?: CanaryEnvironmentConfig;
+  /**
+   * Where the alerts of the environment's namespace go: `{ page: true }` on production. Set only on
+   * the environment that manages its namespace; the canary's alerts follow production's.
+   * @default - chat only ({@link AlertRoutingConfig} defaults)
+   */
+  readonly alerts?: AlertRoutingConfig;
 }
 
 /** How an environment with progressive delivery routes traffic. */
@@ -556,11 +589,15 @@ export interface TeamConfig {
 
 /** Where alerts go. Keys and URLs stay in Secret Manager; the manifests only name them. */
 export interface AlertingConfig {
-  /** Who is paged for critical alerts. */
+  /** Who is paged, for an environment or cluster whose `alerts.page` is set. */
   readonly paging: 'pagerduty' | 'opsgenie';
-  /** The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key; each environment reads `<name>-<env>`. */
+  /**
+   * The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key; each paging
+   * environment reads `<name>-<env>`, each paging cluster `<name>-cluster-<cluster>`. Nothing else
+   * has one.
+   */
   readonly pagingKeySecret: string;
-  /** The Secret Manager secret holding the Slack webhook URL; each environment reads `<name>-<env>`. */
+  /** The Secret Manager secret holding the Slack webhook URL; each environment reads `<name>-<env>`, each cluster `<name>-cluster-<cluster>`. */
   readonly slackWebhookSecret: string;
   /** The Slack channel warnings go to, such as `#shop-alerts`. */
   readonly slackChannel: string;

@@ -10,7 +10,7 @@ import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
 import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
-import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
+import { type NamespaceSecretStore, resolveClusterSecretStores, resolveSecretStores } from './secret-store';
 import { checkServiceAccountsUnique } from './service-accounts';
 
 /** The validated platform model that both planes render from. */
@@ -34,7 +34,7 @@ export class Platform {
   public readonly addons: Addons;
   /** DNS zones and records, the Istio gateways and the ACME account: how hosts are reached. */
   public readonly traffic: Traffic;
-  /** One secret store per namespace: see {@link NamespaceSecretStore}. */
+  /** One secret store per namespace: each environment owner's, then each cluster's monitoring namespace's. See {@link NamespaceSecretStore}. */
   public readonly secretStores: readonly NamespaceSecretStore[];
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
@@ -93,7 +93,10 @@ export class Platform {
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
     this.traffic = resolveTraffic(config.addons.acme, this.environments, (env) => byEnv.get(env.name) ?? [], checks);
-    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), (env) => this.namespaceSharers(env), this.addons, checks);
+    this.secretStores = [
+      ...resolveSecretStores(this.environments, (env) => this.instances(env), (env) => this.namespaceSharers(env), this.addons, checks),
+      ...resolveClusterSecretStores(this.clusters, this.addons, checks),
+    ];
     checkServiceAccountsUnique(this.clusters, this.secretStores, [...byEnv.values()].flat(), checks);
     this.checkCandidateCapacity(config.releases, checks);
   }
@@ -128,6 +131,11 @@ export class Platform {
           `${fix(weight)}, or set it to at most ${capacity.maxWeight} in the output root's releases.json`);
       }
     }
+  }
+
+  /** The secret store of a cluster's monitoring namespace, for its alert receivers. */
+  public clusterSecretStore(cluster: Cluster): NamespaceSecretStore {
+    return this.secretStores.find((s) => s.cluster === cluster.name && s.owner === `cluster-${cluster.name}`) as NamespaceSecretStore;
   }
 
   /** The secret store of the namespace `env` runs in (the canary's is production's). */

@@ -40,6 +40,8 @@ export const RULE_IDS = [
   'canary-data',
   // Traffic as the controllers act on it: Istio's injection webhook reachable on private clusters (docs/traffic.md).
   'join-mesh-webhook',
+  // Alerting: only production pages, and every alert reaches a receiver (docs/alerting.md).
+  'alert-paging',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -1,4 +1,5 @@
 import type { RuleId } from '../../model/rule-ids';
+import { alertPaging } from './alert-paging';
 import { analysisTraffic } from './analysis-traffic';
 import { canaryCapacity } from './canary-capacity';
 import { canaryData } from './canary-data';
@@ -68,4 +69,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-secret-access': joinSecretAccess,
   'join-data': joinData,
   'canary-data': canaryData,
+  'alert-paging': alertPaging,
 };
