@@ -577,6 +577,47 @@ export interface PlatformConfig {
   readonly rbacSecurityGroup?: string;
   /** The cluster add-ons the manifests use: monitoring, certificates, secrets, alerting. */
   readonly addons: ClusterAddonsConfig;
+  /**
+   * CI's identities in Google Cloud through Workload Identity Federation: the bootstrap stack makes
+   * the pool, its OIDC provider and two service accounts, one that pushes images and one that runs
+   * `tofu plan` and `apply`. No service account key exists.
+   * @default - none: CI gets no Google identity, and people apply every stack by hand
+   * @see docs/opentofu.md
+   */
+  readonly ci?: CiConfig;
+}
+
+/**
+ * The CI system whose OIDC tokens Google accepts. The defaults fit GitHub Actions.
+ * @see https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines
+ */
+export interface CiConfig {
+  /**
+   * The OIDC issuer of CI's tokens.
+   * @default 'https://token.actions.githubusercontent.com' - GitHub Actions
+   */
+  readonly issuerUri?: string;
+  /**
+   * The repository, as `owner/name` (the token's `repository` claim), whose workflows run `tofu plan`
+   * and `apply`: this platform's.
+   */
+  readonly platformRepository: string;
+  /**
+   * The repositories whose workflows build and push images to the platform's registry.
+   * @default - the platform repository alone
+   */
+  readonly imageRepositories?: readonly string[];
+  /**
+   * The refs (the token's `ref` claim) a token must come from, for every repository. A pull request's
+   * `tofu plan` runs on `refs/pull/N/merge`, so restricting to `refs/heads/main` keeps CI to merged code.
+   * @default - any ref of the repositories
+   */
+  readonly refs?: readonly string[];
+  /**
+   * The workload identity pool's id, 4 to 32 characters.
+   * @default - `<platform>-ci`
+   */
+  readonly poolId?: string;
 }
 
 /** A team and its identity-provider group. */

@@ -12,6 +12,7 @@ import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
 import { type NamespaceSecretStore, resolveClusterSecretStores, resolveSecretStores } from './secret-store';
 import { checkServiceAccountsUnique } from './service-accounts';
+import { type CiSettings, resolveCi } from './ci';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -36,6 +37,8 @@ export class Platform {
   public readonly traffic: Traffic;
   /** One secret store per namespace: each environment owner's, then each cluster's monitoring namespace's. See {@link NamespaceSecretStore}. */
   public readonly secretStores: readonly NamespaceSecretStore[];
+  /** CI's Workload Identity Federation and service accounts, when `ci` is configured. */
+  public readonly ci?: CiSettings;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -43,6 +46,7 @@ export class Platform {
     checks.dnsLabel('name', config.name, 30);
     this.name = config.name;
     this.state = checkState(config.state, checks);
+    this.ci = resolveCi(config.ci, config.name, config.state.project, checks);
     checks.oneOf('registry.region', config.registry.region, GCP_REGIONS);
     if (config.registry.keepReleases !== undefined) {
       checks.intInRange('registry.keepReleases', config.registry.keepReleases, 3, 5);

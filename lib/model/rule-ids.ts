@@ -42,6 +42,8 @@ export const RULE_IDS = [
   'join-mesh-webhook',
   // Alerting: only production pages, and every alert reaches a receiver (docs/alerting.md).
   'alert-paging',
+  // A fresh project: each stack enables the APIs of what it declares (docs/opentofu.md).
+  'gcp-apis',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -3,6 +3,7 @@ import { alertPaging } from './alert-paging';
 import { analysisTraffic } from './analysis-traffic';
 import { canaryCapacity } from './canary-capacity';
 import { canaryData } from './canary-data';
+import { gcpApis } from './gcp-apis';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';
@@ -70,4 +71,5 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-data': joinData,
   'canary-data': canaryData,
   'alert-paging': alertPaging,
+  'gcp-apis': gcpApis,
 };
