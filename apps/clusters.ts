@@ -35,6 +35,8 @@ export const clusters: readonly ClusterConfig[] = [
     nodePool: { machineType: 'e2-standard-8', minNodes: 2, maxNodes: 10 },
     releaseChannel: 'STABLE',
     deletionProtection: true,
+    // The cluster production runs on pages on its own critical alerts (disks, nodes, add-ons).
+    alerts: { page: true },
     // Outside the shop's busiest hours in Europe.
     maintenanceStartTime: '02:00',
   },

@@ -75,6 +75,8 @@ export const environments: readonly EnvironmentConfig[] = [
   {
     name: 'prod',
     production: true,
+    // Only production pages; every other environment's alerts go to chat (docs/alerting.md).
+    alerts: { page: true },
     project: 'shop-prod',
     region: 'europe-west1',
     cluster: 'prod',

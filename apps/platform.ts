@@ -42,6 +42,8 @@ export const platformConfig: PlatformConfig = {
     { name: 'storefront', group: 'storefront@shop.example.com' },
     { name: 'backoffice', group: 'backoffice@shop.example.com' },
   ],
+  // CI (GitHub Actions) reaches Google through Workload Identity Federation (docs/opentofu.md).
+  ci: { platformRepository: 'shop-example/shop-platform' },
   addons: {
     acme: { email: 'platform@shop.example.com' },
     alerting: {

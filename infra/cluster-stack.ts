@@ -3,6 +3,7 @@ import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GkeCluster } from '../lib/gcp/gke-cluster';
 import { Network } from '../lib/gcp/network';
+import { enableProjectApis } from '../lib/gcp/project-apis';
 import { PostgresDatabase } from '../lib/gcp/postgres-database';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
 import { PrivateGoogleAccess } from '../lib/gcp/private-google-access';
@@ -123,6 +124,8 @@ export class ClusterStack extends PlatformStack {
       });
     }
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
+    // Last, so that it sees every resource of the stack.
+    enableProjectApis(this, cluster.project);
   }
 
   /**

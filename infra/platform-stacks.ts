@@ -3,6 +3,7 @@ import { naming } from '../lib/model/naming';
 import { type Platform } from '../lib/model/platform';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
+import { stackResources } from '../lib/gcp/project-apis';
 
 /** A stack with its name, ready to synthesize. */
 export interface NamedStack {
@@ -16,18 +17,8 @@ export interface NamedStack {
  * Each stack gets its own cdktf App, so one stack's aspects never visit another's.
  */
 export function platformStacks(platform: Platform, appFor: (name: string) => App = () => new App()): NamedStack[] {
-  const bootstrap = naming.bootstrapStack();
-  const stacks: NamedStack[] = [
-    {
-      name: bootstrap,
-      stack: new BootstrapStack(appFor(bootstrap), bootstrap, {
-        state: platform.state,
-        registry: platform.registry,
-        releaseTags: platform.releaseTags(),
-        statePrefix: bootstrap,
-      }),
-    },
-  ];
+  const stacks: NamedStack[] = [];
+  const managed: { type: string; project: string }[] = [];
   for (const cluster of platform.clusters) {
     const name = naming.clusterStack(cluster.name);
     const stack = new ClusterStack(appFor(name), name, {
@@ -45,6 +36,17 @@ export function platformStacks(platform: Platform, appFor: (name: string) => App
       },
     });
     stacks.push({ name, stack });
+    managed.push(...stackResources(stack, cluster.project).map((r) => ({ type: r.type, project: r.project })));
   }
-  return stacks;
+  // Built last, since CI's runner is granted what the cluster stacks manage; applied first.
+  const bootstrap = naming.bootstrapStack();
+  const stack = new BootstrapStack(appFor(bootstrap), bootstrap, {
+    state: platform.state,
+    registry: platform.registry,
+    releaseTags: platform.releaseTags(),
+    statePrefix: bootstrap,
+    ci: platform.ci,
+    managedResources: managed,
+  });
+  return [{ name: bootstrap, stack }, ...stacks];
 }

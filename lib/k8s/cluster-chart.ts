@@ -1,10 +1,13 @@
 import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Cluster } from '../model/cluster';
 import { CLUSTER_ISSUERS } from '../model/traffic';
+import { AlertReceivers } from './alert-receivers';
 import { AcmeClusterIssuers } from './exposure/cluster-issuers';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
+import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';
 
 /** Props of {@link ClusterChart}. */
@@ -15,8 +18,10 @@ export interface ClusterChartProps {
 
 /**
  * The objects a cluster has once, whatever environments run on it: the ACME ClusterIssuers its
- * Certificates name, and the disk usage alerts of nodes and volumes. One ArgoCD Application per cluster owns them, so two environments on a cluster never
- * emit the same object. Secret stores are per namespace, in the environment charts.
+ * Certificates name, the disk usage alerts of nodes and volumes, and the routing of the monitoring
+ * namespace's alerts with its secret store. One ArgoCD Application per cluster owns them, so two
+ * environments on a cluster never emit the same object. The environments' secret stores are per
+ * namespace, in the environment charts.
  */
 export class ClusterChart extends Chart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -39,7 +44,44 @@ export class ClusterChart extends Chart {
       name: 'disk-usage',
       namespace: addons.monitoringNamespace,
       labels: { ...labels, ...addons.monitoringLabels },
+      // Routed by the cluster's AlertmanagerConfig below, whatever namespace a volume is in.
+      alertNamespace: addons.monitoringNamespace,
     });
+    this.alertRouting(platform, cluster, labels);
     applySyncWaves(this);
+  }
+
+  /**
+   * The cluster's own alert routing, in the monitoring namespace: the Prometheus Operator routes an
+   * AlertmanagerConfig only the alerts whose namespace label is its own, so the monitoring
+   * namespace's alerts (nodes, disks, the add-ons kube-prometheus-stack watches there) need one of
+   * their own. Its receivers' keys come through a SecretStore of that namespace, whose Google account
+   * Terraform grants exactly those secrets (`Platform.clusterSecretStore`).
+   */
+  private alertRouting(platform: Platform, cluster: Cluster, labels: Readonly<Record<string, string>>): void {
+    const secretStore = platform.clusterSecretStore(cluster);
+    const ksa = secretStore.identity.kubernetesServiceAccount;
+    new kplus.ServiceAccount(this, 'SecretStoreAccount', {
+      metadata: { name: ksa.name, namespace: ksa.namespace, labels, annotations: { ...secretStore.identity.kubernetesAnnotations() } },
+      // The operator requests its tokens through the TokenRequest API; no pod mounts one.
+      automountToken: false,
+    });
+    const store = new GcpSecretStore(this, 'SecretStore', {
+      name: secretStore.name,
+      namespace: secretStore.namespace,
+      projectId: secretStore.project,
+      serviceAccountName: ksa.name,
+      cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
+      labels,
+    });
+    new AlertReceivers(this, 'Alerts', {
+      namespace: secretStore.namespace,
+      labels,
+      monitoringLabels: platform.addons.monitoringLabels,
+      alerting: platform.addons.alerting,
+      routing: cluster.alertRouting,
+      secrets: secretStore.alertReceivers,
+      store,
+    });
   }
 }

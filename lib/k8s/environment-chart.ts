@@ -6,11 +6,10 @@ import { type Environment } from '../model/environment';
 import { teamsWithAccess } from '../model/rbac';
 import { GOOGLE_FRONT_END_RANGES } from '../model/google-ranges';
 import { HTTP01_SOLVER } from '../model/traffic';
+import { AlertReceivers } from './alert-receivers';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { Http01SolverPolicy } from './exposure/http01-solver-policy';
-import { AlertRouting, PagingReceiver } from './monitoring/alert-routing';
-import { AppExternalSecret } from './secrets/app-external-secret';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { applySyncWaves } from './sync-wave';
 
@@ -20,10 +19,6 @@ export interface EnvironmentChartProps {
   /** An environment that manages its namespace. */
   readonly env: Environment;
 }
-
-const RECEIVERS_SECRET = 'alert-receivers';
-const PAGING_KEY = 'PAGING_KEY';
-const SLACK_KEY = 'SLACK_WEBHOOK_URL';
 
 /**
  * What an environment's namespace holds before any app: the namespace baseline (Pod Security,
@@ -78,25 +73,15 @@ export class EnvironmentChart extends Chart {
       cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
       labels,
     });
-    const alerting = platform.addons.alerting;
-    new AppExternalSecret(this, 'AlertReceivers', {
-      name: RECEIVERS_SECRET,
+    // Where the namespace's alerts go: production's pages, the others post to chat (docs/alerting.md).
+    new AlertReceivers(this, 'Alerts', {
+      namespace: env.namespace,
+      labels,
+      monitoringLabels: platform.addons.monitoringLabels,
+      alerting: platform.addons.alerting,
+      routing: env.alertRouting,
+      secrets: secretStore.alertReceivers,
       store,
-      targetSecretName: RECEIVERS_SECRET,
-      secrets: [
-        { envName: PAGING_KEY, remoteKey: secretStore.alertReceivers.pagingKey },
-        { envName: SLACK_KEY, remoteKey: secretStore.alertReceivers.slackWebhook },
-      ],
-    });
-    const secret = kplus.Secret.fromSecretName(this, 'Receivers', RECEIVERS_SECRET);
-    new AlertRouting(this, 'AlertRouting', {
-      name: 'alert-routing',
-      labels: { ...labels, ...platform.addons.monitoringLabels },
-      paging:
-        alerting.paging === 'pagerduty'
-          ? PagingReceiver.pagerDuty({ routingKey: { secret, key: PAGING_KEY } })
-          : PagingReceiver.opsGenie({ apiKey: { secret, key: PAGING_KEY } }),
-      slack: { webhookUrl: { secret, key: SLACK_KEY }, channel: alerting.slackChannel },
     });
     applySyncWaves(this);
   }

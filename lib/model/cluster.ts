@@ -1,3 +1,4 @@
+import { type AlertRoutingPolicy, resolveAlertRouting } from './alert-routing';
 import { type Checks } from './checks';
 import type { Environment } from './environment';
 import { cidrsOverlap, parseCidr, type Cidr } from './cidr';
@@ -27,6 +28,8 @@ export interface Cluster extends ClusterConfig {
   readonly argocdManagedBy: string;
   readonly nodePool: Required<NodePoolConfig>;
   readonly environments: readonly Environment[];
+  /** Where the alerts of the cluster's monitoring namespace go (nodes, disks, add-ons). */
+  readonly alertRouting: AlertRoutingPolicy;
   /**
    * The identity cert-manager's controller solves DNS-01 challenges as: its KSA, bound to a Google
    * service account with the DNS role in the cluster's project.
@@ -95,6 +98,7 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
       argocdManagedBy: c.argocdManagedBy ?? c.name,
       nodePool: { machineType: GKE_DEFAULTS.machineType, diskSizeGb: GKE_DEFAULTS.diskSizeGb, ...pool },
       environments: [],
+      alertRouting: resolveAlertRouting(c.alerts, `${at}.alerts`, checks),
       // The KSA the cert-manager Helm chart creates for its controller.
       certManagerIdentity: new WorkloadIdentity(c.project, certManagerAccount, { namespace: certManagerNamespace, name: 'cert-manager' }),
     };

@@ -104,6 +104,33 @@ export interface ClusterConfig {
    * @default - the cluster's own Argo CD: one Argo CD per cluster, each in-cluster
    */
   readonly argocdManagedBy?: string;
+  /**
+   * Where the cluster's own alerts (nodes, disks, add-ons: the alerts of the monitoring namespace)
+   * go. The cluster of production pages; a cluster of non-production environments posts to chat.
+   * @default - chat only ({@link AlertRoutingConfig} defaults)
+   */
+  readonly alerts?: AlertRoutingConfig;
+}
+
+/** An alert's severity, its `severity` label. */
+export type AlertSeverity = 'emergency' | 'critical' | 'warning' | 'info';
+
+/**
+ * Which receivers an environment's or a cluster's alerts reach. Every alert goes to the chat
+ * channel; the paging severities also page someone when `page` is set. See docs/alerting.md.
+ */
+export interface AlertRoutingConfig {
+  /**
+   * Whether alerts of `pageSeverities` page someone through `addons.alerting.paging`. Only production
+   * and the cluster it runs on set it: the `alert-paging` rule refuses a page from anything else.
+   * @default false - chat only
+   */
+  readonly page?: boolean;
+  /**
+   * The severities that page, when `page` is set.
+   * @default ['critical', 'emergency']
+   */
+  readonly pageSeverities?: readonly AlertSeverity[];
 }
 
 /**
@@ -241,6 +268,12 @@ export interface EnvironmentConfig {
    * @default - not a canary environment
    */
   readonly canary?: CanaryEnvironmentConfig;
+  /**
+   * Where the alerts of the environment's namespace go: `{ page: true }` on production. Set only on
+   * the environment that manages its namespace; the canary's alerts follow production's.
+   * @default - chat only ({@link AlertRoutingConfig} defaults)
+   */
+  readonly alerts?: AlertRoutingConfig;
 }
 
 /** How an environment with progressive delivery routes traffic. */
@@ -573,6 +606,47 @@ export interface PlatformConfig {
   readonly rbacSecurityGroup?: string;
   /** The cluster add-ons the manifests use: monitoring, certificates, secrets, alerting. */
   readonly addons: ClusterAddonsConfig;
+  /**
+   * CI's identities in Google Cloud through Workload Identity Federation: the bootstrap stack makes
+   * the pool, its OIDC provider and two service accounts, one that pushes images and one that runs
+   * `tofu plan` and `apply`. No service account key exists.
+   * @default - none: CI gets no Google identity, and people apply every stack by hand
+   * @see docs/opentofu.md
+   */
+  readonly ci?: CiConfig;
+}
+
+/**
+ * The CI system whose OIDC tokens Google accepts. The defaults fit GitHub Actions.
+ * @see https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines
+ */
+export interface CiConfig {
+  /**
+   * The OIDC issuer of CI's tokens.
+   * @default 'https://token.actions.githubusercontent.com' - GitHub Actions
+   */
+  readonly issuerUri?: string;
+  /**
+   * The repository, as `owner/name` (the token's `repository` claim), whose workflows run `tofu plan`
+   * and `apply`: this platform's.
+   */
+  readonly platformRepository: string;
+  /**
+   * The repositories whose workflows build and push images to the platform's registry.
+   * @default - the platform repository alone
+   */
+  readonly imageRepositories?: readonly string[];
+  /**
+   * The refs (the token's `ref` claim) a token must come from, for every repository. A pull request's
+   * `tofu plan` runs on `refs/pull/N/merge`, so restricting to `refs/heads/main` keeps CI to merged code.
+   * @default - any ref of the repositories
+   */
+  readonly refs?: readonly string[];
+  /**
+   * The workload identity pool's id, 4 to 32 characters.
+   * @default - `<platform>-ci`
+   */
+  readonly poolId?: string;
 }
 
 /** A team and its identity-provider group. */
@@ -585,11 +659,15 @@ export interface TeamConfig {
 
 /** Where alerts go. Keys and URLs stay in Secret Manager; the manifests only name them. */
 export interface AlertingConfig {
-  /** Who is paged for critical alerts. */
+  /** Who is paged, for an environment or cluster whose `alerts.page` is set. */
   readonly paging: 'pagerduty' | 'opsgenie';
-  /** The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key; each environment reads `<name>-<env>`. */
+  /**
+   * The Secret Manager secret holding the PagerDuty routing key or OpsGenie API key; each paging
+   * environment reads `<name>-<env>`, each paging cluster `<name>-cluster-<cluster>`. Nothing else
+   * has one.
+   */
   readonly pagingKeySecret: string;
-  /** The Secret Manager secret holding the Slack webhook URL; each environment reads `<name>-<env>`. */
+  /** The Secret Manager secret holding the Slack webhook URL; each environment reads `<name>-<env>`, each cluster `<name>-cluster-<cluster>`. */
   readonly slackWebhookSecret: string;
   /** The Slack channel warnings go to, such as `#shop-alerts`. */
   readonly slackChannel: string;

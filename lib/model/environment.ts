@@ -1,3 +1,4 @@
+import { type AlertRoutingPolicy, resolveAlertRouting } from './alert-routing';
 import { Duration } from 'cdk8s';
 import { type Checks } from './checks';
 import { type Cluster } from './cluster';
@@ -47,6 +48,8 @@ export interface Environment extends EnvironmentConfig {
    * other environment owns its own.
    */
   readonly dataOwner: string;
+  /** Where the alerts of its namespace go: its own `alerts`, or, sharing a namespace, its owner's. */
+  readonly alertRouting: AlertRoutingPolicy;
   /** Set on the canary environment. */
   readonly canary?: {
     readonly weight: number;
@@ -106,6 +109,8 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], clust
       checks.require(e.quota === undefined && e.teamAccess === undefined, e.quota === undefined ? 'teamAccess' : 'quota',
         e.quota === undefined ? e.teamAccess : 'set', 'is set, but the environment shares another\'s namespace',
         'set it on the environment that manages the namespace');
+      checks.require(e.alerts === undefined, 'alerts', 'set', 'is set, but the environment shares another\'s namespace, whose routing its alerts follow',
+        'set alerts on the environment that manages the namespace');
     }
     const progressive = resolveProgressive(e, checks);
     const canary = resolveCanary(e, configs, checks);
@@ -122,10 +127,16 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], clust
       mesh: progressive,
       dataOwner: canary?.production ?? e.name,
       canary,
+      alertRouting: resolveAlertRouting(e.alerts, 'alerts', checks),
     };
   });
   // The canary joins the mesh of the production environment whose namespace it runs in.
-  const envs = resolved.map((e): Environment => (e.canary ? { ...e, mesh: resolved.find((p) => p.name === e.canary?.production)?.progressive } : e));
+  const joined = resolved.map((e): Environment => (e.canary ? { ...e, mesh: resolved.find((p) => p.name === e.canary?.production)?.progressive } : e));
+  // An environment sharing a namespace routes its alerts as the namespace's owner does: one AlertmanagerConfig per namespace.
+  const envs = joined.map((e): Environment => {
+    const owner = e.managesNamespace ? undefined : joined.find((o) => o.managesNamespace && o.cluster === e.cluster && o.namespace === e.namespace);
+    return owner ? { ...e, alertRouting: owner.alertRouting } : e;
+  });
   // Each namespace has exactly one owner, and environments that share it never share object names.
   for (const env of envs) {
     const sharing = envs.filter((o) => o.cluster === env.cluster && o.namespace === env.namespace);

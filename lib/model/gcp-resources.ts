@@ -115,6 +115,21 @@ export const gcpNaming = {
   secretId(key: string, dataOwner: string): string {
     return `${key}-${dataOwner}`;
   },
+  /**
+   * A secret's id for a cluster's own objects (its alert receivers): `alerting-slack-webhook-url-cluster-prod`.
+   * The `cluster-` keeps it apart from an environment's of the same name.
+   */
+  clusterSecretId(key: string, cluster: string): string {
+    return `${key}-cluster-${cluster}`;
+  },
+  /**
+   * The account id, and Kubernetes service account name, a cluster's monitoring-namespace store reads
+   * its alert receivers' secrets as: `alerts-prod`. Per cluster, since two clusters in one project
+   * share the Workload Identity principal of a namespace and KSA name.
+   */
+  clusterAlertsAccount(cluster: string): string {
+    return `alerts-${cluster}`;
+  },
   /** The account id of the Google service account one namespace's secret store reads as: `secrets-shop-dev`. */
   secretStoreAccount(namespace: string): string {
     return `secrets-${namespace}`;

@@ -10,9 +10,10 @@ import { type Addons, checkTeams, resolveAddons } from './kubernetes-settings';
 import { type CandidateCapacity, candidateCapacity, entersThroughMesh, replicasForWeight } from './delivery';
 import { resolveTraffic, type Traffic } from './traffic';
 import { checkSecurityGroup, clusterBindsGroups } from './rbac';
-import { type NamespaceSecretStore, resolveSecretStores } from './secret-store';
+import { type NamespaceSecretStore, resolveClusterSecretStores, resolveSecretStores } from './secret-store';
 import { checkServiceAccountsUnique } from './service-accounts';
 import { type ArgoCdInstance, argocdInstances, checkSyncWindows } from './argocd';
+import { type CiSettings, resolveCi } from './ci';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -37,8 +38,10 @@ export class Platform {
   public readonly traffic: Traffic;
   /** The Argo CD instances, each with the clusters it manages (docs/argocd.md); `argocdPlacement` finds a cluster's. */
   public readonly argocd: readonly ArgoCdInstance[];
-  /** One secret store per namespace: see {@link NamespaceSecretStore}. */
+  /** One secret store per namespace: each environment owner's, then each cluster's monitoring namespace's. See {@link NamespaceSecretStore}. */
   public readonly secretStores: readonly NamespaceSecretStore[];
+  /** CI's Workload Identity Federation and service accounts, when `ci` is configured. */
+  public readonly ci?: CiSettings;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -46,6 +49,7 @@ export class Platform {
     checks.dnsLabel('name', config.name, 30);
     this.name = config.name;
     this.state = checkState(config.state, checks);
+    this.ci = resolveCi(config.ci, config.name, config.state.project, checks);
     checks.oneOf('registry.region', config.registry.region, GCP_REGIONS);
     if (config.registry.keepReleases !== undefined) {
       checks.intInRange('registry.keepReleases', config.registry.keepReleases, 3, 5);
@@ -99,7 +103,10 @@ export class Platform {
     this.instancesByEnv = byEnv;
     checkGcpNamesUnique([...byEnv.values()].flat(), checks);
     this.traffic = resolveTraffic(config.addons.acme, this.environments, (env) => byEnv.get(env.name) ?? [], checks);
-    this.secretStores = resolveSecretStores(this.environments, (env) => this.instances(env), (env) => this.namespaceSharers(env), this.addons, checks);
+    this.secretStores = [
+      ...resolveSecretStores(this.environments, (env) => this.instances(env), (env) => this.namespaceSharers(env), this.addons, checks),
+      ...resolveClusterSecretStores(this.clusters, this.addons, checks),
+    ];
     checkServiceAccountsUnique(this.clusters, this.secretStores, [...byEnv.values()].flat(), checks);
     this.checkCandidateCapacity(config.releases, checks);
   }
@@ -134,6 +141,11 @@ export class Platform {
           `${fix(weight)}, or set it to at most ${capacity.maxWeight} in the output root's releases.json`);
       }
     }
+  }
+
+  /** The secret store of a cluster's monitoring namespace, for its alert receivers. */
+  public clusterSecretStore(cluster: Cluster): NamespaceSecretStore {
+    return this.secretStores.find((s) => s.cluster === cluster.name && s.owner === `cluster-${cluster.name}`) as NamespaceSecretStore;
   }
 
   /** The secret store of the namespace `env` runs in (the canary's is production's). */

@@ -46,6 +46,10 @@ export const RULE_IDS = [
   // Argo CD: every Application's project and cluster exist in time; no project reaches Argo CD's own objects (docs/argocd.md).
   'join-argocd-project',
   'argocd-project-scope',
+  // Alerting: only production pages, and every alert reaches a receiver (docs/alerting.md).
+  'alert-paging',
+  // A fresh project: each stack enables the APIs of what it declares (docs/opentofu.md).
+  'gcp-apis',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

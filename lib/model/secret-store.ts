@@ -1,13 +1,15 @@
 import { type Checks } from './checks';
 import { type AppInstance } from './app-instance';
+import { type Cluster } from './cluster';
 import { type Environment } from './environment';
 import { checkSecretId, gcpNaming } from './gcp-resources';
 import { type Addons } from './kubernetes-settings';
 import { WorkloadIdentity } from './workload-identity';
 
-/** The ids of the Secret Manager secrets an environment's alert receivers read. */
+/** The ids of the Secret Manager secrets a namespace's alert receivers read. */
 export interface AlertReceiverSecrets {
-  readonly pagingKey: string;
+  /** Only where the routing pages (`alerts.page`): no other store can read a paging key. */
+  readonly pagingKey?: string;
   readonly slackWebhook: string;
 }
 
@@ -19,11 +21,11 @@ export interface AlertReceiverSecrets {
  * canary shares production's namespace, so it shares production's store.
  */
 export interface NamespaceSecretStore {
-  /** The SecretStore's name, and that of its Kubernetes service account. */
+  /** The SecretStore's name, and that of its Kubernetes service account (a cluster's store: `identity`'s KSA). */
   readonly name: string;
   readonly cluster: string;
   readonly namespace: string;
-  /** The environment that manages the namespace. */
+  /** The environment that manages the namespace; for the cluster's monitoring namespace, `cluster-<name>`. */
   readonly owner: string;
   /** The project whose Secret Manager holds the secrets: the namespace owner's. */
   readonly project: string;
@@ -51,13 +53,7 @@ export function resolveSecretStores(
     checks.require(accountId.length <= ACCOUNT_ID_MAX, 'namespace', owner.namespace,
       `makes the secret store's Google service account id "${accountId}" longer than ${ACCOUNT_ID_MAX} characters`,
       `shorten the namespace to at most ${ACCOUNT_ID_MAX - (accountId.length - owner.namespace.length)} characters`);
-    const alerting = addons.alerting;
-    const alertReceivers = {
-      pagingKey: gcpNaming.secretId(alerting.pagingKeySecret, owner.dataOwner),
-      slackWebhook: gcpNaming.secretId(alerting.slackWebhookSecret, owner.dataOwner),
-    };
-    checkSecretId(alertReceivers.pagingKey, checks, 'addons.alerting.pagingKeySecret', alerting.pagingKeySecret);
-    checkSecretId(alertReceivers.slackWebhook, checks, 'addons.alerting.slackWebhookSecret', alerting.slackWebhookSecret);
+    const alertReceivers = receiverSecrets(addons, owner.alertRouting.page, (key) => gcpNaming.secretId(key, owner.dataOwner), checks);
     const sharing = sharers(owner);
     const appSecrets: string[] = [];
     for (const env of sharing) {
@@ -86,7 +82,48 @@ export function resolveSecretStores(
       project: owner.project,
       identity: new WorkloadIdentity(owner.project, accountId, { namespace: owner.namespace, name: addons.secretStore }),
       alertReceivers,
-      secretIds: [...new Set([alertReceivers.pagingKey, alertReceivers.slackWebhook, ...appSecrets])].sort(),
+      secretIds: [...new Set([...receiverIds(alertReceivers), ...appSecrets])].sort(),
     };
   });
+}
+
+/**
+ * One store per cluster in its monitoring namespace, for the receivers of the cluster's own alerts
+ * (the AlertmanagerConfig there): it reads exactly those secrets, from the cluster's project.
+ */
+export function resolveClusterSecretStores(clusters: readonly Cluster[], addons: Addons, checks: Checks): NamespaceSecretStore[] {
+  const namespace = addons.monitoringNamespace;
+  return clusters.map((cluster): NamespaceSecretStore => {
+    const clash = cluster.environments.find((e) => e.namespace === namespace);
+    if (clash) {
+      checks.within({ env: clash.name }).fail('namespace', namespace, `is the monitoring namespace of cluster "${cluster.name}", which the cluster's alert routing owns`,
+        'give the environment a namespace of its own');
+    }
+    const alertReceivers = receiverSecrets(addons, cluster.alertRouting.page, (key) => gcpNaming.clusterSecretId(key, cluster.name), checks);
+    const account = gcpNaming.clusterAlertsAccount(cluster.name);
+    return {
+      name: addons.secretStore,
+      cluster: cluster.name,
+      namespace,
+      owner: `cluster-${cluster.name}`,
+      project: cluster.project,
+      identity: new WorkloadIdentity(cluster.project, account, { namespace, name: account }),
+      alertReceivers,
+      secretIds: receiverIds(alertReceivers).sort(),
+    };
+  });
+}
+
+function receiverSecrets(addons: Addons, page: boolean, id: (key: string) => string, checks: Checks): AlertReceiverSecrets {
+  const alerting = addons.alerting;
+  const slackWebhook = id(alerting.slackWebhookSecret);
+  checkSecretId(slackWebhook, checks, 'addons.alerting.slackWebhookSecret', alerting.slackWebhookSecret);
+  if (!page) return { slackWebhook };
+  const pagingKey = id(alerting.pagingKeySecret);
+  checkSecretId(pagingKey, checks, 'addons.alerting.pagingKeySecret', alerting.pagingKeySecret);
+  return { pagingKey, slackWebhook };
+}
+
+function receiverIds(secrets: AlertReceiverSecrets): string[] {
+  return secrets.pagingKey === undefined ? [secrets.slackWebhook] : [secrets.pagingKey, secrets.slackWebhook];
 }

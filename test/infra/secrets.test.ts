@@ -29,6 +29,8 @@ describe('Secret Manager in the cluster stacks', () => {
       role: 'roles/secretmanager.secretAccessor',
       secret_id: '${google_secret_manager_secret.secrets_web_session_secret_stage.secret_id}',
       member: '${google_service_account.secret_stores_secrets_shop_stage.member}',
+      // The stack enables Secret Manager in the project first (docs/opentofu.md).
+      depends_on: ['${google_project_service.apis_shop_nonprod_secretmanager}'],
     });
     expect(nonprod.google_service_account.secret_stores_secrets_shop_stage.account_id).toBe('secrets-shop-stage');
     for (const stack of ['cluster-nonprod', 'cluster-prod']) {

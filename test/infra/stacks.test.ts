@@ -129,7 +129,7 @@ describe('Terraform stacks', () => {
 
     test('outputs the state bucket and the registry path the images come from', () => {
       const { output } = parsed('bootstrap');
-      expect(Object.keys(output).sort()).toEqual(['registry', 'state_bucket']);
+      expect(Object.keys(output).sort()).toEqual(['ci_service_accounts', 'ci_workload_identity_provider', 'registry', 'state_bucket']);
       expect(output.registry.value).toBe('europe-west1-docker.pkg.dev/shop-platform/shop');
       expect(platform.instances(platform.environments[0])[0].image.toString()).toMatch(/^europe-west1-docker\.pkg\.dev\/shop-platform\/shop\//);
     });

@@ -32,8 +32,27 @@ function get(objects: Map<string, Manifest>, key: string): Manifest {
 }
 
 describe('ClusterChart', () => {
-  test('holds the ClusterIssuers and the disk alerts: secret stores are per namespace, in the environment charts', () => {
-    expect([...chartOf('prod').keys()]).toEqual(['ClusterIssuer/letsencrypt-http01', 'ClusterIssuer/letsencrypt-dns01', 'PrometheusRule/disk-usage']);
+  test('holds the ClusterIssuers, the disk alerts and the routing of the monitoring namespace\'s alerts with its secret store', () => {
+    expect([...chartOf('prod').keys()]).toEqual([
+      'ClusterIssuer/letsencrypt-http01', 'ClusterIssuer/letsencrypt-dns01', 'PrometheusRule/disk-usage',
+      'ServiceAccount/alerts-prod', 'SecretStore/gcp-secret-manager', 'ExternalSecret/alert-receivers', 'AlertmanagerConfig/alert-routing',
+    ]);
+  });
+
+  test('the prod cluster pages on its critical alerts, the nonprod cluster posts to chat only', () => {
+    const prod = get(chartOf('prod'), 'AlertmanagerConfig/alert-routing');
+    expect(prod.metadata.namespace).toBe(platform.addons.monitoringNamespace);
+    expect(JSON.stringify(prod.spec)).toContain('pagerdutyConfigs');
+    const nonprod = get(chartOf('nonprod'), 'AlertmanagerConfig/alert-routing');
+    expect(JSON.stringify(nonprod.spec)).not.toContain('pagerdutyConfigs');
+    expect(get(chartOf('nonprod'), 'ExternalSecret/alert-receivers').spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key))
+      .toEqual(['alerting-slack-webhook-url-cluster-nonprod']);
+  });
+
+  test('every disk alert carries the monitoring namespace, so that namespace\'s AlertmanagerConfig routes it; a volume keeps its own in claim_namespace', () => {
+    const rules = get(chartOf('prod'), 'PrometheusRule/disk-usage').spec.groups.flatMap((g: { rules: { labels: Record<string, string>; expr: string }[] }) => g.rules);
+    for (const rule of rules) expect(rule.labels.namespace).toBe(platform.addons.monitoringNamespace);
+    expect(rules.filter((r: { expr: string }) => r.expr.includes('claim_namespace')).length).toBe(2);
   });
 
   test('the disk alerts go to the monitoring namespace, where Prometheus finds them', () => {

@@ -66,15 +66,19 @@ describe('EnvironmentChart', () => {
     get(dev, 'RoleBinding/team-inventory');
   });
 
-  test('alerts route to the paging service and Slack, with keys read from the environment\'s own secrets in Secret Manager', () => {
+  test('production pages and posts to Slack; dev only posts to Slack, and reads no paging key', () => {
     const dev = chartOf('dev');
     const receivers = get(dev, 'ExternalSecret/alert-receivers');
     expect(receivers.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: platform.addons.secretStore });
-    expect(receivers.spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key)).toEqual(['alerting-pagerduty-routing-key-dev', 'alerting-slack-webhook-url-dev']);
-    expect(get(chartOf('prod'), 'ExternalSecret/alert-receivers').spec.data[0].remoteRef.key).toBe('alerting-pagerduty-routing-key-prod');
+    const keys = (o: { spec?: { data?: { remoteRef: { key: string } }[] } }): string[] => (o.spec?.data ?? []).map((d) => d.remoteRef.key);
+    expect(keys(receivers)).toEqual(['alerting-slack-webhook-url-dev']);
+    expect(keys(get(chartOf('prod'), 'ExternalSecret/alert-receivers'))).toEqual(['alerting-pagerduty-routing-key-prod', 'alerting-slack-webhook-url-prod']);
     const routing = JSON.stringify(get(dev, 'AlertmanagerConfig/alert-routing').spec);
-    expect(routing).toContain('pagerdutyConfigs');
+    expect(routing).not.toContain('pagerdutyConfigs');
     expect(routing).toContain('#shop-alerts');
+    const prod = get(chartOf('prod'), 'AlertmanagerConfig/alert-routing').spec;
+    expect(prod.route?.routes).toEqual([{ receiver: 'paging', matchers: [{ name: 'severity', matchType: '=~', value: 'emergency|critical' }] }]);
+    expect(JSON.stringify(prod.receivers)).toContain('pagerdutyConfigs');
   });
 
   test('the namespace has its own secret store, reading its project as its own Google service account', () => {
@@ -103,7 +107,7 @@ describe('EnvironmentChart', () => {
 
   test('OpsGenie paging replaces PagerDuty when the add-ons say so', () => {
     const opsgenie = definePlatform({ ...platformConfig, addons: { ...platformConfig.addons, alerting: { ...platformConfig.addons.alerting, paging: 'opsgenie' } } });
-    const routing = JSON.stringify(get(chartOf('dev', opsgenie), 'AlertmanagerConfig/alert-routing').spec);
+    const routing = JSON.stringify(get(chartOf('prod', opsgenie), 'AlertmanagerConfig/alert-routing').spec);
     expect(routing).toContain('opsgenieConfigs');
     expect(routing).not.toContain('pagerdutyConfigs');
   });

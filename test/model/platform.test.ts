@@ -155,9 +155,9 @@ describe('definePlatform', () => {
     ['a shared namespace with no owner', {
       ...base,
       environments: base.environments.map((e): EnvironmentConfig =>
-        e.name === 'prod' ? { ...e, managesNamespace: false, quota: undefined, teamAccess: undefined } : { ...e, canary: undefined }),
+        e.name === 'prod' ? { ...e, managesNamespace: false, quota: undefined, teamAccess: undefined, alerts: undefined } : { ...e, canary: undefined }),
     }, /env "canary", field "managesNamespace": value false leaves namespace "shop-prod" on cluster "prod" with 0 owners/],
-    ['a canary environment in a namespace nobody owns', mapEnv('prod', (e) => ({ ...e, managesNamespace: false, quota: undefined, teamAccess: undefined })),
+    ['a canary environment in a namespace nobody owns', mapEnv('prod', (e) => ({ ...e, managesNamespace: false, quota: undefined, teamAccess: undefined, alerts: undefined })),
       /env "canary", field "canary": value "set" is set, but the environment does not run in another environment's namespace; fix: run the canary in production's cluster and namespace with managesNamespace: false/],
     ['two environments sharing names in one namespace', mapEnv('canary', (e) => ({ ...e, nameSuffix: undefined })),
       /env "canary", field "nameSuffix": value "" equals that of "prod", which shares namespace "shop-prod"/],

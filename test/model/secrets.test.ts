@@ -24,12 +24,17 @@ describe('secrets per environment', () => {
       ['shop-dev', 'dev', 'secrets-shop-dev@shop-nonprod.iam.gserviceaccount.com'],
       ['shop-stage', 'stage', 'secrets-shop-stage@shop-nonprod.iam.gserviceaccount.com'],
       ['shop-prod', 'prod', 'secrets-shop-prod@shop-prod.iam.gserviceaccount.com'],
+      // Each cluster's monitoring namespace, for the receivers of the cluster's own alerts.
+      ['monitoring', 'cluster-nonprod', 'alerts-nonprod@shop-nonprod.iam.gserviceaccount.com'],
+      ['monitoring', 'cluster-prod', 'alerts-prod@shop-prod.iam.gserviceaccount.com'],
     ]);
+    const prodCluster = platform.clusterSecretStore(platform.clusters.find((c) => c.name === 'prod')!);
+    expect(prodCluster.secretIds).toEqual(['alerting-pagerduty-routing-key-cluster-prod', 'alerting-slack-webhook-url-cluster-prod']);
+    expect(prodCluster.identity.kubernetesServiceAccount).toEqual({ namespace: 'monitoring', name: 'alerts-prod' });
     const dev = platform.secretStore(env('dev'));
     expect(dev.identity.kubernetesServiceAccount).toEqual({ namespace: 'shop-dev', name: 'gcp-secret-manager' });
     expect(dev.secretIds).toEqual([
       'admin-oidc-client-secret-dev',
-      'alerting-pagerduty-routing-key-dev',
       'alerting-slack-webhook-url-dev',
       'web-session-secret-dev',
     ]);

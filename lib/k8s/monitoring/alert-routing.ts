@@ -70,9 +70,18 @@ export interface AlertRoutingProps {
   readonly namespace?: string;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Where emergency and critical alerts go. */
-  readonly paging: PagingReceiver;
-  /** Where warnings, and every alert that is neither emergency nor critical, go. */
+  /**
+   * Where the alerts of `pageSeverities` page someone. Only production's namespace and the cluster
+   * it runs on page (docs/alerting.md).
+   * @default - nobody is paged: every alert goes to Slack
+   */
+  readonly paging?: PagingReceiver;
+  /**
+   * The severities that page, when there is `paging`.
+   * @default [Severity.CRITICAL, Severity.EMERGENCY]
+   */
+  readonly pageSeverities?: readonly Severity[];
+  /** Where every alert that does not page goes. */
   readonly slack: SlackOptions;
   /**
    * The labels that group alerts into one notification.
@@ -110,12 +119,17 @@ const SAME_TARGET = [
   'instance',
   'mountpoint',
   'persistentvolumeclaim',
+  // A volume's own namespace, on cluster alerts that carry the monitoring namespace (DiskUsageAlerts).
+  'claim_namespace',
 ] as const;
 const SLACK = 'slack';
 
 /**
- * Alertmanager routing as an AlertmanagerConfig: emergency and critical alerts page through
- * PagerDuty or OpsGenie, everything else goes to Slack. Receivers read their keys and webhook URLs
+ * Alertmanager routing as an AlertmanagerConfig: with `paging`, the paging severities (emergency and
+ * critical) page through PagerDuty or OpsGenie; everything else, and everything without `paging`,
+ * goes to Slack. The Prometheus Operator adds a `namespace="<its namespace>"` matcher to the
+ * top route, so it only sees the alerts of its own namespace (alertmanagerConfigMatcherStrategy
+ * OnNamespace, the default). Receivers read their keys and webhook URLs
  * from Secrets; no credential appears in the manifest. A critical alert silences the warning of the
  * same alert about the same target, and an emergency silences both.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1alpha1.AlertmanagerConfig
@@ -137,10 +151,14 @@ export class AlertRouting extends Construct {
     const critical = { name: SEVERITY_LABEL, matchType: '=', value: Severity.CRITICAL };
     const warning = { name: SEVERITY_LABEL, matchType: '=', value: Severity.WARNING };
     const emergency = { name: SEVERITY_LABEL, matchType: '=', value: Severity.EMERGENCY };
-    // Alertmanager anchors the regex, so this matches exactly these two severities.
-    const pages = { name: SEVERITY_LABEL, matchType: '=~', value: `${Severity.CRITICAL}|${Severity.EMERGENCY}` };
+    const pageSeverities = props.pageSeverities ?? [Severity.CRITICAL, Severity.EMERGENCY];
+    if (props.paging && pageSeverities.length === 0) {
+      throw new Error(`${props.name}: pageSeverities is empty, so paging never pages; fix: list the severities that page, or give no paging`);
+    }
+    // Alertmanager anchors the regex, so this matches exactly these severities.
+    const pages = { name: SEVERITY_LABEL, matchType: '=~', value: pageSeverities.join('|') };
     const escalated = { name: SEVERITY_LABEL, matchType: '=~', value: `${Severity.CRITICAL}|${Severity.WARNING}` };
-    const pagingRoute: IRoute = { receiver: PAGING, matchers: [pages] };
+    const routes: IRoute[] = props.paging ? [{ receiver: PAGING, matchers: [pages] }] : [];
 
     this.resource = new ModelObject<IAlertmanagerConfig>(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1alpha1',
@@ -153,10 +171,10 @@ export class AlertRouting extends Construct {
           groupWait: promDuration(groupWait),
           groupInterval: promDuration(groupInterval),
           repeatInterval: promDuration(repeatInterval),
-          routes: [pagingRoute],
+          routes: routes.length > 0 ? routes : undefined,
         },
         receivers: [
-          { name: PAGING, ...props.paging.bind(props.name) },
+          ...(props.paging ? [{ name: PAGING, ...props.paging.bind(props.name) }] : []),
           {
             name: SLACK,
             slackConfigs: [

@@ -21,6 +21,14 @@ export interface DiskUsageAlertsProps {
    */
   readonly labels?: Readonly<Record<string, string>>;
   /**
+   * The `namespace` label every alert carries, so that the AlertmanagerConfig of that namespace routes
+   * it: the Prometheus Operator scopes an AlertmanagerConfig to the alerts whose namespace label is its
+   * own. A volume's own namespace is then kept in `claim_namespace`.
+   * @default - the series' own: node-exporter's namespace, and each volume's namespace
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1alpha1.AlertmanagerConfigSpec
+   */
+  readonly alertNamespace?: string;
+  /**
    * The used share of a disk above which a warning fires.
    * @default 0.7
    */
@@ -69,23 +77,26 @@ export class DiskUsageAlerts extends Construct {
       `(1 - ${series('node_filesystem_avail_bytes', fs)}`,
       `  / ${series('node_filesystem_size_bytes', fs)})`,
     ].join('\n');
-    const pvcUsed = [
+    const pvcRatio = [
       '(1 - max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes)',
       '  / max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes))',
     ].join('\n');
+    const pvcUsed = props.alertNamespace === undefined ? pvcRatio : `label_replace(${pvcRatio}, "claim_namespace", "$1", "namespace", "(.*)")`;
+    const claimNamespace = props.alertNamespace === undefined ? 'namespace' : 'claim_namespace';
+    const routing: Record<string, string> = props.alertNamespace === undefined ? {} : { namespace: props.alertNamespace };
 
     const rule = (alert: string, used: string, ratio: number, severity: Severity, subject: string, where: string): IRule => ({
       alert,
       expr: `${used}\n> ${promNumber(ratio)}`,
       for: promDuration(alertAfter),
-      labels: { [SEVERITY_LABEL]: severity },
+      labels: { ...routing, [SEVERITY_LABEL]: severity },
       annotations: {
         summary: `${subject} is more than ${promNumber(ratio * 100)}% full`,
         description: `${where} is {{ $value | humanizePercentage }} full.`,
       },
     });
     const node = 'Filesystem {{ $labels.mountpoint }} of node {{ $labels.instance }}';
-    const pvc = 'PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }}';
+    const pvc = `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.${claimNamespace} }}`;
 
     this.resource = new ModelObject<IPrometheusRule>(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1',

@@ -1,7 +1,9 @@
 import type { RuleId } from '../../model/rule-ids';
+import { alertPaging } from './alert-paging';
 import { analysisTraffic } from './analysis-traffic';
 import { canaryCapacity } from './canary-capacity';
 import { canaryData } from './canary-data';
+import { gcpApis } from './gcp-apis';
 import { gcpGke } from './gcp-gke';
 import { gcpRegistryCleanup } from './gcp-registry-cleanup';
 import { gcpSqlBackups } from './gcp-sql-backups';
@@ -75,4 +77,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'join-argocd-tracking': joinArgocdTracking,
   'join-argocd-project': joinArgocdProject,
   'argocd-project-scope': argocdProjectScope,
+  'alert-paging': alertPaging,
+  'gcp-apis': gcpApis,
 };

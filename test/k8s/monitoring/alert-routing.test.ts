@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AlertRouting, type AlertRoutingProps, PagingReceiver } from '../../../lib/k8s/monitoring/alert-routing';
+import { Severity } from '../../../lib/k8s/monitoring/promql';
 import { validateObjects } from '../../../lib/validate/schemas';
 
 type Manifest = ReturnType<typeof Testing.synth>[number];
@@ -56,7 +57,7 @@ describe('AlertRouting', () => {
   });
 
   test('a critical alert silences the warning, an emergency both, of the same alert about the same target', () => {
-    const equal = ['alertname', 'namespace', 'app_kubernetes_io_name', 'app_kubernetes_io_instance', 'slo', 'instance', 'mountpoint', 'persistentvolumeclaim'];
+    const equal = ['alertname', 'namespace', 'app_kubernetes_io_name', 'app_kubernetes_io_instance', 'slo', 'instance', 'mountpoint', 'persistentvolumeclaim', 'claim_namespace'];
     expect(synth()[0].spec.inhibitRules).toEqual([
       {
         sourceMatch: [{ name: 'severity', matchType: '=', value: 'critical' }],
@@ -69,6 +70,18 @@ describe('AlertRouting', () => {
         equal,
       },
     ]);
+  });
+
+  test('without paging, every alert goes to Slack and no paging receiver exists', () => {
+    const [config] = synth(() => ({ paging: undefined }));
+    expect(config.spec.route?.routes).toBeUndefined();
+    expect(config.spec.receivers?.map((r: { name: string }) => r.name)).toEqual(['slack']);
+    expect(validateObjects([config])).toEqual([]);
+  });
+
+  test('the paging severities are a prop', () => {
+    const [config] = synth(() => ({ pageSeverities: [Severity.EMERGENCY] }));
+    expect(config.spec.route?.routes).toEqual([{ receiver: 'paging', matchers: [{ name: 'severity', matchType: '=~', value: 'emergency' }] }]);
   });
 
   test('grouping and timing are props', () => {
