@@ -1,5 +1,4 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Cluster } from '../model/cluster';
@@ -7,7 +6,7 @@ import { CLUSTER_ISSUERS } from '../model/traffic';
 import { AlertReceivers } from './alert-receivers';
 import { AcmeClusterIssuers } from './exposure/cluster-issuers';
 import { DiskUsageAlerts } from './monitoring/disk-usage-alerts';
-import { GcpSecretStore } from './secrets/gcp-secret-store';
+import { NamespaceSecretStoreObjects } from './secrets/namespace-secret-store';
 import { applySyncWaves } from './sync-wave';
 
 /** Props of {@link ClusterChart}. */
@@ -60,20 +59,7 @@ export class ClusterChart extends Chart {
    */
   private alertRouting(platform: Platform, cluster: Cluster, labels: Readonly<Record<string, string>>): void {
     const secretStore = platform.clusterSecretStore(cluster);
-    const ksa = secretStore.identity.kubernetesServiceAccount;
-    new kplus.ServiceAccount(this, 'SecretStoreAccount', {
-      metadata: { name: ksa.name, namespace: ksa.namespace, labels, annotations: { ...secretStore.identity.kubernetesAnnotations() } },
-      // The operator requests its tokens through the TokenRequest API; no pod mounts one.
-      automountToken: false,
-    });
-    const store = new GcpSecretStore(this, 'SecretStore', {
-      name: secretStore.name,
-      namespace: secretStore.namespace,
-      projectId: secretStore.project,
-      serviceAccountName: ksa.name,
-      cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
-      labels,
-    });
+    const { store } = new NamespaceSecretStoreObjects(this, 'SecretStore', { store: secretStore, cluster, labels, explicitNamespace: true });
     new AlertReceivers(this, 'Alerts', {
       namespace: secretStore.namespace,
       labels,

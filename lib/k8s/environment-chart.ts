@@ -1,5 +1,4 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { type Construct } from 'constructs';
 import { type Platform } from '../model/platform';
 import { type Environment } from '../model/environment';
@@ -10,7 +9,7 @@ import { AlertReceivers } from './alert-receivers';
 import { NamespaceBaseline } from './baseline/namespace-baseline';
 import { AccessLevel, TeamAccess } from './baseline/team-access';
 import { Http01SolverPolicy } from './exposure/http01-solver-policy';
-import { GcpSecretStore } from './secrets/gcp-secret-store';
+import { NamespaceSecretStoreObjects } from './secrets/namespace-secret-store';
 import { applySyncWaves } from './sync-wave';
 
 /** Props of {@link EnvironmentChart}. */
@@ -59,20 +58,7 @@ export class EnvironmentChart extends Chart {
     // The namespace's own secret store, which the canary sharing it uses too. Its account is the
     // identity Terraform grants exactly the secrets of this namespace.
     const secretStore = platform.secretStore(env);
-    const ksa = secretStore.identity.kubernetesServiceAccount;
-    new kplus.ServiceAccount(this, 'SecretStoreAccount', {
-      metadata: { name: ksa.name, namespace: ksa.namespace, labels, annotations: { ...secretStore.identity.kubernetesAnnotations() } },
-      // The operator requests its tokens through the TokenRequest API; no pod mounts one.
-      automountToken: false,
-    });
-    const cluster = env.clusterConfig;
-    const store = new GcpSecretStore(this, 'SecretStore', {
-      name: secretStore.name,
-      projectId: secretStore.project,
-      serviceAccountName: ksa.name,
-      cluster: { name: cluster.name, location: cluster.region, projectId: cluster.project },
-      labels,
-    });
+    const { store } = new NamespaceSecretStoreObjects(this, 'SecretStore', { store: secretStore, cluster: env.clusterConfig, labels });
     // Where the namespace's alerts go: production's pages, the others post to chat (docs/alerting.md).
     new AlertReceivers(this, 'Alerts', {
       namespace: env.namespace,
