@@ -91,6 +91,8 @@ const ARGOCD_INSTALL_KINDS: readonly { group: string; kind: string }[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
+  // The chart's redis-secret-init hook.
+  { group: 'batch', kind: 'Job' },
 ];
 
 /** The cluster-scoped kinds the Argo CD chart installs: its CRDs and ClusterRoles. */
@@ -152,8 +154,9 @@ export function argocdCharts(platform: Platform, selected: readonly Environment[
           revision: platform.gitops.revision,
           path: outputLayout.clusterDir(cluster.name),
           destination: { server: target.server, namespace: platform.addons.monitoringNamespace },
-          // A cluster's shared objects sync on their own only if every environment on it does.
-          syncPolicy: (cluster.environments.every((e) => e.sync.isAutomated) ? SyncPolicy.automated() : SyncPolicy.manual()).toArgo(),
+          // A cluster's shared objects (issuers, its alerts and their routing) are plumbing, not a
+          // release: they sync on their own, so a new cluster comes up from the bootstrap alone.
+          syncPolicy: SyncPolicy.automated().toArgo(),
           labels: { 'app.kubernetes.io/part-of': platform.name, cluster: cluster.name },
         });
         return c;

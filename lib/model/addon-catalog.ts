@@ -46,6 +46,16 @@ export interface AddonSpec extends AddonChart {
    * gateway's own namespace; any other value is the namespace itself.
    */
   readonly namespace: string;
+  /**
+   * The Helm release name, from which the chart names its objects.
+   * @default - the add-on's name
+   */
+  readonly release?: string;
+  /**
+   * Fields a controller rewrites after the sync, which Argo CD must not report as drift.
+   * @default - none
+   */
+  readonly ignoreDifferences?: readonly { readonly group: string; readonly kind: string; readonly jqPathExpressions: readonly string[] }[];
 }
 
 const ARGO = 'https://argoproj.github.io/argo-helm';
@@ -60,11 +70,18 @@ const ISTIO_VERSION = '1.24.2';
  */
 export const DEFAULT_ADDONS: Readonly<Record<AddonName, AddonSpec>> = {
   // Argo CD v2.13; the chart sets argocd-cm from configs.cm.
-  'argo-cd': { repoUrl: ARGO, chart: 'argo-cd', version: '7.7.11', on: 'argocd', namespace: 'argocd' },
+  // Release `argocd`, as the first install (docs/argocd.md): the chart then names its objects
+  // argocd-*, the same ones, instead of installing a second Argo CD beside the first.
+  'argo-cd': { repoUrl: ARGO, chart: 'argo-cd', version: '7.7.11', on: 'argocd', namespace: 'argocd', release: 'argocd' },
   // Argo Rollouts v1.7.2, with its CRDs (installCRDs).
   'argo-rollouts': { repoUrl: ARGO, chart: 'argo-rollouts', version: '2.37.8', on: 'meshed', namespace: 'argo-rollouts' },
   // Istio's CRDs and cluster roles, before any other Istio chart.
-  'istio-base': { repoUrl: ISTIO, chart: 'base', version: ISTIO_VERSION, on: 'meshed', namespace: 'istio-system' },
+  // istiod sets the validating webhook's failurePolicy once it serves, so Argo CD must not revert it
+  // (https://istio.io/latest/docs/ops/best-practices/deployment/ "Argo CD").
+  'istio-base': {
+    repoUrl: ISTIO, chart: 'base', version: ISTIO_VERSION, on: 'meshed', namespace: 'istio-system',
+    ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
+  },
   // The node agent that sets up the pods' traffic redirection instead of a privileged init container.
   // In kube-system: GKE admits its system-node-critical pods only in a namespace with a quota for them
   // (https://istio.io/latest/docs/ambient/install/platform-prerequisites/).
@@ -72,7 +89,8 @@ export const DEFAULT_ADDONS: Readonly<Record<AddonName, AddonSpec>> = {
   'istiod': { repoUrl: ISTIO, chart: 'istiod', version: ISTIO_VERSION, on: 'meshed', namespace: 'istio-system' },
   'istio-gateway': { repoUrl: ISTIO, chart: 'gateway', version: ISTIO_VERSION, on: 'gateway', namespace: 'gateway' },
   'cert-manager': { repoUrl: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2', on: 'every', namespace: 'cert-manager' },
-  'external-secrets': { repoUrl: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.12.1', on: 'every', namespace: 'external-secrets' },
+  // 0.16 introduced the external-secrets.io/v1 API the manifests use; 0.17 stopped serving v1beta1.
+  'external-secrets': { repoUrl: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.6.0', on: 'every', namespace: 'external-secrets' },
   // Prometheus Operator v0.79 with Prometheus, Alertmanager and Grafana.
   'kube-prometheus-stack': { repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '67.4.0', on: 'every', namespace: 'monitoring' },
   'loki': { repoUrl: GRAFANA, chart: 'loki', version: '6.24.0', on: 'every', namespace: 'monitoring' },
@@ -115,4 +133,20 @@ export const KIND_CONTROLLERS: Readonly<Record<string, readonly AddonName[]>> = 
 /** True for a group the Kubernetes API server serves itself (core, `apps`, `*.k8s.io`). */
 export function isBuiltInGroup(group: string): boolean {
   return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/**
+ * The first chart version of an add-on that serves an API version the manifests use: an older
+ * release has the kind, but not that version, and the API server refuses the objects.
+ */
+export const API_VERSION_SINCE: Readonly<Record<string, { readonly addon: AddonName; readonly version: string }>> = {
+  'external-secrets.io/v1': { addon: 'external-secrets', version: '0.16.0' },
+};
+
+/** Compares two exact versions (`v1.2.3`, `1.2.3-rc.1`) by their numbers: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => v.replace(/^v/, '').split('-')[0].split('.').map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
 }

@@ -54,6 +54,21 @@ describe('cluster add-ons: Applications', () => {
     expect(a.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'ServerSideApply=true']));
     expect(Number(app('addon-prod-istio-base').metadata.annotations['argocd.argoproj.io/sync-wave']))
       .toBeLessThan(Number(app('addon-prod-istiod').metadata.annotations['argocd.argoproj.io/sync-wave']));
+    // Plumbing syncs on its own even on production's manual cluster, and prunes nothing by itself.
+    expect(a.spec.syncPolicy.automated).toMatchObject({ prune: false });
+  });
+
+  test('Argo CD upgrades itself in place: release argocd, its own project, its existing namespace', () => {
+    const a = app('addon-prod-argo-cd');
+    expect(a.spec.source.helm.releaseName).toBe('argocd');
+    expect(a.spec.project).toBe('shop-argocd');
+    expect(a.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+  });
+
+  test('istio-base ignores the webhook failurePolicy that istiod rewrites, and respects that at sync', () => {
+    const a = app('addon-prod-istio-base') as HelmApp & { spec: { ignoreDifferences?: unknown[] } };
+    expect(a.spec.ignoreDifferences).toEqual([{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }]);
+    expect(a.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
   });
 
   test('Argo CD tracks by annotation and gives Applications a health, so the app-of-apps waits for the add-ons', () => {

@@ -40,9 +40,12 @@ describe('ArgoCD objects', () => {
     ]);
   });
 
-  test('a cluster Application syncs on its own only when every environment on the cluster does', () => {
+  test('a cluster Application is plumbing and syncs on its own everywhere, so a new cluster comes up from the bootstrap; every Application retries a failed sync', () => {
     expect(appAt('nonprod', 'cluster-nonprod').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(appAt('prod', 'cluster-prod').spec.syncPolicy.automated).toBeUndefined();
+    expect(appAt('prod', 'cluster-prod').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    for (const { object } of objects.filter((o) => o.object.kind === 'Application')) {
+      expect([object.metadata.name, (object.spec.syncPolicy as { retry?: { limit: number } }).retry?.limit]).toEqual([object.metadata.name, 10]);
+    }
     expect(appAt('prod', 'cluster-prod').spec.source.path).toBe('kubernetes/clusters/prod');
   });
 

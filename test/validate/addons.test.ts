@@ -39,6 +39,15 @@ describe('join-addon-controller: every custom kind has its controller on its clu
     }
   });
 
+  test('an add-on too old for the API version of the objects is one finding per directory and version', () => {
+    const ESO = 'kubernetes/argocd/prod/application-addon-prod-external-secrets.yaml';
+    const old = mutateYaml(ESO, (a) => { get(a, 'spec', 'source').targetRevision = '0.12.1'; });
+    const found = lines('join-addon-controller', old);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((l) => l.includes('but cluster in-cluster@prod runs external-secrets 0.12.1, which serves external-secrets.io/v1 only from 0.16.0: the API server refuses it'))).toBe(true);
+    expect(lines('join-addon-controller', mutateYaml(ESO, (a) => { get(a, 'spec', 'source').targetRevision = '0.16.0'; }))).toEqual([]);
+  });
+
   test('a custom kind no add-on is known to serve is a finding', () => {
     const files = mutateYaml('kubernetes/prod/service-admin.yaml', (s) => { s.apiVersion = 'example.com/v1'; s.kind = 'Widget'; });
     expect(lines('join-addon-controller', files)).toEqual([

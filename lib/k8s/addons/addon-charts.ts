@@ -38,7 +38,7 @@ export function addonApplicationName(cluster: string, addon: ClusterAddon): stri
 
 /** The Helm release: the add-on's name, or the Gateway's for a gateway. */
 function releaseName(addon: ClusterAddon): string {
-  return addon.gateway?.name ?? addon.name;
+  return addon.gateway?.name ?? addon.spec.release ?? addon.name;
 }
 
 /**
@@ -52,8 +52,9 @@ export function addonCharts(platform: Platform): ChartOutput[] {
     return {
     build: () => {
       const chart = new Chart(new App(), `addons-${cluster.name}`, { disableResourceNameHashes: true });
-      // Add-ons sync on their own only if every environment on the cluster does, like the cluster's objects.
-      const sync = cluster.environments.every((e) => e.sync.isAutomated) ? SyncPolicy.automated({ prune: false }) : SyncPolicy.manual();
+      // The add-ons are the cluster's plumbing, not a release: they sync on their own everywhere, so a
+      // new cluster comes up from the bootstrap alone. Nothing is pruned without a person.
+      const sync = SyncPolicy.automated({ prune: false });
       for (const addon of clusterAddons(platform, cluster)) {
         const name = addonApplicationName(cluster.name, addon);
         new ArgoHelmApplication(chart, name, {
@@ -67,6 +68,9 @@ export function addonCharts(platform: Platform): ChartOutput[] {
           destination: { server: target.server, namespace: addon.namespace },
           syncPolicy: sync.toArgo(),
           syncWave: ADDON_WAVES[addon.name],
+          // Argo CD's own namespace exists before its Application does.
+          createNamespace: addon.namespace !== instance.namespace,
+          ignoreDifferences: addon.spec.ignoreDifferences,
           labels: { 'app.kubernetes.io/part-of': platform.name, cluster: cluster.name, addon: addon.name },
         });
       }

@@ -29,6 +29,13 @@ export interface ArgoApplicationProps {
 }
 
 /**
+ * How Argo CD retries a failed sync. An automated sync is not retried for the same commit without
+ * it, so an Application that first synced before its CRDs existed would stay failed.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/
+ */
+export const SYNC_RETRY = { limit: 10, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } } as const;
+
+/**
  * An ArgoCD Application that syncs one plain directory of manifests: no Helm, no Kustomize.
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
  */
@@ -48,6 +55,7 @@ export class ArgoApplication extends Construct {
         syncPolicy: {
           ...(sync.automated ? { automated: { ...sync.automated } } : {}),
           syncOptions: [...sync.syncOptions, ...(ignore.length > 0 ? ['RespectIgnoreDifferences=true'] : [])],
+          retry: { ...SYNC_RETRY, backoff: { ...SYNC_RETRY.backoff } },
         },
         ignoreDifferences: ignore.length > 0 ? ignore.map((i) => ({ ...i })) : undefined,
       },

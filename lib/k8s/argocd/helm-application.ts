@@ -1,10 +1,11 @@
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { Construct } from 'constructs';
-import { type AddonChart } from '../../model/addon-catalog';
+import { type AddonChart, type AddonSpec } from '../../model/addon-catalog';
 import { type ArgoSyncPolicy } from '../../model/sync-policy';
 import { ModelObject } from '../model-object';
 import { SYNC_WAVE_ANNOTATION } from '../sync-wave';
 import { type ArgoDestination } from './app-project';
+import { SYNC_RETRY } from './application';
 
 /** A JSON value, as Helm values are made of. */
 export type HelmValue = string | number | boolean | null | readonly HelmValue[] | { readonly [key: string]: HelmValue };
@@ -30,6 +31,14 @@ export interface ArgoHelmApplicationProps {
   readonly syncWave: number;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Create the release's namespace. Off for a namespace that exists before the Application (Argo
+   * CD's own), which its project need not allow creating.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** @default - none */
+  readonly ignoreDifferences?: AddonSpec['ignoreDifferences'];
 }
 
 /**
@@ -43,6 +52,13 @@ export class ArgoHelmApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoHelmApplicationProps) {
     super(scope, id);
     const sync = props.syncPolicy;
+    const ignore = props.ignoreDifferences ?? [];
+    const options = [
+      ...sync.syncOptions.filter((o) => !/^(CreateNamespace|ServerSideApply)=/.test(o)),
+      ...((props.createNamespace ?? true) ? ['CreateNamespace=true'] : []),
+      'ServerSideApply=true',
+      ...(ignore.length > 0 ? ['RespectIgnoreDifferences=true'] : []),
+    ];
     new ModelObject<IApplication>(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -63,8 +79,10 @@ export class ArgoHelmApplication extends Construct {
         destination: { server: props.destination.server, namespace: props.destination.namespace },
         syncPolicy: {
           ...(sync.automated ? { automated: { ...sync.automated } } : {}),
-          syncOptions: [...sync.syncOptions.filter((o) => !/^(CreateNamespace|ServerSideApply)=/.test(o)), 'CreateNamespace=true', 'ServerSideApply=true'],
+          syncOptions: options,
+          retry: { ...SYNC_RETRY, backoff: { ...SYNC_RETRY.backoff } },
         },
+        ignoreDifferences: ignore.length > 0 ? ignore.map((i) => ({ group: i.group, kind: i.kind, jqPathExpressions: [...i.jqPathExpressions] })) : undefined,
       },
     });
   }

@@ -1,6 +1,6 @@
 import { asString, at } from '../../manifest/json-access';
 import { apiGroup } from '../../manifest/manifest';
-import { DEFAULT_ADDONS, isBuiltInGroup, KIND_CONTROLLERS, PINNED_VERSION } from '../../model/addon-catalog';
+import { API_VERSION_SINCE, compareVersions, DEFAULT_ADDONS, isBuiltInGroup, KIND_CONTROLLERS, PINNED_VERSION } from '../../model/addon-catalog';
 import { clusterOf, destinationCluster, type Finding, finding, type K8sObject, type RuleContext } from './types';
 
 const RULE = 'join-addon-controller';
@@ -62,6 +62,16 @@ export function joinAddonController(ctx: RuleContext): Finding[] {
       findings.push(finding(o, RULE, `is a ${key} applied to cluster ${cluster}, where no Application installs the ${addon} chart "${chart}" at an exact version: nothing serves or acts on it`,
         `install ${addon} on that cluster (lib/model/cluster-addons.ts decides which clusters get it)`));
     }
+    // The add-on must also serve the object's API version, not only its kind.
+    const since = API_VERSION_SINCE[o.apiVersion ?? ''];
+    if (since === undefined) continue;
+    const chart = DEFAULT_ADDONS[since.addon].chart;
+    const old = charts.find((c) => c.cluster === cluster && c.chart === chart && PINNED_VERSION.test(c.version) && compareVersions(c.version, since.version) < 0);
+    const id = `${o.dir} ${o.apiVersion} ${since.addon} version`;
+    if (old === undefined || reported.has(id)) continue;
+    reported.add(id);
+    findings.push(finding(o, RULE, `is a ${o.apiVersion} ${o.kind}, but cluster ${cluster} runs ${since.addon} ${old.version}, which serves ${o.apiVersion} only from ${since.version}: the API server refuses it`,
+      `pin ${since.addon} at ${since.version} or later in addons.charts`));
   }
   return findings;
 }
