@@ -3,6 +3,8 @@ import { ARGOCD_CLUSTER_SECRET_LABEL } from '../../model/argocd';
 import { IN_CLUSTER_SERVER } from '../../model/cluster';
 import { outputLayout } from '../../model/output-layout';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/sync-wave';
+import { apiGroup } from '../../manifest/manifest';
+import { CLUSTER_SCOPED_KINDS, destinationPermitted, kindRefusal, repoPermitted, type Destination } from './argocd-project-policy';
 import { finding, type Finding, type K8sObject, type RuleContext } from './types';
 
 const RULE = 'join-argocd-project';
@@ -46,8 +48,55 @@ export function joinArgocdProject(ctx: RuleContext): Finding[] {
       out.push(finding(app, RULE, `deploys to "${server ?? name ?? ''}", which Argo CD "${place.instance}" has no cluster for`,
         `deploy in-cluster (${IN_CLUSTER_SERVER}), or register the cluster with a Secret labelled ${ARGOCD_CLUSTER_SECRET_LABEL}: cluster in ${outputLayout.bootstrapDir(place.instance)}/`));
     }
+    const defined = projects.find((p) => placeOf(p)?.dir === 'bootstrap') ?? projects[0];
+    // An unregistered destination is one finding above, not also one per namespace the project covers on it.
+    if (defined !== undefined) out.push(...refusals(ctx, app, defined, { server, name, namespace: asString(at(app.body, 'spec', 'destination', 'namespace')) ?? '' }, registered));
     return out;
   });
+}
+
+/**
+ * What the Application's AppProject refuses, one finding each: a source repository outside
+ * `sourceRepos`, a destination outside `destinations`, and for a directory source each kind the
+ * project does not permit and each other namespace it does not cover (Argo CD refuses to sync those).
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
+ */
+function refusals(ctx: RuleContext, app: K8sObject, project: K8sObject, dest: Destination, checkDestinations: boolean): Finding[] {
+  const out: Finding[] = [];
+  const refuse = (what: string, fix: string): void => { out.push(finding(app, RULE, `project "${project.name}" refuses ${what}`, `${fix} in ${project.file}, or move the Application to a project that allows it`)); };
+  const sources = [at(app.body, 'spec', 'source'), ...asArray(at(app.body, 'spec', 'sources'))].filter((s) => s !== undefined);
+  for (const repo of new Set(sources.flatMap((s) => asString(at(s, 'repoURL')) ?? []))) {
+    if (!repoPermitted(project.body, repo)) refuse(`source repository "${repo}", which is not in its sourceRepos`, `add "${repo}" to sourceRepos`);
+  }
+  const where = `${dest.server ?? dest.name ?? ''} namespace "${dest.namespace}"`;
+  if (checkDestinations && !destinationPermitted(project.body, dest)) refuse(`destination ${where}, which matches none of its destinations`, `add namespace "${dest.namespace}" to destinations`);
+  // A directory source: the objects of that directory of the output (of its subdirectories with recurse).
+  for (const source of sources.filter((s) => asString(at(s, 'chart')) === undefined)) {
+    const path = asString(at(source, 'path'));
+    if (path === undefined) continue;
+    const recurse = at(source, 'directory', 'recurse') === true;
+    const emitted = ctx.objects.filter((o) => o.dir === path || (recurse && o.dir.startsWith(`${path}/`)));
+    const kinds = new Map<string, { why: string; names: string[] }>();
+    const namespaces = new Map<string, string[]>();
+    for (const o of emitted) {
+      const group = apiGroup(o.apiVersion);
+      const why = kindRefusal(project.body, group, o.kind, o.name);
+      const gk = `${group === '' ? 'core' : group}/${o.kind}`;
+      if (why !== undefined) kinds.set(gk, { why, names: [...(kinds.get(gk)?.names ?? []), o.name] });
+      const ns = o.namespace;
+      if (checkDestinations && !CLUSTER_SCOPED_KINDS.has(o.kind) && ns !== undefined && ns !== dest.namespace && !destinationPermitted(project.body, { ...dest, namespace: ns })) {
+        namespaces.set(ns, [...(namespaces.get(ns) ?? []), `${o.kind}/${o.name}`]);
+      }
+    }
+    for (const [gk, { why, names }] of kinds) {
+      const scope = CLUSTER_SCOPED_KINDS.has(gk.slice(gk.indexOf('/') + 1)) ? 'cluster' : 'namespace';
+      refuse(`${gk} (${[...names].sort().join(', ')} in ${path}/), which ${why}`, `list ${gk} in ${scope}ResourceWhitelist (and not in its blacklist)`);
+    }
+    for (const [ns, objects] of namespaces) {
+      refuse(`namespace "${ns}" of ${[...objects].sort().join(', ')} (in ${path}/), which matches none of its destinations`, `add namespace "${ns}" to destinations`);
+    }
+  }
+  return out;
 }
 
 /** Whether an Argo CD destination namespace pattern (`*` globs) covers `namespace`. */
