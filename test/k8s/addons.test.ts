@@ -50,7 +50,7 @@ describe('cluster add-ons: Applications', () => {
     expect(a.spec.source).toMatchObject({ chart: 'cert-manager', repoURL: 'https://charts.jetstack.io', targetRevision: DEFAULT_ADDONS['cert-manager'].version });
     expect(a.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'cert-manager' });
     expect(a.spec.project).toBe('shop-addons');
-    expect(Number(a.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(0);
+    expect(Math.sign(Number(a.metadata.annotations['argocd.argoproj.io/sync-wave']))).toBe(-1);
     expect(a.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'ServerSideApply=true']));
     expect(Number(app('addon-prod-istio-base').metadata.annotations['argocd.argoproj.io/sync-wave']))
       .toBeLessThan(Number(app('addon-prod-istiod').metadata.annotations['argocd.argoproj.io/sync-wave']));
