@@ -3,7 +3,11 @@ import { renderMarkdown } from '../lib/diff/render-markdown';
 import { renderText } from '../lib/diff/render-text';
 import { type DiffReport, hasChanges } from '../lib/diff/report';
 import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../lib/diff/tree-source';
+import { releasesOrSeed } from '../lib/gitops/release-io';
+import { type PlatformConfig } from '../lib/model/config';
+import { outputLayout } from '../lib/model/output-layout';
 import { type Platform } from '../lib/model/platform';
+import { fitRootPlatform } from '../lib/pipeline/synth-output';
 import { UsageError } from './errors';
 import { flagOf } from './exit';
 import { synthPlatform } from '../lib/pipeline/synth';
@@ -22,7 +26,10 @@ export interface AgainstOptions {
 }
 
 export interface DiffCommandOptions extends AgainstOptions {
-  readonly platform: Platform;
+  /** The config; its releases are those of the tree compared with, as synth would read them there. */
+  readonly config: PlatformConfig;
+  /** The releases file used where the tree has no `releases.json`. */
+  readonly seed: string;
   readonly envs: readonly string[];
   /** @default 'text' */
   readonly format?: DiffFormat;
@@ -72,9 +79,18 @@ export function parseFormat(value: string | undefined): DiffFormat {
   return format;
 }
 
+/**
+ * The platform `npm run synth` would write into `against`: the config with the tree's own
+ * `releases.json` (at the ref, for a git tree), else the seed, fitted as synth fits it.
+ */
+export function treePlatform(against: TreeSource, config: PlatformConfig, seed: string): Platform {
+  return fitRootPlatform(releasesOrSeed(against.file(outputLayout.releases()), seed), config, seed).platform;
+}
+
 /** Runs `diff`: the rendered report, and the exit code (0 no changes, 1 changes). */
 export function runDiff(options: DiffCommandOptions): { report: DiffReport; text: string; exitCode: 0 | 1 } {
-  const report = diffPlatform(options.platform, openTreeSource(options), options.envs);
+  const against = openTreeSource(options);
+  const report = diffPlatform(treePlatform(against, options.config, options.seed), against, options.envs);
   const text = options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color: options.color ?? false });
   return { report, text, exitCode: hasChanges(report) ? 1 : 0 };
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { platformConfig, samplePlatform, SEED_RELEASES } from '../apps/platform';
+import { platformConfig, SEED_RELEASES } from '../apps/platform';
 import { terraformWorker } from './platform-source';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
@@ -67,7 +67,9 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--format <format>', `${DIFF_FORMATS.join(' or ')}`, 'text')
     .action((opts: { against?: string; againstRef?: string; gitops?: string; env: string[]; format: string }) => {
       const result = runDiff({
-        platform: samplePlatform(),
+        // Built with the releases of the tree compared with, as synth would build it there.
+        config: platformConfig,
+        seed: SEED_RELEASES,
         against: opts.against,
         againstRef: opts.againstRef,
         gitops: opts.gitops,

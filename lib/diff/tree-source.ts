@@ -5,6 +5,7 @@ import { outputLayout } from '../model/output-layout';
 import { OutputRoot } from '../engine/output-root';
 import { RequestError } from '../model/request-error';
 import { readRootState } from '../engine/writer';
+import { type ReleasesText } from '../gitops/release-io';
 
 /**
  * A tree of files to compare the synth with: an output root on disk or a commit of the GitOps
@@ -21,6 +22,8 @@ export interface TreeSource {
   read(paths: readonly string[]): Map<string, string>;
   /** The files the tree's index says the tool wrote, with their hashes; empty without an index. */
   indexed(): ReadonlyMap<string, IndexEntry>;
+  /** One file of the tree, any path, with the name messages give it; undefined when absent. */
+  file(path: string): ReleasesText | undefined;
 }
 
 /** A tree that cannot be read: the message is one line with the fix. */
@@ -63,6 +66,10 @@ export function dirSource(dir: string, label = dir): TreeSource {
     read: (paths) => new Map(paths.map((p) => [p, root.read(p) ?? ''])),
     // As recovered from a run that was killed part-way, so its finished files are no drift.
     indexed: () => new Map(readRootState(root).entries.map((e) => [e.path, e])),
+    file(rel) {
+      const text = root.exists() ? root.read(rel) : undefined;
+      return text === undefined ? undefined : { text, file: root.show(rel) };
+    },
   };
 }
 
@@ -93,6 +100,11 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
   // Repositories may use SHA-256 object names.
   const algorithm = git(['rev-parse', '--show-object-format']).toString('utf8').trim() === 'sha256' ? 'sha256' : 'sha1';
   const blobs = new Map<string, string>();
+  const file = (rel: string): ReleasesText | undefined => {
+    const listing = git(['ls-tree', '-z', commit, '--', rel]).toString('utf8');
+    if (!listing.includes('\t')) return undefined;
+    return { text: git(['cat-file', 'blob', `${commit}:./${rel}`]).toString('utf8'), file: `${rel} at ${ref}` };
+  };
   return {
     label: `${ref} in ${repoDir}`,
     list(roots) {
@@ -133,11 +145,9 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
       return out;
     },
     indexed() {
-      const at = outputLayout.index();
-      const listing = git(['ls-tree', '-z', commit, '--', at]).toString('utf8');
-      if (!listing.includes('\t')) return new Map();
-      const text = git(['cat-file', 'blob', `${commit}:./${at}`]).toString('utf8');
-      return new Map(parseIndex(text, `${at} at ${ref}`).files.map((e) => [e.path, e]));
+      const index = file(outputLayout.index());
+      return index === undefined ? new Map() : new Map(parseIndex(index.text, index.file).files.map((e) => [e.path, e]));
     },
+    file,
   };
 }

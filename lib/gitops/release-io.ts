@@ -23,9 +23,22 @@ export interface LoadedReleases {
 export function readReleases(outDir: string, seedFile: string, seedLabel = 'apps/releases.json'): LoadedReleases {
   const root = new OutputRoot(outDir);
   const text = root.exists() ? root.read(outputLayout.releases()) : undefined;
-  if (text === undefined) return { config: readReleasesFile(seedFile, seedLabel), file: seedLabel, seeded: true };
-  const file = root.show(outputLayout.releases());
-  return { config: parseReleasesText(text, file), file, seeded: false };
+  return releasesOrSeed(text === undefined ? undefined : { text, file: root.show(outputLayout.releases()) }, seedFile, seedLabel);
+}
+
+/** A releases file's text and the name messages give it. */
+export interface ReleasesText {
+  readonly text: string;
+  readonly file: string;
+}
+
+/**
+ * The releases of a root whose file was read elsewhere (a commit of the GitOps repository, for
+ * diff): `found`, checked like {@link readReleases} checks it, or the seed when the root has none.
+ */
+export function releasesOrSeed(found: ReleasesText | undefined, seedFile: string, seedLabel = 'apps/releases.json'): LoadedReleases {
+  if (found === undefined) return { config: readReleasesFile(seedFile, seedLabel), file: seedLabel, seeded: true };
+  return { config: parseReleasesText(found.text, found.file), file: found.file, seeded: false };
 }
 
 /**

@@ -69,7 +69,14 @@ export interface RootPlatform {
  * fitted to the config (see reconcileReleases), then checked against it.
  */
 export function loadRootPlatform(outDir: string, config: PlatformConfig, seed: string): RootPlatform {
-  const loaded = readReleases(outDir, seed);
+  return fitRootPlatform(readReleases(outDir, seed), config, seed);
+}
+
+/**
+ * The platform from `config` and a releases file already read (see {@link loadRootPlatform}; diff
+ * reads it from the tree it compares with, so it builds what synth would write there).
+ */
+export function fitRootPlatform(loaded: LoadedReleases, config: PlatformConfig, seed: string): RootPlatform {
   const envs = config.environments.map((e) => e.name);
   const apps = config.apps.map((a) => a.name);
   const seedConfig = loaded.seeded ? undefined : readReleasesFile(seed, 'apps/releases.json');

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type DiffCommandOptions, openTreeSource, parseFormat, runDiff } from '../../cli/diff-command';
 import { SelectionError } from '../../lib/pipeline/selection-error';
-import { fixturePlatform } from '../fixtures/shop/platform';
+import { FIXTURE_SEED, fixturePlatform, platformConfig } from '../fixtures/shop/platform';
 import { commitAll, copyTree, editFile, removeTempDirs, synthesizedTree } from './fixtures';
 
 /*
@@ -18,7 +18,8 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
-const diff = (options: Omit<DiffCommandOptions, 'platform' | 'envs'> & { envs?: readonly string[] }) => runDiff({ platform, envs: [], ...options });
+const diff = (options: Omit<DiffCommandOptions, 'config' | 'seed' | 'envs'> & { envs?: readonly string[] }) =>
+  runDiff({ config: platformConfig, seed: FIXTURE_SEED, envs: [], ...options });
 
 /** What `run` throws; fails the test when it throws nothing. */
 function thrown(run: () => unknown): unknown {

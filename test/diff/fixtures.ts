@@ -67,6 +67,7 @@ export function memorySource(files: readonly OutputFile[], label = 'memory'): Tr
     holds: (p, content) => byPath.get(p) === content,
     read: (paths) => new Map(paths.map((p) => [p, byPath.get(p) ?? ''])),
     indexed: () => new Map(),
+    file: (p) => (byPath.has(p) ? { text: byPath.get(p) ?? '', file: `${p} in ${label}` } : undefined),
   };
 }
 

@@ -61,6 +61,16 @@ test.each([
   expect(result.stdout).toBe('');
 });
 
+test('exit 2 with one line when the tree\'s releases.json, which diff builds from, is damaged', () => {
+  const tree = scratch();
+  fs.cpSync(base, tree, { recursive: true });
+  fs.writeFileSync(path.join(tree, 'releases.json'), '{ damaged');
+  const result = runCli(['diff', '--against', tree]);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(/^error: .*releases\.json.* cannot be read as JSON .*fix: [^\n]*\n$/);
+  expect(result.stdout).toBe('');
+});
+
 // `script` gives the command a pseudo-terminal, as a person's shell would.
 const hasScript = spawnSync('script', ['--version']).status === 0;
 (hasScript ? test : test.skip)('on a terminal the text is coloured, unless NO_COLOR is set', () => {
