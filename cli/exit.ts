@@ -19,6 +19,13 @@ const SELECTION_FLAGS: Readonly<Record<SelectionError['what'], string>> = { envi
  * (the stack too for unexpected errors when PLATFORM_DEBUG is set).
  */
 export function exitWith(run: Promise<number>): void {
+  // A reader that stops early (`| head`) closes the pipe: what was printed is all it wanted, so
+  // further output is dropped and the run still ends with its own exit code, without a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    process.stderr.write(`error: cannot write the output: ${error.message}\n`);
+    process.exitCode = 2;
+  });
   run.then(
     (code) => {
       process.exitCode = code;

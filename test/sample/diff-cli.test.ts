@@ -82,3 +82,14 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
   expect(onTerminal({})).toMatch(/\u001b\[32m\+  minReplicas: \d+\u001b\[0m/);
   expect(onTerminal({ NO_COLOR: '1' })).not.toContain('\u001b[');
 });
+
+describe('a reader that stops early', () => {
+  test('diff into a pipe its reader already closed (`| true`) ends quietly with its own exit code (1: changes), no stack trace', () => {
+    const empty = tempDir();
+    // `true` exits without reading, so every write of the diff meets a closed pipe (EPIPE).
+    const script = `node scripts/run.js cli/main.ts diff --against ${JSON.stringify(empty)} | true; echo "exit:\${PIPESTATUS[0]}" >&2`;
+    const run = spawnSync('bash', ['-c', script], { cwd: PROJECT_DIR, encoding: 'utf8' });
+    expect(run.stderr.trim()).toBe('exit:1');
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+});
