@@ -9,6 +9,7 @@ import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
 import { runRelease } from './release-command';
 import { sourceCommit } from './source-commit';
 import { runValidate } from './validate-command';
+import { renderValidate, validateFormat, VALIDATE_FORMATS } from './validate-report';
 import { samplePlatform } from '../apps/platform';
 
 
@@ -45,9 +46,11 @@ async function main(argv: readonly string[]): Promise<number> {
     .command('validate')
     .description('validate a synthesized output: upstream schemas, the Kubernetes and GCP baselines, and the joins between objects and planes')
     .option('--dir <dir>', 'an output root or GitOps checkout (default: a fresh synth in memory)')
-    .action((opts: { dir?: string }) => {
+    .option('--format <format>', `${VALIDATE_FORMATS.join(', ')} (docs/validate.md)`, 'text')
+    .action((opts: { dir?: string; format: string }) => {
+      const format = validateFormat(opts.format);
       const result = runValidate({ dir: opts.dir, platform: samplePlatform() });
-      for (const line of result.lines) process.stdout.write(`${line}\n`);
+      process.stdout.write(renderValidate(result, format));
       exitCode = result.exitCode;
     });
 
