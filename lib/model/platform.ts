@@ -14,6 +14,7 @@ import { type NamespaceSecretStore, resolveClusterSecretStores, resolveSecretSto
 import { checkServiceAccountsUnique } from './service-accounts';
 import { type ArgoCdInstance, argocdInstances, checkSyncWindows } from './argocd';
 import { type CiSettings, resolveCi } from './ci';
+import { checkConfigShape } from './config-schema';
 
 /** The validated platform model that both planes render from. */
 export class Platform {
@@ -182,6 +183,8 @@ export class Platform {
 
 /** Builds and validates the platform model; throws a one-line ConfigError on the first bad value. */
 export function definePlatform(config: PlatformConfig): Platform {
+  // The run path never type-checks config, so its shape is checked here first (docs/validate.md).
+  checkConfigShape(config);
   return new Platform(config);
 }
 

@@ -2,8 +2,13 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 
-/** Strict semver with a leading `v`: what release tags look like. */
-export const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+/**
+ * Strict semver with a leading `v`, without build metadata, and at most 63 characters: what release
+ * tags look like. The tag becomes an image tag and a Kubernetes label value, which allows neither `+`
+ * nor more than 63 characters.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ */
+export const RELEASE_TAG = /^(?=.{1,63}$)v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 /** A full image digest. */
 export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** A hash of an app's config, as {@link configVersion} in lib/gitops makes it. */
@@ -83,7 +88,7 @@ export function effectiveRelease(env: EnvReleaseConfig, app: string): EffectiveR
 
 
 const FIXES: Record<string, string> = {
-  tag: 'use a strict semver tag with a leading v, such as v1.2.3',
+  tag: 'use a strict semver tag with a leading v, no build metadata (+...) and at most 63 characters, such as v1.2.3',
   digest: 'use a full image digest, such as sha256:<64 hex digits>, or remove it',
   configVersion: 'remove it; release and promote write it',
   canaryWeight: 'use an integer from 0 to 100',
