@@ -1,5 +1,6 @@
 import { showValue } from './json-value';
 import type { DiffReport, ObjectChange } from './report';
+import { risksByApp } from './risk-groups';
 import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -12,8 +13,8 @@ function fence(text: string): string {
 }
 
 /**
- * The report as a pull-request comment (GitHub-flavoured Markdown): the summary table, the risk
- * flags, then one collapsed `<details>` section per environment or stack with its diffs.
+ * The report as a pull-request comment (GitHub-flavoured Markdown): the risk flags per app, the
+ * summary table, then one collapsed `<details>` section per environment or stack with its diffs.
  */
 export function renderMarkdown(report: DiffReport): string {
   const counts = countChanges(report.changes);
@@ -23,11 +24,14 @@ export function renderMarkdown(report: DiffReport): string {
     return `${out.join('\n')}\n`;
   }
   out.push(`Compared with ${code(report.against)}: ${describeCounts(counts)}; ${report.unchangedFiles} files unchanged.`, '');
-  out.push('| Section | Kind | Added | Changed | Removed |', '| --- | --- | ---: | ---: | ---: |');
-  for (const r of summaryRows(report)) out.push(`| ${cell(r.group)} | ${cell(r.kind)} | ${r.added} | ${r.changed} | ${r.removed} |`);
-  out.push('', `#### Risks (${report.risks.length})`, '');
+  out.push(`#### Risks (${report.risks.length})`, '');
   if (report.risks.length === 0) out.push('No risk flags.');
-  for (const r of report.risks) out.push(`- :warning: **${r.rule}** ${flagPlace(r).map(code).join(' ')}: ${r.reason}`);
+  for (const group of risksByApp(report.risks)) {
+    out.push(`- **${group.app}** (${group.environments.map(code).join(', ')})`);
+    for (const r of group.flags) out.push(`  - :warning: ${r.severity} **${r.rule}** ${flagPlace(r).map(code).join(' ')}: ${r.reason}`);
+  }
+  out.push('', '| Section | Kind | Added | Changed | Removed |', '| --- | --- | ---: | ---: | ---: |');
+  for (const r of summaryRows(report)) out.push(`| ${cell(r.group)} | ${cell(r.kind)} | ${r.added} | ${r.changed} | ${r.removed} |`);
   if (report.drift.length > 0) {
     out.push('', `#### Edited by hand (${report.drift.length})`, '', 'Synth keeps these files and refuses to overwrite them: restore or delete them.', '');
     for (const p of report.drift) out.push(`- ${code(p)}`);

@@ -1,5 +1,6 @@
 import { showValue } from './json-value';
 import type { DiffReport, ObjectChange } from './report';
+import { risksByApp } from './risk-groups';
 import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
 
 const SIGN = { added: '+', changed: '~', removed: '-' } as const;
@@ -19,7 +20,7 @@ function table(rows: readonly (readonly string[])[], numeric: ReadonlySet<number
 }
 
 /**
- * The report for a terminal or a log: the summary table, the risk flags, then each section with
+ * The report for a terminal or a log: the risk flags per app, the summary table, then each section with
  * its objects, a unified diff for each changed Kubernetes object and the changed attributes of
  * each Terraform block.
  */
@@ -32,13 +33,16 @@ export function renderText(report: DiffReport, options: { color: boolean }): str
   const lines: string[] = [
     paint.bold(`Platform diff against ${report.against}: ${describeCounts(counts)} (${report.unchangedFiles} files unchanged)`),
     '',
-    paint.bold('Summary'),
+    paint.bold(`Risks (${report.risks.length})`),
   ];
+  if (report.risks.length === 0) lines.push('  none');
+  for (const group of risksByApp(report.risks)) {
+    lines.push(`  ${paint.bold(group.app)} (${group.environments.join(', ')})`);
+    for (const r of group.flags) lines.push(paint.yellow(`    ! ${r.severity} [${r.rule}] ${flagPlace(r).join(' ')}: ${r.reason}`));
+  }
+  lines.push('', paint.bold('Summary'));
   const rows = summaryRows(report).map((r) => [r.group, r.kind, String(r.added), String(r.changed), String(r.removed)]);
   lines.push(...table([['section', 'kind', 'added', 'changed', 'removed'], ...rows], new Set([2, 3, 4])).map((l) => `  ${l}`));
-  lines.push('', paint.bold(`Risks (${report.risks.length})`));
-  if (report.risks.length === 0) lines.push('  none');
-  for (const r of report.risks) lines.push(paint.yellow(`  ! [${r.rule}] ${flagPlace(r).join(' ')}: ${r.reason}`));
   if (report.drift.length > 0) {
     lines.push('', paint.bold(`Edited by hand since the tool wrote them (${report.drift.length}): synth keeps these and refuses to overwrite them`));
     for (const p of report.drift) lines.push(paint.yellow(`  ! ${p}`));

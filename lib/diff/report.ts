@@ -39,11 +39,40 @@ export type RiskRule =
   | 'widens-access'
   | 'automated-prod-sync'
   | 'image-tag-backwards'
-  | 'secret-carries-data';
+  | 'secret-carries-data'
+  | 'exposure-widened'
+  | 'deletes-prod-workload'
+  | 'new-prod-app'
+  | 'protection-off'
+  | 'canary-weight-jump';
+
+export type Severity = 'high' | 'medium';
+
+/** Each rule's severity: high when a mistake loses data or exposes the platform, medium when it degrades or needs a second look. */
+export const RULE_SEVERITY: Readonly<Record<RiskRule, Severity>> = {
+  'forces-replacement': 'high',
+  'deletes-stateful': 'high',
+  'fewer-prod-replicas': 'medium',
+  'weaker-disruption-budget': 'medium',
+  'widens-access': 'high',
+  'automated-prod-sync': 'medium',
+  'image-tag-backwards': 'medium',
+  'secret-carries-data': 'high',
+  'exposure-widened': 'high',
+  'deletes-prod-workload': 'high',
+  'new-prod-app': 'medium',
+  'protection-off': 'high',
+  'canary-weight-jump': 'medium',
+};
 
 /** A change a reviewer must look at twice. */
 export interface RiskFlag {
   readonly rule: RiskRule;
+  readonly severity: Severity;
+  /** The app the object belongs to (its `app.kubernetes.io/name` label, or a Terraform `app` label); `platform` when none. */
+  readonly app: string;
+  /** The environment directory of a Kubernetes object; the stack (`cluster-prod`) of a Terraform block. */
+  readonly environment: string;
   readonly group: string;
   readonly path: string;
   /** `Kind/name` or a Terraform address. */

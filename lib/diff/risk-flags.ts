@@ -6,7 +6,8 @@ import { isScaledWorkload } from '../manifest/workload';
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
 import { rollbackReason, tagRollbacks } from './image-tags';
 import { deepEqual, showValue } from './json-value';
-import type { ObjectChange, RiskFlag, RiskRule } from './report';
+import { type ObjectChange, RULE_SEVERITY, type RiskFlag, type RiskRule } from './report';
+import { canaryJumps, ingressExposure, protectionOff, terraformExposure } from './review-rules';
 
 /** A differing Kubernetes object with both parsed sides (a missing side was added or removed). */
 export interface KubernetesPair {
@@ -39,7 +40,15 @@ export const REPLACEMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>>
   google_storage_bucket: ['name', 'location'],
   google_sql_database_instance: ['name', 'region', 'database_version'],
   google_redis_instance: ['name', 'region', 'tier'],
+  // ip_cidr_range may only grow in place; any other change of it, or of the secondary ranges, re-creates the subnet and every node in it.
+  google_compute_subnetwork: ['name', 'network', 'region', 'ip_cidr_range', 'secondary_ip_range'],
 };
+
+/** The largest canary weight step, in points, a VirtualService may take in one change. */
+export const CANARY_WEIGHT_STEP = 25;
+
+/** Kinds whose appearance or removal in production is a workload reaching or leaving users. */
+const PROD_WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'Rollout']);
 
 /** Resource types whose deletion loses data, and what is lost. */
 export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
@@ -74,13 +83,31 @@ interface RuleContext extends RiskContext {
    * over from: a Deployment turned into an Argo Rollout, or back.
    */
   readonly predecessorOf: (pair: KubernetesPair) => KubernetesPair | undefined;
+  /** The added workload of another kind that takes over from a removed one (the reverse of `predecessorOf`). */
+  readonly successorOf: (pair: KubernetesPair) => KubernetesPair | undefined;
 }
 
 type KubernetesRule = (pair: KubernetesPair, context: RuleContext) => RiskFlag[];
 type TerraformRule = (pair: TerraformPair) => RiskFlag[];
 
 function flag(rule: RiskRule, change: ObjectChange, reason: string): RiskFlag {
-  return { rule, group: change.group, path: change.path, object: change.name, reason };
+  const environment = change.plane === 'terraform' ? change.group.slice(change.group.lastIndexOf('/') + 1) : change.scope;
+  return { rule, severity: RULE_SEVERITY[rule], app: 'platform', environment, group: change.group, path: change.path, object: change.name, reason };
+}
+
+/** The app a body belongs to: its Kubernetes name or instance label, its autoscaler's target, or a Terraform `app` label. */
+function appOf(body: unknown): string | undefined {
+  const label = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const settings = Array.isArray(at(body, 'settings')) ? at(body, 'settings', 0) : at(body, 'settings');
+  return (
+    label(at(body, 'metadata', 'labels', 'app.kubernetes.io/name')) ??
+    label(at(body, 'metadata', 'labels', 'app.kubernetes.io/instance')) ??
+    // An autoscaler carries no labels of its own: it belongs to the app whose workload it scales.
+    label(at(body, 'spec', 'scaleTargetRef', 'name')) ??
+    label(at(body, 'labels', 'app')) ??
+    label(at(body, 'user_labels', 'app')) ??
+    label(at(settings, 'user_labels', 'app'))
+  );
 }
 
 /** A table entry, never an inherited property such as `constructor`. */
@@ -101,6 +128,14 @@ const terraformRules: readonly TerraformRule[] = [
   ({ change, resourceType }) => {
     const lost = own(STATEFUL_RESOURCES, resourceType);
     return change.change === 'removed' && lost !== undefined ? [flag('deletes-stateful', change, `destroys ${lost}`)] : [];
+  },
+  ({ change, resourceType, before, after }) => {
+    const reasons = terraformExposure(resourceType, before, after);
+    return reasons.length === 0 ? [] : [flag('exposure-widened', change, `widens exposure: ${summarize(reasons)}`)];
+  },
+  ({ change, resourceType, before, after }) => {
+    const reasons = protectionOff(resourceType, before, after);
+    return reasons.length === 0 ? [] : [flag('protection-off', change, `turns off ${summarize(reasons)}: a deletion or a lost day is unrecoverable`)];
   },
 ];
 
@@ -139,6 +174,28 @@ const kubernetesRules: readonly KubernetesRule[] = [
     if (rollbacks.length === 0) return [];
     const replaced = predecessor === undefined ? '' : ` (replaces the removed ${predecessor.change.name})`;
     return [flag('image-tag-backwards', pair.change, `${rollbackReason(rollbacks)}${replaced}`)];
+  },
+
+  ({ change, before, after }) => {
+    const reasons = change.kind === 'Ingress' ? ingressExposure(before, after) : [];
+    return reasons.length === 0 ? [] : [flag('exposure-widened', change, `exposes to the internet: ${summarize(reasons)}`)];
+  },
+
+  (pair, { production, successorOf }) => {
+    const { change, after } = pair;
+    if (!production.has(change.scope) || !PROD_WORKLOAD_KINDS.has(change.kind) || after !== undefined || successorOf(pair) !== undefined) return [];
+    return [flag('deletes-prod-workload', change, `deletes a serving workload of production environment ${change.scope}`)];
+  },
+
+  (pair, { production, predecessorOf }) => {
+    const { change, before } = pair;
+    if (!production.has(change.scope) || !PROD_WORKLOAD_KINDS.has(change.kind) || before !== undefined || predecessorOf(pair) !== undefined) return [];
+    return [flag('new-prod-app', change, `a new workload reaches production environment ${change.scope}`)];
+  },
+
+  ({ change, before, after }) => {
+    const jumps = change.kind === 'VirtualService' ? canaryJumps(before, after, CANARY_WEIGHT_STEP) : [];
+    return jumps.length === 0 ? [] : [flag('canary-weight-jump', change, `${summarize(jumps)}: skips the analysis of the steps between`)];
   },
 
   ({ change, after }) => {
@@ -265,6 +322,11 @@ export function riskFlags(kubernetes: readonly KubernetesPair[], terraform: read
     const name = p.after === undefined ? workloadName(p.before) : undefined;
     if (name !== undefined) removedWorkloads.set(key(p.change.scope, name), p);
   }
+  const addedWorkloads = new Map<string, KubernetesPair>();
+  for (const p of kubernetes) {
+    const name = p.before === undefined ? workloadName(p.after) : undefined;
+    if (name !== undefined) addedWorkloads.set(key(p.change.scope, name), p);
+  }
   const ruleContext: RuleContext = {
     ...context,
     object: (scope, name) => objects.get(key(scope, name)),
@@ -274,9 +336,16 @@ export function riskFlags(kubernetes: readonly KubernetesPair[], terraform: read
       const removed = name === undefined ? undefined : removedWorkloads.get(key(change.scope, name));
       return removed !== undefined && removed.change.kind !== change.kind ? removed : undefined;
     },
+    successorOf: ({ change, before, after }) => {
+      const name = after === undefined ? workloadName(before) : undefined;
+      const added = name === undefined ? undefined : addedWorkloads.get(key(change.scope, name));
+      return added !== undefined && added.change.kind !== change.kind ? added : undefined;
+    },
   };
+  // Each flag belongs to the app of the object it is on.
+  const ofApp = (pair: KubernetesPair | TerraformPair) => (f: RiskFlag): RiskFlag => ({ ...f, app: appOf(pair.after ?? pair.before) ?? f.app });
   return [
-    ...kubernetes.flatMap((pair) => kubernetesRules.flatMap((rule) => rule(pair, ruleContext))),
-    ...terraform.flatMap((pair) => terraformRules.flatMap((rule) => rule(pair))),
+    ...kubernetes.flatMap((pair) => kubernetesRules.flatMap((rule) => rule(pair, ruleContext)).map(ofApp(pair))),
+    ...terraform.flatMap((pair) => terraformRules.flatMap((rule) => rule(pair)).map(ofApp(pair))),
   ];
 }

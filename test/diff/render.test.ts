@@ -70,24 +70,23 @@ const edits = (text: string, indent = ''): string[] =>
     .filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) [ab]\//.test(l));
 
 describe('markdown', () => {
-  test('a one-line change: summary table, its risk, then one collapsed section with exactly that change', () => {
+  test('a one-line change: its risk grouped under its app, the summary table, then one collapsed section with exactly that change', () => {
     const lines = renderMarkdown(fewerProdReplicas()).split('\n');
-    expect(lines.slice(0, 8)).toEqual([
+    expect(lines.slice(0, 12)).toEqual([
       '### Platform diff',
       '',
       `Compared with \`${AGAINST}\`: 1 changed; 3 files unchanged.`,
       '',
+      '#### Risks (1)',
+      '',
+      '- **inventory-api** (`prod`)',
+      `  - :warning: medium **fewer-prod-replicas** \`prod\` \`${HPA}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
+      '',
       '| Section | Kind | Added | Changed | Removed |',
       '| --- | --- | ---: | ---: | ---: |',
       '| prod | HorizontalPodAutoscaler | 0 | 1 | 0 |',
-      '',
     ]);
-    expect(lines.slice(8, 11)).toEqual([
-      '#### Risks (1)',
-      '',
-      `- :warning: **fewer-prod-replicas** \`prod\` \`${HPA}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
-    ]);
-    const details = lines.slice(11).join('\n');
+    const details = lines.slice(12).join('\n');
     expect(details.match(/<details>/g)).toHaveLength(1);
     expect(details).toContain(`<details><summary><b>prod</b>: 1 changed</summary>\n\n\`\`\`diff\n--- a/${HPA}\n+++ b/${HPA}\n@@ `);
     expect(details.endsWith('```\n\n</details>\n')).toBe(true);
@@ -98,7 +97,7 @@ describe('markdown', () => {
     const md = renderMarkdown(moveProdRegion());
     expect(md).toContain('<details><summary><b>terraform/cluster-prod</b>: 1 changed</summary>');
     expect(md).toContain('@@ google_container_cluster.cluster @@\n-  location = "europe-west1"\n+  location = "europe-west4"\n');
-    expect(md).toContain('- :warning: **forces-replacement** `terraform/cluster-prod/main.tf.json` `google_container_cluster.cluster`: location "europe-west1" → "europe-west4" forces replacement');
+    expect(md).toContain('  - :warning: high **forces-replacement** `terraform/cluster-prod/main.tf.json` `google_container_cluster.cluster`: location "europe-west1" → "europe-west4" forces replacement');
   });
 
   test('added and removed objects are listed by name; sections follow promotion order', () => {
@@ -124,18 +123,19 @@ describe('text', () => {
     const text = renderText(fewerProdReplicas(), { color: false });
     const lines = text.split('\n');
     expect(lines[0]).toBe(`Platform diff against ${AGAINST}: 1 changed (3 files unchanged)`);
-    expect(lines.slice(1, 9)).toEqual([
+    expect(lines.slice(1, 10)).toEqual([
+      '',
+      'Risks (1)',
+      '  inventory-api (prod)',
+      `    ! medium [fewer-prod-replicas] prod ${HPA} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
       '',
       'Summary',
       '  section  kind                     added  changed  removed',
       '  prod     HorizontalPodAutoscaler      0        1        0',
       '',
-      'Risks (1)',
-      `  ! [fewer-prod-replicas] prod ${HPA} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
-      '',
     ]);
-    expect(lines.slice(9, 11)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${HPA}`]);
-    expect(edits(lines.slice(11).join('\n'), '      ')).toEqual(hpaEdits);
+    expect(lines.slice(10, 12)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${HPA}`]);
+    expect(edits(lines.slice(12).join('\n'), '      ')).toEqual(hpaEdits);
     expect(text).not.toContain('\u001b[');
   });
 

@@ -324,13 +324,12 @@ describe('image-tag-backwards', () => {
   });
 
   test('a newer release, a tag that is not semver, or an added workload does not flag', () => {
-    expect(
-      flags([
-        objectPair('dev', workload('Deployment'), workload('Deployment', { tag: 'v1.3.2' })),
-        objectPair('stage', workload('Deployment'), workload('Deployment', { tag: 'latest' })),
-        objectPair('prod', undefined, workload('Deployment', { tag: 'v0.1.0' })),
-      ]),
-    ).toEqual([]);
+    const pairs = [
+      objectPair('dev', workload('Deployment'), workload('Deployment', { tag: 'v1.3.2' })),
+      objectPair('stage', workload('Deployment'), workload('Deployment', { tag: 'latest' })),
+      objectPair('prod', undefined, workload('Deployment', { tag: 'v0.1.0' })),
+    ];
+    expect(flags(pairs, [], 'image-tag-backwards')).toEqual([]);
   });
 
   test('a Deployment turned into a Rollout on an older release flags the Rollout, naming what it replaces', () => {
@@ -393,6 +392,8 @@ describe('on what the synth writes', () => {
     }));
     const replaced = risks(moved).filter((r) => r.startsWith('forces-replacement'));
     expect(replaced.map((r) => r.slice(0, r.indexOf(' ('))).sort()).toEqual([
+      'forces-replacement google_compute_subnetwork.network_nodes',
+      'forces-replacement google_compute_subnetwork.network_proxies',
       'forces-replacement google_container_cluster.cluster',
       'forces-replacement google_redis_instance.caches_inventory_api_prod_instance',
       'forces-replacement google_sql_database_instance.databases_inventory_api_prod_instance',
