@@ -1,5 +1,6 @@
 import { diffOutput } from '../lib/diff/compare';
 import { renderMarkdown } from '../lib/diff/render-markdown';
+import { renderJson } from '../lib/diff/render-json';
 import { renderText } from '../lib/diff/render-text';
 import { type DiffReport, hasChanges } from '../lib/diff/report';
 import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../lib/diff/tree-source';
@@ -13,7 +14,7 @@ import { flagOf } from './exit';
 import { synthPlatform } from '../lib/pipeline/synth';
 
 /** The output formats of `diff`. */
-export const DIFF_FORMATS = ['text', 'markdown'] as const;
+export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** Where the previous output comes from: a directory, or a ref of a git repository. */
@@ -91,7 +92,7 @@ export function treePlatform(against: TreeSource, config: PlatformConfig, seed: 
 export function runDiff(options: DiffCommandOptions): { report: DiffReport; text: string; exitCode: 0 | 1 } {
   const against = openTreeSource(options);
   const report = diffPlatform(treePlatform(against, options.config, options.seed), against, options.envs);
-  const text = options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color: options.color ?? false });
+  const text = options.format === 'markdown' ? renderMarkdown(report) : options.format === 'json' ? renderJson(report) : renderText(report, { color: options.color ?? false });
   return { report, text, exitCode: hasChanges(report) ? 1 : 0 };
 }
 
