@@ -71,7 +71,7 @@ describe('exit codes', () => {
   });
 
   test('an unknown format or environment is named with the known ones', () => {
-    expect(thrown(() => parseFormat('html'))).toEqual(usage('unknown format "html" in --format; fix: use text or markdown'));
+    expect(thrown(() => parseFormat('html'))).toEqual(usage('unknown format "html" in --format; fix: use text or markdown or json'));
     expect(parseFormat(undefined)).toBe('text');
     const unknown = thrown(() => diff({ against: base, envs: ['qa'] }));
     expect(unknown).toBeInstanceOf(SelectionError);
