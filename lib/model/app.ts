@@ -8,6 +8,9 @@ import { naming } from './naming';
 import { type Delivery, resolveDelivery } from './delivery';
 import { resolveSlo, type Slo } from './slo';
 
+/** A repository path component list (OCI distribution spec), without tag or digest. */
+const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
 /** An app with its defaults applied. */
 export interface App {
   readonly name: string;
@@ -103,6 +106,12 @@ export function resolveApps(configs: readonly AppConfig[], envs: readonly Enviro
         'use upper-case letters, digits and "_", such as LOG_LEVEL');
     }
     checkDataConfigKeys(a.config ?? {}, 'config', checks);
+    if (a.image !== undefined) {
+      // A path inside the platform's repository, as the OCI distribution spec names repositories: no
+      // tag or digest (releases set those), no registry, no `..` climbing out of the repository.
+      checks.require(IMAGE_NAME.test(a.image) && a.image.length <= 128, 'image', a.image,
+        'is not an image name inside the platform\'s repository', 'give a lower-case path such as "inventory-api" or "tools/migrate", without registry, tag or digest');
+    }
     const delivery = resolveDelivery(a.delivery, exposure, envs.some((e) => e.canary !== undefined), checks);
     const slo = resolveSlo(a.slo, exposure, checks);
     return {

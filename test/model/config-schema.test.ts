@@ -4,6 +4,7 @@ import { type PlatformConfig } from '../../lib/model/config';
 import { checkConfigShape, closestName, type SchemaPlatformConfig } from '../../lib/model/config-schema';
 import { parseReleases, RELEASE_TAG } from '../../lib/model/releases';
 import { type SyncPolicy } from '../../lib/model/sync-policy';
+import { definePlatform } from '../../lib/model/platform';
 import { platformConfig } from '../fixtures/shop/platform';
 import { configRejection, mapApp, mapEnv } from '../helpers';
 
@@ -107,5 +108,15 @@ describe('release tags', () => {
     expect(() => parseReleases({ environments: { dev: { tag } } })).toThrow(/field "apps\/releases.json:environments.dev.tag".*no build metadata \(\+\.\.\.\) and at most 63 characters/);
     const e = configRejection({ ...platformConfig, releases: { environments: { ...platformConfig.releases.environments, prod: { tag } } } });
     expect(e.details.env).toBe('prod');
+  });
+});
+
+describe('image names', () => {
+  const withImage = (image: string) => () => definePlatform({ ...platformConfig, apps: platformConfig.apps.map((a) => (a.name === 'web' ? { ...a, image } : a)) });
+  test('a path inside the platform\'s repository passes', () => {
+    expect(withImage('tools/web-frontend')).not.toThrow();
+  });
+  test.each(['nginx:latest', '../../other-project/evil/miner', 'Web', 'web@sha256:abc'])('%s is refused in one line, naming the field', (image) => {
+    expect(withImage(image)).toThrow(/field "image".*is not an image name inside the platform's repository; fix: give a lower-case path/);
   });
 });
