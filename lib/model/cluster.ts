@@ -54,6 +54,8 @@ export function resolveClusters(configs: readonly ClusterConfig[], checks: Check
     checks.oneOf(`${at}.region`, c.region, GCP_REGIONS);
     const pool = c.nodePool;
     checks.intInRange(`${at}.nodePool.minNodes`, pool.minNodes, 0, 1000);
+    // GKE's boot disks: at least 10 GB, at most 64 TB (https://cloud.google.com/kubernetes-engine/docs/how-to/custom-boot-disks).
+    if (pool.diskSizeGb !== undefined) checks.intInRange(`${at}.nodePool.diskSizeGb`, pool.diskSizeGb, 10, 65536, 'give a whole number of GB from 10, such as 100');
     checks.intInRange(`${at}.nodePool.maxNodes`, pool.maxNodes, Math.max(1, pool.minNodes), 1000,
       `set maxNodes to at least minNodes (${pool.minNodes}) and at least 1`);
     const network = c.network;

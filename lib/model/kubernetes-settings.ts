@@ -1,6 +1,7 @@
 import { type Checks } from './checks';
 import { ADDON_NAMES, type AddonName, type AddonSpec, DEFAULT_ADDONS, PINNED_VERSION } from './addon-catalog';
 import { isHttpUrl } from './http-url';
+import { cpuMillis } from './resources';
 import { type AddonChartOverride, type AlertingConfig, type AppConfig, type ClusterAddonsConfig, type ExposureConfig, type NamespaceQuotaConfig, type PortConfig, type TeamConfig } from './config';
 
 /** The add-ons the manifests rely on, with defaults applied. */
@@ -86,6 +87,12 @@ export function checkTeams(teams: readonly TeamConfig[], checks: Checks): void {
 /** A namespace quota must allow something, or no pod could ever start. */
 export function checkQuota(quota: NamespaceQuotaConfig, checks: Checks): void {
   checks.intInRange('quota.pods', quota.pods, 1, 10000);
+  for (const [field, cpu] of [['quota.cpuRequests', quota.cpuRequests], ['quota.cpuLimits', quota.cpuLimits]] as const) {
+    checks.require(cpuMillis(cpu) > 0, field, cpu.amount, 'is not positive: the namespace could run nothing', 'give a CPU amount such as Cpu.units(4)');
+  }
+  for (const [field, size] of [['quota.memoryRequests', quota.memoryRequests], ['quota.memoryLimits', quota.memoryLimits]] as const) {
+    checks.require(size.toMebibytes() > 0, field, `${size.toMebibytes()}Mi`, 'is not positive: the namespace could run nothing', 'give a size such as Size.gibibytes(8)');
+  }
   checks.require(quota.memoryLimits.toMebibytes() >= quota.memoryRequests.toMebibytes(), 'quota.memoryLimits',
     `${quota.memoryLimits.toMebibytes()}Mi`, `is below quota.memoryRequests (${quota.memoryRequests.toMebibytes()}Mi)`,
     'raise memoryLimits to at least memoryRequests');

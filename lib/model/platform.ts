@@ -189,6 +189,10 @@ export function definePlatform(config: PlatformConfig): Platform {
 }
 
 function checkState(state: StateConfig, checks: Checks): StateConfig {
+  // Cloud Storage bucket names: 3 to 63 lower-case letters, digits, '-', '_' and '.', starting and
+  // ending with a letter or digit, never starting with "goog" (https://cloud.google.com/storage/docs/buckets#naming).
+  checks.require(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(state.bucket) && !state.bucket.startsWith('goog'), 'state.bucket', state.bucket,
+    'is not a Cloud Storage bucket name', 'use 3 to 63 lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
   if (state.keepVersions !== undefined) checks.intInRange('state.keepVersions', state.keepVersions, 5, 10);
   if (state.softDeleteDays !== undefined) checks.intInRange('state.softDeleteDays', state.softDeleteDays, 7, 90);
   if (state.kmsKeyName !== undefined) {

@@ -1,5 +1,5 @@
 import { type Duration, type Size } from 'cdk8s';
-import { type Cpu } from 'cdk8s-plus-28';
+import { Cpu } from 'cdk8s-plus-28';
 import { type PlatformConfig } from '../../lib/model/config';
 import { checkConfigShape, closestName, type SchemaPlatformConfig } from '../../lib/model/config-schema';
 import { parseReleases, RELEASE_TAG } from '../../lib/model/releases';
@@ -118,5 +118,20 @@ describe('image names', () => {
   });
   test.each(['nginx:latest', '../../other-project/evil/miner', 'Web', 'web@sha256:abc'])('%s is refused in one line, naming the field', (image) => {
     expect(withImage(image)).toThrow(/field "image".*is not an image name inside the platform's repository; fix: give a lower-case path/);
+  });
+});
+
+describe('values the issue found unchecked', () => {
+  test('a node pool disk of -5 GB is refused with its range', () => {
+    expect(() => definePlatform({ ...platformConfig, clusters: platformConfig.clusters.map((c) => ({ ...c, nodePool: { ...c.nodePool, diskSizeGb: -5 } })) }))
+      .toThrow(/field "clusters\.nonprod\.nodePool\.diskSizeGb": value -5/);
+  });
+  test('a state bucket with spaces and capitals is refused', () => {
+    expect(() => definePlatform({ ...platformConfig, state: { ...platformConfig.state, bucket: 'My Tofu State' } }))
+      .toThrow('field "state.bucket": value "My Tofu State" is not a Cloud Storage bucket name');
+  });
+  test('a negative quota is refused', () => {
+    const envs = platformConfig.environments.map((e) => (e.quota ? { ...e, quota: { ...e.quota, cpuLimits: Cpu.units(-4) } } : e));
+    expect(() => definePlatform({ ...platformConfig, environments: envs })).toThrow(/field "quota\.cpuLimits": value "-4" is not positive/);
   });
 });
