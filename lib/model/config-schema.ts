@@ -5,7 +5,7 @@ import { ADDON_NAMES } from './addon-catalog';
 import { ConfigError } from './config-error';
 import type * as C from './config';
 import { type GcpRegion } from './gcp-region';
-import { parseReleases } from './releases';
+import { parseReleases, valueAt } from './releases';
 import { SyncPolicy } from './sync-policy';
 
 /*
@@ -351,11 +351,3 @@ function scopeOf(config: unknown, path: readonly PropertyKey[]): { app?: string;
   return {};
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let cursor: unknown = data;
-  for (const key of path) {
-    if (cursor === null || typeof cursor !== 'object') return undefined;
-    cursor = (cursor as Record<PropertyKey, unknown>)[key];
-  }
-  return cursor;
-}

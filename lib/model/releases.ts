@@ -220,7 +220,8 @@ function orderBy(names: readonly string[], order: readonly string[]): string[] {
   return [...known, ...rest];
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a path of keys and indexes in parsed data, or undefined: errors name what they found there. */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let cursor: unknown = data;
   for (const key of path) {
     if (cursor === null || typeof cursor !== 'object') return undefined;
