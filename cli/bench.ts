@@ -64,7 +64,7 @@ function baseline(script: string, apps: number, runs: number): { wallMs: number;
   return { wallMs: median(results.map((r) => r.wallMs)), peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
 }
 
-const program = new Command('bench')
+const program = new Command('platform-as-code bench')
   .option('--apps <n>', 'apps in the synthetic platform (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--runs <n>', 'runs per count; the median is reported', '3')
   .option('--baseline <file>', 'a naive program to time in the same run, such as ../shared/bench/naive-baseline.js')

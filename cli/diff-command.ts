@@ -11,6 +11,7 @@ import { type Platform } from '../lib/model/platform';
 import { fitRootPlatform } from '../lib/pipeline/synth-output';
 import { UsageError } from './errors';
 import { flagOf } from './exit';
+import { defaultOutDir } from './project-dir';
 import { synthPlatform } from '../lib/pipeline/synth';
 
 /** The output formats of `diff`. */
@@ -19,7 +20,7 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** Where the previous output comes from: a directory, or a ref of a git repository. */
 export interface AgainstOptions {
-  /** @default 'dist' */
+  /** @default - dist/ of this project (defaultOutDir) */
   readonly against?: string;
   readonly againstRef?: string;
   /** The GitOps checkout `againstRef` is read from. */
@@ -67,7 +68,7 @@ function openSource(options: AgainstOptions): TreeSource {
     if (options.gitops !== undefined) {
       throw new UsageError('--gitops is only read with --against-ref; fix: add --against-ref REF, or use --against DIR');
     }
-    return dirSource(options.against ?? 'dist');
+    return dirSource(options.against ?? defaultOutDir());
   }
   if (options.against !== undefined) throw new UsageError('--against and --against-ref exclude each other; fix: pass only one of them');
   if (options.gitops === undefined) throw new UsageError(`--against-ref ${options.againstRef} needs the repository; fix: add --gitops DIR`);

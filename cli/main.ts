@@ -4,7 +4,7 @@ import { terraformWorker } from './platform-source';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
 import { exitWith } from './exit';
-import { checkOutDir, PROJECT_DIR } from './project-dir';
+import { checkOutDir, defaultOutDir, PROJECT_DIR } from './project-dir';
 import { type Plane, PLANES } from '../lib/pipeline/synth';
 import { sourceCommit } from './source-commit';
 import { formatReleasesSource, formatSummary } from '../lib/pipeline/summary';
@@ -23,7 +23,7 @@ function parsePlane(value: string | undefined): readonly Plane[] {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command('platform')
+  const program = new Command('platform-as-code')
     .description('Synthesize the platform: Terraform JSON for GCP and Kubernetes manifests for GitOps.')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -32,11 +32,12 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('synth')
     .description('write both planes into an output root (dist/ or a GitOps checkout)')
-    .option('--out <dir>', 'output root', 'dist')
+    .option('--out <dir>', 'output root (default: dist/ of this project)')
     .option('--env <name>', 'synthesize only this environment (repeatable)', collect, [])
     .option('--plane <plane>', `only one plane: ${PLANES.join(' or ')}`)
     .option('--dry-run', 'report what would change without writing', false)
-    .action(async (opts: { out: string; env: string[]; dryRun: boolean; plane?: string }) => {
+    .action(async (options: { out?: string; env: string[]; dryRun: boolean; plane?: string }) => {
+      const opts = { ...options, out: options.out ?? defaultOutDir() };
       const planes = parsePlane(opts.plane);
       checkOutDir(opts.out, '--out');
       // The output root's own releases.json, else the seed apps/releases.json.
@@ -60,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('diff')
     .description('compare a fresh synth with an output root or a git ref of the GitOps repository')
-    .option('--against <dir>', 'output root or GitOps checkout to compare with (default: dist)')
+    .option('--against <dir>', 'output root or GitOps checkout to compare with (default: dist/ of this project)')
     .option('--against-ref <ref>', 'compare with this commit of the GitOps repository instead (needs --gitops)')
     .option('--gitops <dir>', 'the GitOps repository --against-ref is read from')
     .option('--env <name>', 'compare only this environment (repeatable)', collect, [])

@@ -39,3 +39,12 @@ function realPath(p: string): string {
     return parent === p ? p : path.join(realPath(parent), path.basename(p));
   }
 }
+
+/**
+ * The default output root, `dist/` of this project, as a path from the current directory: a run
+ * from a subdirectory still writes the project's dist/, while paths given on the command line
+ * resolve from where the caller stands.
+ */
+export function defaultOutDir(cwd = process.cwd()): string {
+  return path.relative(cwd, path.join(PROJECT_DIR, 'dist')) || '.';
+}

@@ -36,7 +36,7 @@ function report(result: GitOpsRunResult): number {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command('platform')
+  const program = new Command('platform-as-code')
     .description('Release and promote the platform through its GitOps repository.')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

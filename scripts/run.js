@@ -10,17 +10,8 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  process.stderr.write('usage: node scripts/run.js <entry.ts> [args...]\n');
-  process.exit(2);
-}
 const root = path.resolve(__dirname, '..');
-const source = path.resolve(root, entry);
 const outDir = path.join(root, '.build');
-const name = path.relative(root, source).replace(/\.ts$/, '').replace(/[\\/]/g, '_');
-const target = path.join(outDir, `${name}.js`);
-const stampFile = path.join(outDir, `${name}.inputs.json`);
 const WORKERS = ['cli/terraform-worker.ts'];
 // The same list as jest.resolver.js.
 const ESM_ONLY = /^(kubernetes-models|@kubernetes-models\/[^/]+|is-cidr|cidr-regex)(\/|$)/;
@@ -42,7 +33,7 @@ function stamp(file) {
   }
 }
 
-function upToDate() {
+function upToDate(target, stampFile) {
   try {
     const inputs = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
     const workers = WORKERS.map((file) => path.join(outDir, path.basename(file).replace(/\.ts$/, '.js')));
@@ -73,7 +64,7 @@ async function build(esbuild, entryFile, out) {
 }
 
 // esbuild runs plugins only in its asynchronous API.
-async function bundle() {
+async function bundle(source, target, stampFile) {
   const esbuild = require('esbuild');
   fs.mkdirSync(outDir, { recursive: true });
   // The worker thread's script is bundled beside every entry point: the Terraform plane's
@@ -89,17 +80,37 @@ async function bundle() {
   fs.renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
 }
 
-function run() {
-  process.argv = [process.argv[0], source, ...args];
-  require(target);
-}
-
-if (upToDate()) {
-  run();
-} else {
-  bundle().then(run, (error) => {
+/**
+ * Runs `entry` (a path from the project's top, such as cli/main.ts) with `args` as its command line,
+ * bundling it first when a source file changed.
+ */
+function runEntry(entry, args) {
+  const source = path.resolve(root, entry);
+  const name = path.relative(root, source).replace(/\.ts$/, '').replace(/[\\/]/g, '_');
+  const target = path.join(outDir, `${name}.js`);
+  const stampFile = path.join(outDir, `${name}.inputs.json`);
+  const run = () => {
+    process.argv = [process.argv[0], source, ...args];
+    require(target);
+  };
+  if (upToDate(target, stampFile)) {
+    run();
+    return;
+  }
+  bundle(source, target, stampFile).then(run, (error) => {
     // esbuild has already printed its own build errors.
     if (!Array.isArray(error.errors)) process.stderr.write(`${error.stack ?? error}\n`);
     process.exit(1);
   });
+}
+
+module.exports = { runEntry };
+
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (!entry) {
+    process.stderr.write('usage: node scripts/run.js <entry.ts> [args...]\n');
+    process.exit(2);
+  }
+  runEntry(entry, args);
 }
