@@ -47,12 +47,12 @@ test('exit 0 with no changes, 1 with changes (no colour off a terminal)', () => 
 });
 
 test.each([
-  [['diff'], /^error: --against dist does not exist; fix: run npm run synth first or pass --against DIR\n$/],
+  [['diff', '--against', 'missing'], /^error: --against missing does not exist; fix: run npm run synth first or pass --against DIR\n$/],
   [['diff', '--against', 'x', '--env', 'qa'], /^error: unknown environment "qa" in --env; fix: use one of [a-z, -]+\n$/],
   [['diff', '--format', 'html'], /^error: unknown format "html" in --format; fix: use text or markdown or json\n$/],
   [['diff', '--bogus'], /^error: unknown option '--bogus'\n$/],
 ])('exit 2 for %j, with one line naming the fix', (args, message) => {
-  // From an empty directory, where the default dist/ does not exist.
+  // From an empty directory: paths resolve from there.
   const dir = scratch();
   fs.mkdirSync(path.join(dir, 'x'));
   const result = runCli(args, dir);
