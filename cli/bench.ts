@@ -69,6 +69,8 @@ const program = new Command('platform-as-code bench')
   .option('--runs <n>', 'runs per count; the median is reported', '3')
   .option('--baseline <file>', 'a naive program to time in the same run, such as ../shared/bench/naive-baseline.js')
   .option('--diff', 'also time what diff adds to a synth, for each count', false)
+  // A usage error exits 2, as in every command; --help exits 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .parse(process.argv.slice(2), { from: 'user' });
 const opts = program.opts<{ apps: string[]; runs: string; baseline?: string; diff: boolean }>();
 const counts = (opts.apps.length === 0 ? ['100'] : opts.apps).map(Number);

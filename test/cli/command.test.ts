@@ -64,6 +64,12 @@ describe('platform-as-code', () => {
     expect(result.stdout).toMatch(new RegExp(`^Usage: platform-as-code ${name} `));
   });
 
+  test.each(COMMANDS)('%s --bogus is a usage error: one line, exit 2', (name) => {
+    const result = run(process.execPath, [BIN, name, '--bogus'], PROJECT_DIR);
+    expect(result.stderr).toBe("error: unknown option '--bogus'\n");
+    expect(result.status).toBe(2);
+  });
+
   test('an unknown command or option exits 2 with one line; a near miss names the command meant', () => {
     const typo = run(process.execPath, [BIN, 'stauts'], PROJECT_DIR);
     expect(typo.status).toBe(2);
