@@ -205,5 +205,5 @@ export function rollbackTarget(events: readonly ReleaseEvent[], env: string, sel
 }
 
 function knownTags(releases: readonly ReleaseEvent[]): string {
-  return [...new Set(releases.map((e) => e.tag))].reverse().join(', ');
+  return [...new Set([...releases].reverse().map((e) => e.tag))].join(', ');
 }
