@@ -100,10 +100,10 @@ export function readReleaseHistory(dir: string): ReleaseHistory {
       continue;
     }
     try {
-      versions.push({ commit, time, subject, releases: parseReleasesText(shown.stdout, `${RELEASES_PATH} at ${commit.slice(0, 12)}`) });
+      versions.push({ commit, time, subject, releases: parseReleasesText(shown.stdout, RELEASES_PATH) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      notes.push(`${commit.slice(0, 12)}: ${error.message.split('\n')[0]}; skipped`);
+      notes.push(`${commit.slice(0, 12)}: ${error.details.field} ${error.details.problem}; skipped`);
     }
   }
   return { versions, notes };
