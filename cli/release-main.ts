@@ -1,9 +1,13 @@
-// Entry point of `npm run validate`, `npm run release` and `npm run promote`. A bundle of its own:
+// Entry point of `npm run validate`, `release`, `promote`, `status`, `history`, `rollback` and `dora`. A bundle of its own:
 // validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
 import { Command } from 'commander';
 import { exitWith } from './exit';
 import { PROJECT_DIR } from './project-dir';
 import { runPromote } from './promote-command';
+import { runDora } from './dora-command';
+import { runHistory } from './history-command';
+import { runRollback } from './rollback-command';
+import { runStatus } from './status-command';
 import { Interrupted } from '../lib/pipeline/interrupted';
 import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
 import { runRelease } from './release-command';
@@ -80,6 +84,50 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--push', "push the commit to the checkout's remote", false)
     .action(async (opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; push: boolean }) => {
       exitCode = report(await runPromote({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
+    });
+
+  program
+    .command('status')
+    .description('what each environment runs, from the GitOps checkout\'s releases.json, and the commit that last changed it')
+    .option('--gitops <dir>', 'the GitOps checkout to read')
+    .option('--format <format>', 'text or json', 'text')
+    .action((opts: { gitops?: string; format: string }) => {
+      process.stdout.write(runStatus(opts));
+    });
+
+  program
+    .command('history')
+    .description('the releases each environment ran, newest first, from the commits of releases.json')
+    .option('--gitops <dir>', 'the GitOps checkout to read')
+    .option('--env <name>', 'only this environment')
+    .option('--limit <n>', 'at most this many changes per environment')
+    .option('--format <format>', 'text or json', 'text')
+    .action((opts: { gitops?: string; env?: string; limit?: string; format: string }) => {
+      process.stdout.write(runHistory(opts));
+    });
+
+  program
+    .command('rollback')
+    .description('put an environment back on a release its history recorded, and commit the output to the GitOps checkout')
+    .option('--env <name>', 'the environment to roll back')
+    .option('--to <tag>', 'the release to restore: a tag the environment ran')
+    .option('--steps <n>', 'how many releases back (1: the one before the current)')
+    .option('--gitops <dir>', 'the GitOps checkout to synthesize into and commit to')
+    .option('--push', "push the commit to the checkout's remote", false)
+    .action(async (opts: { env?: string; to?: string; steps?: string; gitops?: string; push: boolean }) => {
+      exitCode = report(await runRollback({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
+    });
+
+  program
+    .command('dora')
+    .description("the four DORA figures of the production environment, from the GitOps checkout's history")
+    .option('--gitops <dir>', 'the GitOps checkout to read')
+    .option('--since <duration>', 'the window ending at --until: 30d, 4w or 12h (default 30d)')
+    .option('--from <time>', 'the start of the window, ISO 8601 (instead of --since)')
+    .option('--until <time>', 'the end of the window, ISO 8601 (default: now)')
+    .option('--format <format>', 'text or json', 'text')
+    .action((opts: { gitops?: string; since?: string; from?: string; until?: string; format: string }) => {
+      process.stdout.write(runDora(opts));
     });
 
   await program.parseAsync([...argv], { from: 'user' });

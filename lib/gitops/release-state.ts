@@ -344,3 +344,64 @@ function withCanary(
 function selectedApps(platform: Platform, app: string | undefined, env: string, input: RequestInput): App[] {
   return app === undefined ? [...platform.apps] : [requireApp(platform, app, env, input)];
 }
+
+/** A rollback of one environment to an entry an earlier version of the releases file recorded. */
+export interface RollbackRequest {
+  readonly env: string;
+  /** The environment's entry as the earlier version recorded it. */
+  readonly entry: EnvReleaseConfig;
+  /** The GitOps commit of that earlier version. */
+  readonly restoreCommit: string;
+  /** The release replaced, for the record: its tag and GitOps commit. */
+  readonly replacedTag: string;
+  readonly replacedCommit: string;
+  readonly sourceCommit: string;
+}
+
+/**
+ * Puts the earlier entry (tags, digests, config versions) back into `env`, with provenance
+ * `rollback`: `from` names the GitOps commit restored, `reason` the release replaced. The canary
+ * weight is the current one, moved as a release would move it (see withCanary): a rollback of
+ * production returns the canary to 0. Apps the config no longer has are dropped. Idempotent, and
+ * warns, as a promotion does, when an app's config changed since the restored release.
+ */
+export function applyRollback(platform: Platform, releases: ReleasesConfig, req: RollbackRequest, canary: CanaryPolicy): Transition {
+  const current = releases.environments[req.env];
+  const apps = platform.apps;
+  const release = (entry: EnvReleaseConfig, a: App): string => {
+    const r = effectiveRelease(entry, a.name);
+    return JSON.stringify([r.tag, r.digest, r.configVersion]);
+  };
+  const running = appsIn(platform, req.env);
+  const moving = apps.filter((a) => release(current, a) !== release(req.entry, a));
+  if (moving.length === 0) return { releases, changed: false, warnings: [] };
+
+  const rolledBack = (p: ReleaseProvenance | undefined, tag: string): ReleaseProvenance => ({
+    action: 'rollback',
+    from: req.restoreCommit,
+    tag,
+    tagTime: p?.tagTime,
+    releaseCommit: p?.releaseCommit,
+    sourceCommit: req.sourceCommit,
+    reason: `rolled back from ${req.replacedTag} (GitOps commit ${req.replacedCommit.slice(0, 12)})`,
+  });
+  const restoredApps: Record<string, AppReleaseConfig> = {};
+  for (const [name, own] of Object.entries(req.entry.apps ?? {})) {
+    if (!apps.some((a) => a.name === name)) continue;
+    restoredApps[name] = { ...own, provenance: own.provenance && rolledBack(own.provenance, own.tag ?? req.entry.tag) };
+  }
+  const next: EnvReleaseConfig = {
+    tag: req.entry.tag,
+    canaryWeight: current.canaryWeight,
+    provenance: rolledBack(req.entry.provenance, req.entry.tag),
+    apps: Object.keys(restoredApps).length === 0 ? undefined : restoredApps,
+  };
+  const warnings = moving
+    .filter((a) => running.includes(a.name))
+    .filter((a) => {
+      const validated = effectiveRelease(req.entry, a.name).configVersion;
+      return validated !== undefined && validated !== configVersion(a);
+    })
+    .map((a) => `app "${a.name}": its config changed since the release restored in ${req.env} (config version ${effectiveRelease(req.entry, a.name).configVersion}, now ${configVersion(a)}); the manifests carry the current config`);
+  return withCanary(platform, { ...releases, environments: { ...releases.environments, [req.env]: next } }, releases, req.env, moving, canary, warnings);
+}

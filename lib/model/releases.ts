@@ -18,8 +18,11 @@ export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2
 
 /** Where a release in an environment came from: written by `release` and `promote`, never by hand. */
 const provenance = z.strictObject({
-  /** `release`: set from a tag of the source repository. `promote`: copied from another environment. */
-  action: z.enum(['release', 'promote']),
+  /**
+   * `release`: set from a tag of the source repository. `promote`: copied from another environment.
+   * `rollback`: restored from an earlier version of the releases file (`from`: its GitOps commit).
+   */
+  action: z.enum(['release', 'promote', 'rollback']),
   /** The environment a promotion copied the release from. */
   from: z.string().optional(),
   /** The release tag. */
