@@ -29,9 +29,10 @@ export async function queryScalar(baseUrl: string, query: string, timeoutMs = PR
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-    throw fail(timedOut ? `no answer within ${timeoutMs / 1000} s` : `unreachable (${cause})`);
+    // Duck-typed: fetch's errors may come from another realm than this module's Error.
+    const { name, message, cause } = describe(error);
+    const reason = cause?.code ?? cause?.message ?? message;
+    throw fail(name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs / 1000} s` : `unreachable (${reason})`);
   }
   let body: unknown;
   try {
@@ -49,4 +50,22 @@ export async function queryScalar(baseUrl: string, query: string, timeoutMs = PR
   const value = Number(result[0].value?.[1]);
   if (!Number.isFinite(value)) throw fail(`the value of ${query} is ${result[0].value?.[1] ?? 'missing'}, not a number`);
   return value;
+}
+
+interface ErrorLike {
+  readonly name?: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly cause?: ErrorLike;
+}
+
+function describe(error: unknown): ErrorLike {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  return {
+    name: typeof e.name === 'string' ? e.name : undefined,
+    message: typeof e.message === 'string' ? e.message : String(error),
+    code: typeof e.code === 'string' ? e.code : undefined,
+    cause: e.cause === undefined ? undefined : describe(e.cause),
+  };
 }

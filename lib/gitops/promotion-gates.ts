@@ -177,7 +177,7 @@ export async function errorBudgetGate(req: ErrorBudgetRequest): Promise<GateRefu
       refusals.push({
         gate: 'error-budget',
         problem: `${spent} (${percent(BUDGET_ROLLBACK)} or more): promotions into ${req.env} are frozen and a rollback is recommended`,
-        fix: `roll production back with rollback --env ${req.env} --steps 1, and promote once the budget recovers`,
+        fix: `roll production back with rollback --env ${req.env} --steps 1, or, to promote a fix of the cause, pass {force} {reason} TEXT`,
         summary: `error budget of ${app} (${percent(consumed)} spent)`,
       });
     } else {
