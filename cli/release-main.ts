@@ -2,7 +2,6 @@
 // validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
 import { Command } from 'commander';
 import { exitWith } from './exit';
-import { PROJECT_DIR } from './project-dir';
 import { runPromote } from './promote-command';
 import { runDora } from './dora-command';
 import { runHistory } from './history-command';
@@ -11,7 +10,6 @@ import { runStatus } from './status-command';
 import { Interrupted } from '../lib/pipeline/interrupted';
 import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
 import { runRelease } from './release-command';
-import { sourceCommit } from './source-commit';
 import { runValidate } from './validate-command';
 import { renderValidate, validateFormat, VALIDATE_FORMATS } from './validate-report';
 import { samplePlatform } from '../apps/platform';
@@ -68,7 +66,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--digest <digest>', "the image's digest, sha256:... (with --app)")
     .option('--push', "push the commit to the checkout's remote", false)
     .action(async (tag: string, opts: { gitops?: string; env?: string; app?: string; digest?: string; push: boolean }) => {
-      exitCode = report(await runRelease({ ...opts, tag, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
+      // The source commit: PLATFORM_SOURCE_COMMIT, else HEAD of a clean checkout (runSource).
+      exitCode = report(await runRelease({ ...opts, tag, signal: interruptSignal() }));
     });
 
   program
@@ -78,12 +77,13 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--to <env>', 'the environment it moves to (default: the next one)')
     .option('--app <name>', 'promote only this app')
     .option('--gitops <dir>', 'the GitOps checkout to synthesize into and commit to')
-    .option('--force', 'allow skipping environments (needs --reason)', false)
-    .option('--reason <text>', 'why environments are skipped; recorded in the releases file and the commit')
+    .option('--force', 'allow skipping environments, and promoting past a refused gate (needs --reason)', false)
+    .option('--reason <text>', 'why environments or gates are skipped; recorded in the releases file and the commit')
     .option('--step', 'move the canary to its next weight', false)
+    .option('--prometheus <url>', "into production: refuse while a promoted app has spent 80% of its error budget, read from this Prometheus")
     .option('--push', "push the commit to the checkout's remote", false)
-    .action(async (opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; push: boolean }) => {
-      exitCode = report(await runPromote({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
+    .action(async (opts: { from?: string; to?: string; app?: string; gitops?: string; force: boolean; reason?: string; step: boolean; prometheus?: string; push: boolean }) => {
+      exitCode = report(await runPromote({ ...opts, signal: interruptSignal() }));
     });
 
   program

@@ -57,6 +57,8 @@ export interface WriteResult {
   readonly summaries: readonly ScopeSummary[];
   /** Paths written or removed, index included. */
   readonly touched: readonly string[];
+  /** What happens to each path of `touched`, in its order (what a dry run would do). */
+  readonly changes: readonly FileChange[];
   /**
    * Files the tool would have removed, but whose bytes are no longer the ones it wrote (edited by
    * hand): kept, and still listed in the index so every run names them until a person decides.
@@ -65,6 +67,12 @@ export interface WriteResult {
 }
 
 type Change = 'added' | 'changed' | 'unchanged';
+
+/** One path a write adds, changes or removes. */
+export interface FileChange {
+  readonly path: string;
+  readonly change: 'add' | 'change' | 'remove';
+}
 
 const INDEX_FIX = `restore it from git (git checkout -- ${outputLayout.index()}), then run again`;
 
@@ -139,7 +147,14 @@ export function writeOutput(options: WriteOptions): WriteResult {
   const summaries = summarize(options, changes, removals);
   const writes = options.files.filter((_, i) => changes[i] !== 'unchanged');
   const touched = [...writes.map((w) => w.path), ...removals.map((r) => r.path), ...(indexChanged ? [indexPath] : [])].sort(compareCodePoints);
-  const result = { summaries, touched, drift: drift.map((d) => d.path).sort(compareCodePoints) };
+  const kinds = new Map<string, FileChange['change']>();
+  options.files.forEach((f, i) => {
+    if (changes[i] !== 'unchanged') kinds.set(f.path, changes[i] === 'added' ? 'add' : 'change');
+  });
+  for (const r of removals) kinds.set(r.path, 'remove');
+  kinds.set(indexPath, state.indexText === undefined ? 'add' : 'change');
+  const fileChanges = touched.map((p): FileChange => ({ path: p, change: kinds.get(p) ?? 'change' }));
+  const result = { summaries, touched, changes: fileChanges, drift: drift.map((d) => d.path).sort(compareCodePoints) };
   if (options.dryRun) return result;
 
   const recovered = state.journal !== undefined ? () => removeJournal(root, state.journal!) : undefined;

@@ -43,11 +43,11 @@ export interface CommitOutcome {
 export type PushOutcome = 'pushed' | 'up-to-date';
 
 /**
- * A GitOps checkout: the output root, which may be a subdirectory of a git work tree. Changes go
+ * A GitOps checkout: the output root, the top of a git work tree. Changes go
  * in through {@link commit}, which leaves the checkout exactly as it was when anything fails.
  */
 export class GitOpsCheckout {
-  /** Opens the checkout at `dir`; throws when it is no git work tree. */
+  /** Opens the checkout at `dir`; throws when it is no git work tree, or not its top. */
   public static open(dir: string): GitOpsCheckout {
     const root = path.resolve(dir);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
@@ -60,6 +60,11 @@ export class GitOpsCheckout {
     const fail = (reason: string) => new GitOpsError(`cannot read the git repository at ${dir} (${reason}); fix: check the checkout with git -C ${dir} status`);
     const gitDir = gitOrThrow(root, ['rev-parse', '--absolute-git-dir'], fail);
     const top = gitOrThrow(root, ['rev-parse', '--show-toplevel'], fail);
+    // The releases file's history (the bake time) and the clean check are the repository's: the
+    // output root is the top of the work tree. git prints the top with links resolved.
+    if (fs.realpathSync(root) !== fs.realpathSync(top)) {
+      throw new GitOpsError(`{gitops} ${dir} is inside the git work tree ${top}; fix: pass {gitops} ${top}`);
+    }
     return new GitOpsCheckout(dir, root, top, gitDir);
   }
 

@@ -164,6 +164,8 @@ export interface ReleaseRequest {
   readonly digest?: string;
   readonly tagTime: string;
   readonly sourceCommit: string;
+  /** The commit the release tag points at. @default - sourceCommit */
+  readonly releaseCommit?: string;
 }
 
 /** The state after a change, and whether anything changed. */
@@ -195,7 +197,7 @@ export function applyRelease(platform: Platform, releases: ReleasesConfig, req: 
     action: 'release',
     tag: req.tag,
     tagTime: req.tagTime,
-    releaseCommit: req.sourceCommit,
+    releaseCommit: req.releaseCommit ?? req.sourceCommit,
     sourceCommit: req.sourceCommit,
   };
   let next: EnvReleaseConfig;

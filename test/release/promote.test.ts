@@ -177,7 +177,7 @@ describe('promotion order', () => {
     [{ from: 'prod' }, '--from prod is the last environment, so there is nothing after it; fix: promote from an earlier one'],
     [{ from: 'qa' }, 'unknown environment "qa" in --from; fix: use one of dev, stage, canary, prod'],
     [{}, 'promote needs the environment to promote from; fix: add --from ENV, such as --from stage'],
-    [{ from: 'dev', to: 'canary', force: true }, '--force needs a reason, which is recorded; fix: add --reason "why the environments are skipped"'],
+    [{ from: 'dev', to: 'canary', force: true }, '--force needs a reason, which is recorded; fix: add --reason "why the environments or gates are skipped"'],
     [{ from: 'dev', reason: 'why' }, '--reason is only read with --force; fix: add --force, or drop --reason'],
     [{ from: 'dev' }, 'promote needs the GitOps checkout to commit to; fix: add --gitops DIR'],
     // An app's promotion order is the environments it runs in: only inventory-api runs in the canary.
