@@ -67,6 +67,8 @@ function eventJson(e: ReleaseEvent): Record<string, unknown> {
     canaryWeight: e.canaryWeight,
     from: e.provenance?.from,
     reason: e.provenance?.reason,
+    restoredCommit: e.provenance?.restoredCommit,
+    replacedTag: e.provenance?.replacedTag,
     tagTime: e.tagTime,
   };
 }
@@ -106,7 +108,10 @@ export function describeEvent(e: ReleaseEvent): string {
     ...(apps.length === 0 ? [] : [`(${apps.join(', ')})`]),
     e.action === 'promote' && e.provenance?.from !== undefined ? `from ${e.provenance.from}` : '',
     e.canaryWeight === undefined ? '' : `weight ${e.canaryWeight}%`,
-    e.action === 'rollback' || e.reason !== undefined ? `reason: ${e.provenance?.reason ?? ''}` : '',
+    e.action === 'rollback' && e.provenance?.replacedTag !== undefined
+      ? `replaces ${e.provenance.replacedTag}, restores GitOps commit ${(e.provenance.restoredCommit ?? '').slice(0, 12)}`
+      : '',
+    e.reason !== undefined ? `reason: ${e.reason}` : '',
   ].filter((s) => s !== '');
   return [e.commit.slice(0, 12), e.time, e.tag.padEnd(8), e.action.padEnd(11), ...extra].join('  ').trimEnd();
 }

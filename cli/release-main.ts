@@ -115,7 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--gitops <dir>', 'the GitOps checkout to synthesize into and commit to')
     .option('--push', "push the commit to the checkout's remote", false)
     .action(async (opts: { env?: string; to?: string; steps?: string; gitops?: string; push: boolean }) => {
-      exitCode = report(await runRollback({ ...opts, sourceCommit: sourceCommit(PROJECT_DIR), signal: interruptSignal() }));
+      exitCode = report(await runRollback({ ...opts, signal: interruptSignal() }));
     });
 
   program

@@ -4,7 +4,7 @@ import { applyRollback } from '../lib/gitops/release-state';
 import { type GitOpsRunResult } from '../lib/pipeline/release-transaction';
 import { UsageError } from './errors';
 import { checkEnv } from './history-command';
-import { type CliRunOptions, commitPlanned, requireGitops } from './release-command';
+import { type CliRunOptions, commitPlanned, requireGitops, runSource } from './release-command';
 
 export interface RollbackCommandOptions extends CliRunOptions {
   readonly env?: string;
@@ -35,14 +35,16 @@ export function runRollback(options: RollbackCommandOptions): Promise<GitOpsRunR
     selector = { to: options.to as string };
   }
   const gitops = requireGitops(options.gitops, 'rollback');
-  return commitPlanned(options, 'rollback', (root) => {
+  // The manifests carry the platform's current config: a dirty one is refused, as for a release.
+  const sourceCommit = runSource(options);
+  return commitPlanned({ ...options, sourceCommit }, 'rollback', (root) => {
     // Under the lock, on a clean checkout: HEAD's releases.json is the one the root read.
     const history = readReleaseHistory(gitops);
     const { restore, current } = rollbackTarget(releaseEvents(history.versions), env, selector);
     const transition = applyRollback(
       root.platform,
       root.releases.config,
-      { env, entry: restore.entry, restoreCommit: restore.commit, replacedTag: current.tag, replacedCommit: current.commit, sourceCommit: options.sourceCommit },
+      { env, entry: restore.entry, restoreCommit: restore.commit, replacedTag: current.tag, replacedCommit: current.commit, sourceCommit },
       root.canary,
     );
     return {

@@ -380,12 +380,13 @@ export function applyRollback(platform: Platform, releases: ReleasesConfig, req:
 
   const rolledBack = (p: ReleaseProvenance | undefined, tag: string): ReleaseProvenance => ({
     action: 'rollback',
-    from: req.restoreCommit,
     tag,
     tagTime: p?.tagTime,
     releaseCommit: p?.releaseCommit,
     sourceCommit: req.sourceCommit,
-    reason: `rolled back from ${req.replacedTag} (GitOps commit ${req.replacedCommit.slice(0, 12)})`,
+    restoredCommit: req.restoreCommit,
+    replacedTag: req.replacedTag,
+    replacedCommit: req.replacedCommit,
   });
   const restoredApps: Record<string, AppReleaseConfig> = {};
   for (const [name, own] of Object.entries(req.entry.apps ?? {})) {

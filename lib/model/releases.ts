@@ -37,6 +37,11 @@ const provenance = z.strictObject({
   reason: z.string().min(1).optional(),
   /** The environments a forced promotion skipped. */
   skipped: z.array(z.string()).optional(),
+  /** A rollback: the GitOps commit whose entry it restored. */
+  restoredCommit: z.string().min(1).optional(),
+  /** A rollback: the release it replaced, and the GitOps commit that had brought it. */
+  replacedTag: z.string().regex(RELEASE_TAG).optional(),
+  replacedCommit: z.string().min(1).optional(),
 });
 
 const appRelease = z.strictObject({
@@ -213,6 +218,9 @@ function formatProvenance(p: ReleaseProvenance | undefined): Record<string, unkn
     sourceCommit: p.sourceCommit,
     reason: p.reason,
     skipped: p.skipped,
+    restoredCommit: p.restoredCommit,
+    replacedTag: p.replacedTag,
+    replacedCommit: p.replacedCommit,
   };
 }
 

@@ -32,12 +32,13 @@ test('restores tags and digests with rollback provenance, drops apps the config 
   expect(prod.tag).toBe('v1.0.0');
   expect(prod.provenance).toEqual({
     action: 'rollback',
-    from: 'c'.repeat(40),
     tag: 'v1.0.0',
     tagTime: '2024-04-01T00:00:00Z',
     releaseCommit: 'commit-of-v1.0.0',
     sourceCommit: 'src',
-    reason: 'rolled back from v1.1.0 (GitOps commit dddddddddddd)',
+    restoredCommit: 'c'.repeat(40),
+    replacedTag: 'v1.1.0',
+    replacedCommit: 'd'.repeat(40),
   });
   expect(Object.keys(prod.apps ?? {})).toEqual(['web']);
   expect(prod.apps?.web).toMatchObject({ tag: 'v1.0.1', digest: DIGEST, provenance: { action: 'rollback', tag: 'v1.0.1', releaseCommit: 'commit-of-v1.0.1' } });

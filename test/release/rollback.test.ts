@@ -90,12 +90,13 @@ test('rollback --steps 1 restores v1.0.0 in dev with a commit, pushed', () => {
   expect(dev.tag).toBe('v1.0.0');
   expect(dev.provenance).toEqual({
     action: 'rollback',
-    from: at.get('release 1.0'),
     tag: 'v1.0.0',
     tagTime: '2024-05-01T10:00:00Z',
     releaseCommit: 'test-commit',
     sourceCommit: 'test-commit',
-    reason: `rolled back from v1.1.0 (GitOps commit ${at.get('release 1.1')?.slice(0, 12)})`,
+    restoredCommit: at.get('release 1.0'),
+    replacedTag: 'v1.1.0',
+    replacedCommit: at.get('release 1.1'),
   });
   expect(git(repo.checkout, 'rev-parse', 'HEAD')).toBe(at.get('rollback dev'));
   expect(git(repo.remote, 'rev-parse', 'main')).toBe(at.get('rollback dev'));
