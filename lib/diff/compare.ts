@@ -1,5 +1,6 @@
 import { sha256 } from '../engine/hash';
 import type { OutputFile } from '../engine/output';
+import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
 import { SHARED_SCOPES } from '../model/output-layout';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
@@ -20,6 +21,11 @@ export interface DiffOptions {
   readonly environments: readonly string[];
   /** The environments the production-only risk rules watch (replicas, disruption budgets, sync). */
   readonly production: readonly string[];
+  /**
+   * The canary weights the platform moves through, ascending (`canaryPolicy(platform).steps`).
+   * @default DEFAULT_STEP_WEIGHTS
+   */
+  readonly canarySteps?: readonly number[];
 }
 
 /** Both sides of one differing file; a missing side is an added or removed file. */
@@ -86,7 +92,7 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
       compareCodePoints(a.path, b.path) ||
       compareCodePoints(a.name, b.name),
   );
-  const risks = riskFlags(kubernetes, terraform, { production: new Set(options.production) });
+  const risks = riskFlags(kubernetes, terraform, { production: new Set(options.production), canarySteps: options.canarySteps ?? DEFAULT_STEP_WEIGHTS });
   risks.sort((a, b) => (rank.get(a.group) ?? groups.length) - (rank.get(b.group) ?? groups.length) || compareCodePoints(a.path, b.path));
   return { against: against.label, groups, changes, risks, unchangedFiles, drift };
 }

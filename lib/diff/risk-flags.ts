@@ -28,6 +28,8 @@ export interface TerraformPair {
 export interface RiskContext {
   /** Environments the production-only rules watch. */
   readonly production: ReadonlySet<string>;
+  /** The canary weights, ascending, the platform moves through (`canaryPolicy(platform).steps`): a jump past one is flagged. */
+  readonly canarySteps: readonly number[];
 }
 
 /**
@@ -43,9 +45,6 @@ export const REPLACEMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>>
   // ip_cidr_range may only grow in place; any other change of it, or of the secondary ranges, re-creates the subnet and every node in it.
   google_compute_subnetwork: ['name', 'network', 'region', 'ip_cidr_range', 'secondary_ip_range'],
 };
-
-/** The largest canary weight step, in points, a VirtualService may take in one change. */
-export const CANARY_WEIGHT_STEP = 25;
 
 /** Kinds whose appearance or removal in production is a workload reaching or leaving users. */
 const PROD_WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'Rollout']);
@@ -193,8 +192,8 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return [flag('new-prod-app', change, `a new workload reaches production environment ${change.scope}`)];
   },
 
-  ({ change, before, after }) => {
-    const jumps = change.kind === 'VirtualService' ? canaryJumps(before, after, CANARY_WEIGHT_STEP) : [];
+  ({ change, before, after }, { canarySteps }) => {
+    const jumps = change.kind === 'VirtualService' ? canaryJumps(before, after, canarySteps) : [];
     return jumps.length === 0 ? [] : [flag('canary-weight-jump', change, `${summarize(jumps)}: skips the analysis of the steps between`)];
   },
 
