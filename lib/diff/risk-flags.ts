@@ -6,6 +6,7 @@ import { isScaledWorkload } from '../manifest/workload';
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
 import { rollbackReason, tagRollbacks } from './image-tags';
 import { deepEqual, showValue } from './json-value';
+import { topAttribute } from './terraform-diff';
 import { type ObjectChange, RULE_SEVERITY, type RiskFlag, type RiskRule } from './report';
 import { canaryJumps, ingressExposure, protectionOff, terraformExposure } from './review-rules';
 
@@ -113,8 +114,6 @@ function appOf(body: unknown): string | undefined {
 function own<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
   return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
-
-const topAttribute = (path: string): string => path.split(/[.[]/)[0];
 
 const terraformRules: readonly TerraformRule[] = [
   ({ change, resourceType }) => {
