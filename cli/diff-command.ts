@@ -5,6 +5,7 @@ import { renderText } from '../lib/diff/render-text';
 import { type DiffReport, hasChanges } from '../lib/diff/report';
 import { dirSource, gitRefSource, type TreeSource, TreeSourceError } from '../lib/diff/tree-source';
 import { releasesOrSeed } from '../lib/gitops/release-io';
+import { canaryPolicy } from '../lib/gitops/release-state';
 import { type PlatformConfig } from '../lib/model/config';
 import { outputLayout } from '../lib/model/output-layout';
 import { type Platform } from '../lib/model/platform';
@@ -50,6 +51,7 @@ export function diffPlatform(platform: Platform, against: TreeSource, envs: read
   return diffOutput(output, against, {
     environments: platform.environments.map((e) => e.name),
     production: [platform.production.name],
+    canarySteps: canaryPolicy(platform).steps,
   });
 }
 

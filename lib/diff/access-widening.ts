@@ -98,30 +98,64 @@ function blockOf(peer: unknown): { cidr: Cidr; except: string } | undefined {
 }
 
 function describe(d: Direction, grant: Grant, old: readonly Grant[]): string {
-  const port = grant.port === ANY ? 'every port' : `port ${showPort(grant.port)}`;
+  const port = grant.port === ANY ? 'every port' : at(grant.port, 'port') === undefined ? showPort(grant.port) : `port ${showPort(grant.port)}`;
   return `${d.noun} ${describePeer(grant.peer, old.map((o) => o.peer))} on ${port}`;
 }
 
 function describePeer(peer: unknown, old: readonly unknown[]): string {
   if (peer === ANY) return 'every peer';
   // A known peer on a new port: the port is what is new.
-  if (old.some((o) => canonical(o) === canonical(peer))) return canonical(peer);
+  if (old.some((o) => canonical(o) === canonical(peer))) return showPeer(peer);
   const block = blockOf(peer);
   if (block !== undefined) {
     const narrower = old.map(blockOf).find((o) => o !== undefined && block.cidr.first <= o.cidr.first && o.cidr.last <= block.cidr.last);
-    return narrower === undefined ? `ipBlock ${block.cidr.text} (new)` : `ipBlock ${block.cidr.text} (wider than ${narrower.cidr.text})`;
+    return narrower === undefined ? `${showPeer(peer)} (new)` : `${showPeer(peer)} (wider than ${narrower.cidr.text})`;
   }
   for (const selector of ['namespaceSelector', 'podSelector']) {
     const hadNarrower = old.some((o) => at(o, selector) !== undefined && !isEmptyObject(at(o, selector)));
-    if (isEmptyObject(at(peer, selector)) && hadNarrower) return `${canonical(peer)} (${selector} loosened to {})`;
+    if (isEmptyObject(at(peer, selector)) && hadNarrower) return `${showPeer(peer)} (${selector} loosened to {})`;
   }
-  return `${canonical(peer)} (new peer)`;
+  return `${showPeer(peer)} (new peer)`;
+}
+
+/**
+ * A NetworkPolicy peer as a reviewer reads it, not as JSON: `pods app=web in namespaces team=a`,
+ * `every namespace`, `ipBlock 10.0.0.0/8 except 10.1.0.0/16`. A podSelector alone selects pods of
+ * the policy's own namespace; an empty selector selects every pod or namespace.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
+ */
+export function showPeer(peer: unknown): string {
+  const cidr = asString(at(peer, 'ipBlock', 'cidr'));
+  if (cidr !== undefined) {
+    const except = asArray(at(peer, 'ipBlock', 'except')).flatMap((e) => asString(e) ?? []);
+    return `ipBlock ${cidr}${except.length === 0 ? '' : ` except ${except.join(', ')}`}`;
+  }
+  const [pods, namespaces] = [at(peer, 'podSelector'), at(peer, 'namespaceSelector')];
+  const podText = pods === undefined ? 'every pod' : isEmptyObject(pods) ? 'every pod' : `pods ${showSelector(pods)}`;
+  if (namespaces === undefined) return pods === undefined ? '(empty peer)' : `${podText} in the namespace`;
+  const nsText = isEmptyObject(namespaces) ? 'every namespace' : `namespaces ${showSelector(namespaces)}`;
+  return pods === undefined ? nsText : `${podText} in ${nsText}`;
+}
+
+/** A label selector as `app=web,tier In (a, b),debug Exists`. */
+function showSelector(selector: unknown): string {
+  const labels = at(selector, 'matchLabels');
+  const equal = isRecord(labels) ? Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`) : [];
+  const expressions = asArray(at(selector, 'matchExpressions')).map((e) => {
+    const values = asArray(at(e, 'values')).map(String);
+    const key = asString(at(e, 'key')) ?? '?';
+    const operator = asString(at(e, 'operator')) ?? '?';
+    return values.length === 0 ? `${key} ${operator}` : `${key} ${operator} (${values.join(', ')})`;
+  });
+  return [...equal, ...expressions].join(',') || '(any)';
 }
 
 function showPort(port: unknown): string {
   const number = at(port, 'port');
   const protocol = asString(at(port, 'protocol')) ?? 'TCP';
-  return number === undefined ? canonical(port) : `${String(number)}/${protocol}`;
+  if (number === undefined) return `every ${protocol} port`;
+  const end = at(port, 'endPort');
+  return `${String(number)}${end === undefined ? '' : `-${String(end)}`}/${protocol}`;
 }
 
 /** The (apiGroup, resource, verb, resourceName) grants a Role or ClusterRole has that the old one did not. */

@@ -1,12 +1,13 @@
 import { sha256 } from '../engine/hash';
 import type { OutputFile } from '../engine/output';
+import { DEFAULT_STEP_WEIGHTS } from '../model/delivery';
 import { SHARED_SCOPES } from '../model/output-layout';
 import { compareCodePoints } from '../engine/stable-json';
 import { objectIdentity, parseManifest, textPatch } from './kubernetes-diff';
 import { clusterDirs, environmentDirs, layoutRoots, scopeOf, stackOf } from './layout-scope';
 import type { DiffReport, ObjectChange } from './report';
 import { type KubernetesPair, riskFlags, type TerraformPair } from './risk-flags';
-import { diffTerraform } from './terraform-diff';
+import { diffTerraform, terraformBlocks, unchangedBlocks } from './terraform-diff';
 import type { TreeSource } from './tree-source';
 
 /** A synth held in memory: its files and the scopes they cover. */
@@ -20,6 +21,11 @@ export interface DiffOptions {
   readonly environments: readonly string[];
   /** The environments the production-only risk rules watch (replicas, disruption budgets, sync). */
   readonly production: readonly string[];
+  /**
+   * The canary weights the platform moves through, ascending (`canaryPolicy(platform).steps`).
+   * @default DEFAULT_STEP_WEIGHTS
+   */
+  readonly canarySteps?: readonly number[];
 }
 
 /** Both sides of one differing file; a missing side is an added or removed file. */
@@ -49,9 +55,10 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
   }
 
   const pending: { path: string; scope: string; after?: string }[] = [];
-  let unchangedFiles = 0;
+  // Counted in objects, as changes are: a manifest holds one, a stack one per block.
+  let unchangedObjects = 0;
   for (const file of output.files) {
-    if (previous.has(file.path) && against.holds(file.path, file.content)) unchangedFiles += 1;
+    if (previous.has(file.path) && against.holds(file.path, file.content)) unchangedObjects += objectsIn(file);
     else pending.push({ path: file.path, scope: file.scope, after: file.content });
   }
   for (const [p, scope] of previous) if (!wanted.has(p)) pending.push({ path: p, scope });
@@ -67,8 +74,11 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
   const kubernetes: KubernetesPair[] = [];
   const terraform: TerraformPair[] = [];
   for (const pair of pairs) {
-    if (stackOf(pair.path) !== undefined) terraform.push(...compareStack(pair));
-    else kubernetes.push(compareManifest(pair));
+    if (stackOf(pair.path) !== undefined) {
+      const stack = compareStack(pair);
+      terraform.push(...stack.pairs);
+      unchangedObjects += stack.unchanged;
+    } else kubernetes.push(compareManifest(pair));
   }
   const changes: ObjectChange[] = [...kubernetes.map((p) => p.change), ...terraform.map((p) => p.change)];
 
@@ -86,9 +96,9 @@ export function diffOutput(output: SynthesizedOutput, against: TreeSource, optio
       compareCodePoints(a.path, b.path) ||
       compareCodePoints(a.name, b.name),
   );
-  const risks = riskFlags(kubernetes, terraform, { production: new Set(options.production) });
+  const risks = riskFlags(kubernetes, terraform, { production: new Set(options.production), canarySteps: options.canarySteps ?? DEFAULT_STEP_WEIGHTS });
   risks.sort((a, b) => (rank.get(a.group) ?? groups.length) - (rank.get(b.group) ?? groups.length) || compareCodePoints(a.path, b.path));
-  return { against: against.label, groups, changes, risks, unchangedFiles, drift };
+  return { against: against.label, groups, changes, risks, unchangedObjects, drift };
 }
 
 /** The report section of a file: its scope, or the stack directory for Terraform. */
@@ -109,15 +119,24 @@ function compareManifest(pair: FilePair): KubernetesPair {
   return { change: { scope: pair.scope, group: pair.scope, path: pair.path, plane: 'kubernetes', kind, name, change, patch }, before, after };
 }
 
-function compareStack(pair: FilePair): TerraformPair[] {
+/** The objects of an unchanged file: one manifest, or the blocks of a stack (one when it cannot be read). */
+function objectsIn(file: OutputFile): number {
+  if (stackOf(file.path) === undefined) return 1;
+  const parsed = parseJson(file.content);
+  return parsed.ok ? Math.max(1, terraformBlocks(parsed.value).size) : 1;
+}
+
+/** The differing blocks of a stack file, and how many of its blocks stay the same. */
+function compareStack(pair: FilePair): { pairs: TerraformPair[]; unchanged: number } {
   const before = parseJson(pair.before);
   const after = parseJson(pair.after);
   const blocks = before.ok && after.ok ? terraformPairs(pair, before.value, after.value) : [];
-  if (blocks.length > 0) return blocks;
+  if (blocks.length > 0) return { pairs: blocks, unchanged: before.ok && after.ok ? unchangedBlocks(before.value, after.value) : 0 };
   // Unreadable JSON, or bytes that differ with the same blocks: show the file itself.
   const change = kindOfChange(pair);
   const patch = change === 'changed' ? textPatch(pair.path, pair.before ?? '', pair.after ?? '') : undefined;
-  return [{ change: { scope: pair.scope, group: groupOf(pair.path), path: pair.path, plane: 'terraform', kind: 'file', name: pair.path, change, patch } }];
+  const file: TerraformPair = { change: { scope: pair.scope, group: groupOf(pair.path), path: pair.path, plane: 'terraform', kind: 'file', name: pair.path, change, patch } };
+  return { pairs: [file], unchanged: 0 };
 }
 
 /**

@@ -1,3 +1,4 @@
+import parseSemver from 'semver/functions/parse';
 import { asArray, asString, isRecord } from '../manifest/json-access';
 
 /** An image reference split at its tag: `repo/name`, `v1.2.3`. The digest is ignored. */
@@ -14,38 +15,15 @@ export function parseImage(image: string): ImageParts {
   return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
 }
 
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-
 /**
  * Semver precedence of two tags (`v` prefix optional): negative when `a` is older. Undefined
- * when either is not semver, since `latest` or a date tag has no order.
+ * when either is not semver, since `latest` or a date tag has no order. The `semver` package ranks
+ * pre-releases below their release and ignores build metadata.
  * @see https://semver.org/#spec-item-11
  */
 export function compareSemver(a: string, b: string): number | undefined {
-  const x = SEMVER.exec(a);
-  const y = SEMVER.exec(b);
-  if (!x || !y) return undefined;
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d !== 0) return d;
-  }
-  return comparePrerelease(x[4], y[4]);
-}
-
-function comparePrerelease(a: string | undefined, b: string | undefined): number {
-  // A release ranks above its pre-releases.
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
-  const xs = a.split('.');
-  const ys = b.split('.');
-  for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
-    const [p, q] = [xs[i], ys[i]];
-    if (p === q) continue;
-    const [pn, qn] = [/^\d+$/.test(p), /^\d+$/.test(q)];
-    if (pn && qn) return Number(p) - Number(q);
-    if (pn !== qn) return pn ? -1 : 1;
-    return p < q ? -1 : 1;
-  }
-  return xs.length - ys.length;
+  const [x, y] = [parseSemver(a), parseSemver(b)];
+  return x === null || y === null ? undefined : x.compare(y);
 }
 
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);

@@ -1,9 +1,8 @@
 import { showValue } from './json-value';
 import type { DiffReport, ObjectChange } from './report';
 import { risksByApp } from './risk-groups';
-import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
+import { countChanges, describeCounts, flagPlace, objects, sectionLine, sectionSummaries } from './summary';
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|');
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
 /** A code fence longer than any run of backticks in the text, so no content can close it. */
@@ -13,25 +12,26 @@ function fence(text: string): string {
 }
 
 /**
- * The report as a pull-request comment (GitHub-flavoured Markdown): the risk flags per app, the
- * summary table, then one collapsed `<details>` section per environment or stack with its diffs.
+ * The report as a pull-request comment (GitHub-flavoured Markdown) a reviewer reads in 30 seconds:
+ * the risk flags per app, one summary line per section that changed, then one collapsed
+ * `<details>` section per environment or stack with its diffs. Every count is in objects.
  */
 export function renderMarkdown(report: DiffReport): string {
   const counts = countChanges(report.changes);
   const out: string[] = ['### Platform diff', ''];
   if (report.changes.length === 0) {
-    out.push(`No changes: the synthesized platform matches ${code(report.against)} (${report.unchangedFiles} files compared).`);
+    out.push(`No changes: the synthesized platform matches ${code(report.against)} (${objects(report.unchangedObjects)} compared).`);
     return `${out.join('\n')}\n`;
   }
-  out.push(`Compared with ${code(report.against)}: ${describeCounts(counts)}; ${report.unchangedFiles} files unchanged.`, '');
+  out.push(`Compared with ${code(report.against)}: ${describeCounts(counts)}; ${objects(report.unchangedObjects)} unchanged.`, '');
   out.push(`#### Risks (${report.risks.length})`, '');
   if (report.risks.length === 0) out.push('No risk flags.');
   for (const group of risksByApp(report.risks)) {
     out.push(`- **${group.app}** (${group.environments.map(code).join(', ')})`);
     for (const r of group.flags) out.push(`  - :warning: ${r.severity} **${r.rule}** ${flagPlace(r).map(code).join(' ')}: ${r.reason}`);
   }
-  out.push('', '| Section | Kind | Added | Changed | Removed |', '| --- | --- | ---: | ---: | ---: |');
-  for (const r of summaryRows(report)) out.push(`| ${cell(r.group)} | ${cell(r.kind)} | ${r.added} | ${r.changed} | ${r.removed} |`);
+  out.push('', '#### Summary', '');
+  for (const section of sectionSummaries(report)) out.push(`- ${sectionLine(section)}`);
   if (report.drift.length > 0) {
     out.push('', `#### Edited by hand (${report.drift.length})`, '', 'Synth keeps these files and refuses to overwrite them: restore or delete them.', '');
     for (const p of report.drift) out.push(`- ${code(p)}`);

@@ -1,7 +1,7 @@
 import { showValue } from './json-value';
 import type { DiffReport, ObjectChange } from './report';
 import { risksByApp } from './risk-groups';
-import { countChanges, describeCounts, flagPlace, summaryRows } from './summary';
+import { countChanges, describeCounts, flagPlace, objects, sectionLine, sectionSummaries } from './summary';
 
 const SIGN = { added: '+', changed: '~', removed: '-' } as const;
 
@@ -13,25 +13,19 @@ function palette(color: boolean): Record<'bold' | 'red' | 'green' | 'cyan' | 'ye
   return { bold: sgr('1'), red: sgr('31'), green: sgr('32'), cyan: sgr('36'), yellow: sgr('33'), dim: sgr('2') };
 }
 
-/** A left-aligned table with two spaces between columns; numbers align right. */
-function table(rows: readonly (readonly string[])[], numeric: ReadonlySet<number>): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
-}
-
 /**
- * The report for a terminal or a log: the risk flags per app, the summary table, then each section with
- * its objects, a unified diff for each changed Kubernetes object and the changed attributes of
- * each Terraform block.
+ * The report for a terminal or a log: the risk flags per app, one summary line per section that
+ * changed, then each section with its objects, a unified diff for each changed Kubernetes object
+ * and the changed attributes of each Terraform block. Every count is in objects.
  */
 export function renderText(report: DiffReport, options: { color: boolean }): string {
   const paint = palette(options.color);
   const counts = countChanges(report.changes);
   if (report.changes.length === 0) {
-    return `No changes: the synthesized platform matches ${report.against} (${report.unchangedFiles} files compared).\n`;
+    return `No changes: the synthesized platform matches ${report.against} (${objects(report.unchangedObjects)} compared).\n`;
   }
   const lines: string[] = [
-    paint.bold(`Platform diff against ${report.against}: ${describeCounts(counts)} (${report.unchangedFiles} files unchanged)`),
+    paint.bold(`Platform diff against ${report.against}: ${describeCounts(counts)}; ${objects(report.unchangedObjects)} unchanged`),
     '',
     paint.bold(`Risks (${report.risks.length})`),
   ];
@@ -41,8 +35,7 @@ export function renderText(report: DiffReport, options: { color: boolean }): str
     for (const r of group.flags) lines.push(paint.yellow(`    ! ${r.severity} [${r.rule}] ${flagPlace(r).join(' ')}: ${r.reason}`));
   }
   lines.push('', paint.bold('Summary'));
-  const rows = summaryRows(report).map((r) => [r.group, r.kind, String(r.added), String(r.changed), String(r.removed)]);
-  lines.push(...table([['section', 'kind', 'added', 'changed', 'removed'], ...rows], new Set([2, 3, 4])).map((l) => `  ${l}`));
+  for (const section of sectionSummaries(report)) lines.push(`  ${sectionLine(section)}`);
   if (report.drift.length > 0) {
     lines.push('', paint.bold(`Edited by hand since the tool wrote them (${report.drift.length}): synth keeps these and refuses to overwrite them`));
     for (const p of report.drift) lines.push(paint.yellow(`  ! ${p}`));

@@ -83,14 +83,17 @@ export interface RiskFlag {
 
 /** The result of comparing a fresh synth with an output root or a git ref. */
 export interface DiffReport {
-  /** What the synth was compared with: a directory or `REF in DIR`. */
+  /** What the synth was compared with, never an absolute path: a directory as `displayDir` shows it, or a ref. */
   readonly against: string;
   /** The report sections in order: environments in promotion order, `argocd`, then the Terraform stacks. */
   readonly groups: readonly string[];
   readonly changes: readonly ObjectChange[];
   readonly risks: readonly RiskFlag[];
-  /** Files whose bytes are the same on both sides. */
-  readonly unchangedFiles: number;
+  /**
+   * Objects that are the same on both sides, in the unit of `changes`: a Kubernetes object (one file
+   * each) or a Terraform block.
+   */
+  readonly unchangedObjects: number;
   /**
    * Files of the compared scopes that were edited by hand since the tool wrote them: their bytes
    * differ from the sha256 the tree's index recorded. A synth will not overwrite or prune them.

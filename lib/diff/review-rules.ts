@@ -118,13 +118,17 @@ function canaryWeights(vs: JsonRecord | undefined): Map<string, number> {
 }
 
 /**
- * Routes of a VirtualService whose canary weight rises by more than `step` points at once. A
- * route without a canary destination sends it 0.
+ * Routes of a VirtualService whose canary weight rises past at least one of the configured canary
+ * `steps` (the weights `promote --step` moves through) in one change: the analysis of each skipped
+ * step never runs. A route without a canary destination sends it 0.
  */
-export function canaryJumps(before: JsonRecord | undefined, after: JsonRecord | undefined, step: number): string[] {
+export function canaryJumps(before: JsonRecord | undefined, after: JsonRecord | undefined, steps: readonly number[]): string[] {
   if (after === undefined || at(after, 'kind') !== 'VirtualService') return [];
   const old = canaryWeights(before);
-  return [...canaryWeights(after)]
-    .filter(([route, w]) => w - (old.get(route) ?? 0) > step)
-    .map(([route, w]) => `route ${route} canary weight ${old.get(route) ?? 0} → ${w} (more than ${step} points at once)`);
+  return [...canaryWeights(after)].flatMap(([route, w]) => {
+    const was = old.get(route) ?? 0;
+    const skipped = steps.filter((s) => was < s && s < w);
+    if (skipped.length === 0) return [];
+    return [`route ${route} canary weight ${was} → ${w} skips step${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')}`];
+  });
 }

@@ -6,6 +6,7 @@ import { isScaledWorkload } from '../manifest/workload';
 import { bindingWidening, networkPolicyWidening, roleWidening, summarize } from './access-widening';
 import { rollbackReason, tagRollbacks } from './image-tags';
 import { deepEqual, showValue } from './json-value';
+import { topAttribute } from './terraform-diff';
 import { type ObjectChange, RULE_SEVERITY, type RiskFlag, type RiskRule } from './report';
 import { canaryJumps, ingressExposure, protectionOff, terraformExposure } from './review-rules';
 
@@ -28,6 +29,8 @@ export interface TerraformPair {
 export interface RiskContext {
   /** Environments the production-only rules watch. */
   readonly production: ReadonlySet<string>;
+  /** The canary weights, ascending, the platform moves through (`canaryPolicy(platform).steps`): a jump past one is flagged. */
+  readonly canarySteps: readonly number[];
 }
 
 /**
@@ -43,9 +46,6 @@ export const REPLACEMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>>
   // ip_cidr_range may only grow in place; any other change of it, or of the secondary ranges, re-creates the subnet and every node in it.
   google_compute_subnetwork: ['name', 'network', 'region', 'ip_cidr_range', 'secondary_ip_range'],
 };
-
-/** The largest canary weight step, in points, a VirtualService may take in one change. */
-export const CANARY_WEIGHT_STEP = 25;
 
 /** Kinds whose appearance or removal in production is a workload reaching or leaving users. */
 const PROD_WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'Rollout']);
@@ -114,8 +114,6 @@ function appOf(body: unknown): string | undefined {
 function own<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
   return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
-
-const topAttribute = (path: string): string => path.split(/[.[]/)[0];
 
 const terraformRules: readonly TerraformRule[] = [
   ({ change, resourceType }) => {
@@ -193,8 +191,8 @@ const kubernetesRules: readonly KubernetesRule[] = [
     return [flag('new-prod-app', change, `a new workload reaches production environment ${change.scope}`)];
   },
 
-  ({ change, before, after }) => {
-    const jumps = change.kind === 'VirtualService' ? canaryJumps(before, after, CANARY_WEIGHT_STEP) : [];
+  ({ change, before, after }, { canarySteps }) => {
+    const jumps = change.kind === 'VirtualService' ? canaryJumps(before, after, canarySteps) : [];
     return jumps.length === 0 ? [] : [flag('canary-weight-jump', change, `${summarize(jumps)}: skips the analysis of the steps between`)];
   },
 

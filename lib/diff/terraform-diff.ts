@@ -51,7 +51,10 @@ export function terraformBlocks(json: unknown): Map<string, TerraformBlock> {
   return out;
 }
 
-/** The changed leaves between two bodies, by flattened path, in the order of the newer body. */
+/**
+ * The changed leaves between two bodies, by flattened path, grouped by top-level attribute in the
+ * order of the newer body; within an attribute, removed leaves first.
+ */
 export function attributeChanges(before: unknown, after: unknown): AttributeChange[] {
   const old = flatten(before);
   const now = flatten(after);
@@ -61,7 +64,24 @@ export function attributeChanges(before: unknown, after: unknown): AttributeChan
     else if (!deepEqual(old.get(path), value)) out.push({ path, before: old.get(path), after: value });
   }
   for (const [path, value] of old) if (!now.has(path)) out.push({ path, before: value });
-  return out;
+  // Old before new: within one top-level attribute, the leaves that went away come before those that
+  // came or changed, so `settings = {}` reads before `settings.tier = "x"` that replaces it.
+  const tops = [...new Set(out.map((a) => topAttribute(a.path)))];
+  return tops.flatMap((top) => {
+    const mine = out.filter((a) => topAttribute(a.path) === top);
+    return [...mine.filter((a) => !('after' in a)), ...mine.filter((a) => 'after' in a)];
+  });
+}
+
+/** The top-level attribute of a flattened path: `settings` of `settings[0].tier`. */
+export function topAttribute(path: string): string {
+  return path.split(/[.[]/)[0];
+}
+
+/** How many blocks of `after` are the same in `before`: the unchanged objects of a stack. */
+export function unchangedBlocks(before: unknown, after: unknown): number {
+  const old = terraformBlocks(before);
+  return [...terraformBlocks(after)].filter(([address, block]) => old.has(address) && deepEqual(old.get(address)?.body, block.body)).length;
 }
 
 /**

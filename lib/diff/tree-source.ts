@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { type IndexEntry, parseIndex } from '../engine/manifest-index';
 import { outputLayout } from '../model/output-layout';
 import { OutputRoot } from '../engine/output-root';
@@ -12,7 +13,7 @@ import { type ReleasesText } from '../gitops/release-io';
  * repository. Paths are POSIX and relative to the root.
  */
 export interface TreeSource {
-  /** How reports name the tree: `dist`, or `main in ../gitops`. */
+  /** How reports name the tree, never by an absolute path: `dist`, `gitops` or a ref such as `origin/main`. */
   readonly label: string;
   /** Every file under the given top-level directories. */
   list(roots: readonly string[]): string[];
@@ -35,10 +36,22 @@ export class TreeSourceError extends RequestError {
 }
 
 /**
+ * How a report names a directory, never by an absolute path (a CI runner's temporary directory
+ * means nothing to a reviewer): relative to `cwd` when inside it, else its base name.
+ */
+export function displayDir(dir: string, cwd = process.cwd()): string {
+  const full = path.resolve(cwd, dir);
+  const rel = path.relative(cwd, full);
+  if (rel === '') return '.';
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return outside ? path.basename(full) : rel.split(path.sep).join('/');
+}
+
+/**
  * The files of an output root or a GitOps checkout on disk, read through the jail of the writer:
  * `.git` is never read and no link is followed, so a tree cannot make the diff read outside it.
  */
-export function dirSource(dir: string, label = dir): TreeSource {
+export function dirSource(dir: string, label = displayDir(dir)): TreeSource {
   const root = new OutputRoot(dir);
   if (!root.exists()) {
     throw new TreeSourceError(`{against} ${dir} does not exist; fix: run npm run synth first or pass {against} DIR`);
@@ -106,7 +119,8 @@ export function gitRefSource(repoDir: string, ref: string): TreeSource {
     return { text: git(['cat-file', 'blob', `${commit}:./${rel}`]).toString('utf8'), file: `${rel} at ${ref}` };
   };
   return {
-    label: `${ref} in ${repoDir}`,
+    // The ref alone: the checkout's path is the runner's, not the reviewer's.
+    label: ref,
     list(roots) {
       if (roots.length === 0) return [];
       // Relative to repoDir, so the output root may be a subdirectory of the repository.

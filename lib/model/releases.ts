@@ -1,14 +1,28 @@
 import * as fs from 'node:fs';
+import parseSemver from 'semver/functions/parse';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+
+/** The longest release tag: a Kubernetes label value holds at most 63 characters. */
+const MAX_TAG_LENGTH = 63;
 
 /**
  * Strict semver with a leading `v`, without build metadata, and at most 63 characters: what release
  * tags look like. The tag becomes an image tag and a Kubernetes label value, which allows neither `+`
- * nor more than 63 characters.
+ * nor more than 63 characters. Semver itself is the `semver` package's strict parser.
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ * @see https://semver.org/#spec-item-9
  */
-export const RELEASE_TAG = /^(?=.{1,63}$)v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+export function isReleaseTag(tag: string): boolean {
+  if (tag.length > MAX_TAG_LENGTH || !tag.startsWith('v')) return false;
+  const version = parseSemver(tag);
+  return version !== null && version.build.length === 0;
+}
+
+/** {@link isReleaseTag} under the name (and `test` method) the callers of the former pattern use. */
+export const RELEASE_TAG: { readonly test: (tag: string) => boolean } = { test: isReleaseTag };
+/** A release tag in a releases file: zod checks it is a string, semver the rest. */
+const releaseTag = (): z.ZodString => z.string().refine(isReleaseTag, 'not a release tag such as v1.2.3');
 /** A full image digest. */
 export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** A hash of an app's config, as {@link configVersion} in lib/gitops makes it. */
@@ -26,7 +40,7 @@ const provenance = z.strictObject({
   /** The environment a promotion copied the release from. */
   from: z.string().optional(),
   /** The release tag. */
-  tag: z.string().regex(RELEASE_TAG),
+  tag: releaseTag(),
   /** When the release tag was made, from git. */
   tagTime: z.string().regex(ISO_TIME).optional(),
   /** The commit of the platform repository the release was cut from. */
@@ -45,7 +59,7 @@ const provenance = z.strictObject({
 });
 
 const appRelease = z.strictObject({
-  tag: z.string().regex(RELEASE_TAG).optional(),
+  tag: releaseTag().optional(),
   digest: z.string().regex(IMAGE_DIGEST).optional(),
   /** The app's config this release was validated with. */
   configVersion: z.string().regex(CONFIG_VERSION).optional(),
@@ -54,7 +68,7 @@ const appRelease = z.strictObject({
 
 const envRelease = z.strictObject({
   /** The release every app of the environment runs unless it names its own. */
-  tag: z.string().regex(RELEASE_TAG),
+  tag: releaseTag(),
   /** Percent of traffic the canary environment takes; only the canary environment has one. */
   canaryWeight: z.number().int().min(0).max(100).optional(),
   provenance: provenance.optional(),

@@ -1,4 +1,4 @@
-import { bindingWidening, networkPolicyWidening, roleWidening } from '../../lib/diff/access-widening';
+import { bindingWidening, networkPolicyWidening, roleWidening, showPeer } from '../../lib/diff/access-widening';
 import type { JsonRecord } from '../../lib/manifest/json-access';
 
 const policy = (spec: JsonRecord): JsonRecord => ({ kind: 'NetworkPolicy', metadata: { name: 'p' }, spec });
@@ -15,13 +15,13 @@ describe('networkPolicyWidening', () => {
   test('a new peer, a new port and a dropped port list widen', () => {
     const old = policy({ ...app, policyTypes: ['Ingress'], ingress: [fromApp(app)] });
     expect(networkPolicyWidening(old, policy({ ...app, policyTypes: ['Ingress'], ingress: [fromApp(app), fromApp({ podSelector: { matchLabels: { app: 'admin' } } })] }))).toEqual([
-      'ingress from {"podSelector":{"matchLabels":{"app":"admin"}}} (new peer) on port 8080/TCP',
+      'ingress from pods app=admin in the namespace (new peer) on port 8080/TCP',
     ]);
     expect(networkPolicyWidening(old, policy({ ...app, policyTypes: ['Ingress'], ingress: [fromApp(app, 9090), fromApp(app)] }))).toEqual([
-      'ingress from {"podSelector":{"matchLabels":{"app":"web"}}} on port 9090/TCP',
+      'ingress from pods app=web in the namespace on port 9090/TCP',
     ]);
     expect(networkPolicyWidening(old, policy({ ...app, policyTypes: ['Ingress'], ingress: [{ from: [app] }] }))).toEqual([
-      'ingress from {"podSelector":{"matchLabels":{"app":"web"}}} on every port',
+      'ingress from pods app=web in the namespace on every port',
     ]);
   });
 
@@ -30,7 +30,7 @@ describe('networkPolicyWidening', () => {
     const now = policy({ podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] });
     expect(networkPolicyWidening(old, now)).toEqual([
       'podSelector loosened to {} (every pod in the namespace)',
-      'egress to {"namespaceSelector":{}} (namespaceSelector loosened to {}) on every port',
+      'egress to every namespace (namespaceSelector loosened to {}) on every port',
     ]);
   });
 
@@ -85,5 +85,18 @@ describe('bindingWidening', () => {
     expect(bindingWidening(undefined, binding('view', ['ann']))).toEqual(['gives ClusterRole view to User ann']);
     expect(bindingWidening(binding('view', ['ann']), binding('admin', ['ann']))).toEqual(['now binds ClusterRole admin instead of view']);
     expect(bindingWidening(binding('view', ['ann', 'bob']), binding('view', ['ann']))).toEqual([]);
+  });
+});
+
+describe('showPeer', () => {
+  test.each([
+    [{ podSelector: { matchLabels: { app: 'web' } } }, 'pods app=web in the namespace'],
+    [{ podSelector: {} }, 'every pod in the namespace'],
+    [{ namespaceSelector: {} }, 'every namespace'],
+    [{ namespaceSelector: { matchLabels: { team: 'a' } }, podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x', 'y'] }] } }, 'pods tier In (x, y) in namespaces team=a'],
+    [{ namespaceSelector: {}, podSelector: {} }, 'every pod in every namespace'],
+    [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }, 'ipBlock 10.0.0.0/8 except 10.1.0.0/16'],
+  ])('%j reads as %s, never as JSON', (peer, text) => {
+    expect(showPeer(peer)).toBe(text);
   });
 });

@@ -61,6 +61,14 @@ describe('exit codes', () => {
     expect(diff({ against: tree, color: true }).text).toContain('\u001b[32m+  minReplicas: 3\u001b[0m');
   });
 
+  test('the header names a directory outside the working directory by its base name, never its absolute path', () => {
+    const tree = scaledTree();
+    const text = diff({ against: tree, format: 'markdown' }).text;
+    expect(path.isAbsolute(tree)).toBe(true);
+    expect(text).toContain(`Compared with \`${path.basename(tree)}\`: 1 object changed;`);
+    expect(text).not.toContain(tree);
+  });
+
   test.each([
     [{ against: '/nonexistent/dist' }, '--against /nonexistent/dist does not exist; fix: run npm run synth first or pass --against DIR'],
     [{ againstRef: 'main' }, '--against-ref main needs the repository; fix: add --gitops DIR'],
@@ -90,8 +98,10 @@ describe('--against-ref, on a real GitOps repository', () => {
     expect(diff({ againstRef: 'main~1', gitops: repo }).exitCode).toBe(0);
     const changed = diff({ againstRef: 'main', gitops: repo, format: 'markdown' });
     expect(changed.exitCode).toBe(1);
-    expect(changed.text).toContain('| prod | HorizontalPodAutoscaler | 0 | 1 | 0 |');
-    expect(changed.text).toContain(`Compared with \`main in ${repo}\``);
+    expect(changed.text).toContain('\n- prod: 1 object changed\n');
+    // The ref names the tree; the checkout's path is the runner's.
+    expect(changed.text).toContain('Compared with `main`: 1 object changed;');
+    expect(changed.text).not.toContain(repo);
     expect(thrown(() => diff({ againstRef: 'v9.9.9', gitops: repo }))).toEqual(
       usage(`--against-ref v9.9.9 is not a commit in ${repo}; fix: run git -C ${repo} fetch, or pass an existing branch, tag or commit`),
     );

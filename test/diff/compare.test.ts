@@ -22,11 +22,14 @@ const diffDir = (tree: string, envs: readonly string[] = []): DiffReport =>
 
 const summary = (report: DiffReport): string[] => report.changes.map((c) => `${c.group} ${c.change} ${c.name}`);
 
-test('a fresh synth against itself has no changes and counts every file as unchanged', () => {
+test('a fresh synth against itself has no changes and counts every object as unchanged, in the unit of changes', () => {
   const report = diffDir(base);
   expect(report.changes).toEqual([]);
   expect(report.risks).toEqual([]);
-  expect(report.unchangedFiles).toBe(output.files.length);
+  // Objects, not files: against an empty tree every one of them is a change.
+  const everything = diffDir(scratchDir()).changes.length;
+  expect(report.unchangedObjects).toBe(everything);
+  expect(everything).toBeGreaterThan(output.files.length);
 });
 
 test('a one-line config change is exactly one changed object with its YAML diff', () => {
@@ -112,7 +115,7 @@ test('an empty against-tree lists every object and every Terraform block as adde
   expect(report.changes.every((c) => c.change === 'added')).toBe(true);
   expect(report.changes.filter((c) => c.plane === 'kubernetes')).toHaveLength(manifests.length);
   expect(report.changes.map((c) => c.name)).toContain('google_container_cluster.cluster');
-  expect(report.unchangedFiles).toBe(0);
+  expect(report.unchangedObjects).toBe(0);
 });
 
 test('Terraform changes are reported per address with flattened attribute paths', () => {
@@ -126,6 +129,8 @@ test('Terraform changes are reported per address with flattened attribute paths'
   const report = diffDir(tree);
   expect(summary(report)).toEqual(['terraform/cluster-prod changed google_container_cluster.cluster']);
   expect(report.changes[0].attributes).toEqual([{ path: 'location', before: 'europe-west9', after: oldLocation }]);
+  // The stack's other blocks still count as unchanged objects.
+  expect(report.unchangedObjects + report.changes.length).toBe(diffDir(base).unchangedObjects);
 });
 
 test('a Terraform file that differs only in formatting is shown as a file diff', () => {

@@ -10,6 +10,7 @@ import type { KubernetesPair, TerraformPair } from '../../lib/diff/risk-flags';
 import type { TreeSource } from '../../lib/diff/tree-source';
 import type { OutputFile } from '../../lib/engine/output';
 import { writeOutput } from '../../lib/engine/writer';
+import { canaryPolicy } from '../../lib/gitops/release-state';
 import type { JsonRecord } from '../../lib/manifest/json-access';
 import type { AppConfig, PlatformConfig } from '../../lib/model/config';
 import { outputLayout, SHARED_SCOPES } from '../../lib/model/output-layout';
@@ -43,7 +44,7 @@ export function withApp(config: PlatformConfig, name: string, change: (app: AppC
 
 /** What the diff command passes for a platform: its environments in order, and production. */
 export function diffOptions(platform: Platform): DiffOptions {
-  return { environments: platform.environments.map((e) => e.name), production: [platform.production.name] };
+  return { environments: platform.environments.map((e) => e.name), production: [platform.production.name], canarySteps: canaryPolicy(platform).steps };
 }
 
 /**

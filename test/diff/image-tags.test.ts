@@ -13,12 +13,16 @@ test.each([
   ['v2.0.0-rc.2', 'v2.0.0-rc.10', -1],
   ['v2.0.0-alpha', 'v2.0.0-1', 1],
   ['1.0.0', 'v1.0.0', 0],
+  // Build metadata has no precedence (semver.org item 10).
+  ['v1.0.0+build.2', 'v1.0.0+build.1', 0],
 ])('compareSemver(%s, %s) has the sign of %d', (a, b, sign) => {
   expect(Math.sign(compareSemver(a, b) ?? Number.NaN)).toBe(sign);
 });
 
 test('compareSemver has no order for non-semver tags', () => {
   expect(compareSemver('latest', 'v1.0.0')).toBeUndefined();
+  expect(compareSemver('v1.2', 'v1.0.0')).toBeUndefined();
+  expect(compareSemver('v01.2.3', 'v1.0.0')).toBeUndefined();
 });
 
 test('containerImages finds containers wherever a pod template sits', () => {

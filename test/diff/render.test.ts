@@ -70,34 +70,48 @@ const edits = (text: string, indent = ''): string[] =>
     .filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) [ab]\//.test(l));
 
 describe('markdown', () => {
-  test('a one-line change: its risk grouped under its app, the summary table, then one collapsed section with exactly that change', () => {
+  test('a one-line change: its risk grouped under its app, one summary line, then one collapsed section with exactly that change', () => {
     const lines = renderMarkdown(fewerProdReplicas()).split('\n');
     expect(lines.slice(0, 12)).toEqual([
       '### Platform diff',
       '',
-      `Compared with \`${AGAINST}\`: 1 changed; 3 files unchanged.`,
+      `Compared with \`${AGAINST}\`: 1 object changed; 3 objects unchanged.`,
       '',
       '#### Risks (1)',
       '',
       '- **inventory-api** (`prod`)',
       `  - :warning: medium **fewer-prod-replicas** \`prod\` \`${HPA}\` \`HorizontalPodAutoscaler/inventory-api\`: spec.minReplicas 4 → 3 in production environment prod`,
       '',
-      '| Section | Kind | Added | Changed | Removed |',
-      '| --- | --- | ---: | ---: | ---: |',
-      '| prod | HorizontalPodAutoscaler | 0 | 1 | 0 |',
+      '#### Summary',
+      '',
+      '- prod: 1 object changed',
     ]);
     const details = lines.slice(12).join('\n');
     expect(details.match(/<details>/g)).toHaveLength(1);
-    expect(details).toContain(`<details><summary><b>prod</b>: 1 changed</summary>\n\n\`\`\`diff\n--- a/${HPA}\n+++ b/${HPA}\n@@ `);
+    expect(details).toContain(`<details><summary><b>prod</b>: 1 object changed</summary>\n\n\`\`\`diff\n--- a/${HPA}\n+++ b/${HPA}\n@@ `);
     expect(details.endsWith('```\n\n</details>\n')).toBe(true);
     expect(edits(details)).toEqual(hpaEdits);
   });
 
   test('Terraform attributes render as -/+ lines under the address', () => {
     const md = renderMarkdown(moveProdRegion());
-    expect(md).toContain('<details><summary><b>terraform/cluster-prod</b>: 1 changed</summary>');
+    expect(md).toContain('<details><summary><b>terraform/cluster-prod</b>: 1 object changed</summary>');
     expect(md).toContain('@@ google_container_cluster.cluster @@\n-  location = "europe-west1"\n+  location = "europe-west4"\n');
     expect(md).toContain('  - :warning: high **forces-replacement** `terraform/cluster-prod/main.tf.json` `google_container_cluster.cluster`: location "europe-west1" → "europe-west4" forces replacement');
+  });
+
+  test('one summary line per section that changed, in objects, before the collapsed details', () => {
+    const md = renderMarkdown(report(unchanged, [namespace('stage', 'shop-stage'), namespace('dev', 'shop-dev-x'), namespace('dev', 'shop-dev-y'), config('bye')]));
+    const summary = md.slice(md.indexOf('#### Summary'), md.indexOf('<details>'));
+    expect(summary).toBe('#### Summary\n\n- dev: 1 object changed, 2 added, 1 removed\n\n');
+    expect(md).toContain('Compared with `main in ../gitops`: 1 object changed, 2 added, 1 removed; 1 object unchanged.');
+    expect(md).not.toContain('file');
+  });
+
+  test('a Terraform attribute that changes shape shows its old line before its new one', () => {
+    const tf = (settings: unknown): OutputFile => ({ ...stack('europe-west1'), content: JSON.stringify({ resource: { google_sql_database_instance: { db: { settings } } } }) });
+    const md = renderMarkdown(report([tf({})], [tf({ tier: 'db-custom-2-7680' })]));
+    expect(md).toContain('@@ google_sql_database_instance.db @@\n-  settings = {}\n+  settings.tier = "db-custom-2-7680"\n');
   });
 
   test('added and removed objects are listed by name; sections follow promotion order', () => {
@@ -114,7 +128,7 @@ describe('markdown', () => {
   });
 
   test('no changes says so', () => {
-    expect(renderMarkdown(report(unchanged, unchanged))).toBe(`### Platform diff\n\nNo changes: the synthesized platform matches \`${AGAINST}\` (3 files compared).\n`);
+    expect(renderMarkdown(report(unchanged, unchanged))).toBe(`### Platform diff\n\nNo changes: the synthesized platform matches \`${AGAINST}\` (3 objects compared).\n`);
   });
 });
 
@@ -122,20 +136,20 @@ describe('text', () => {
   test('a one-line change shows the summary, the risk and exactly that change', () => {
     const text = renderText(fewerProdReplicas(), { color: false });
     const lines = text.split('\n');
-    expect(lines[0]).toBe(`Platform diff against ${AGAINST}: 1 changed (3 files unchanged)`);
-    expect(lines.slice(1, 10)).toEqual([
+    expect(lines[0]).toBe(`Platform diff against ${AGAINST}: 1 object changed; 3 objects unchanged`);
+    expect(lines.slice(1, 11)).toEqual([
       '',
       'Risks (1)',
       '  inventory-api (prod)',
       `    ! medium [fewer-prod-replicas] prod ${HPA} HorizontalPodAutoscaler/inventory-api: spec.minReplicas 4 → 3 in production environment prod`,
       '',
       'Summary',
-      '  section  kind                     added  changed  removed',
-      '  prod     HorizontalPodAutoscaler      0        1        0',
+      '  prod: 1 object changed',
       '',
+      'prod: 1 object changed',
+      `  ~ HorizontalPodAutoscaler/inventory-api  ${HPA}`,
     ]);
-    expect(lines.slice(10, 12)).toEqual(['prod: 1 changed', `  ~ HorizontalPodAutoscaler/inventory-api  ${HPA}`]);
-    expect(edits(lines.slice(12).join('\n'), '      ')).toEqual(hpaEdits);
+    expect(edits(lines.slice(11).join('\n'), '      ')).toEqual(hpaEdits);
     expect(text).not.toContain('\u001b[');
   });
 

@@ -5,7 +5,8 @@ import { objectPair, stackPairs } from './fixtures';
 
 // The review flags of issue 14, each with a positive and a negative case on small parsed objects.
 
-const context = { production: new Set(['prod']) };
+const STEPS = [10, 25, 50, 75, 100];
+const context = { production: new Set(['prod']), canarySteps: STEPS };
 const all = (k: readonly KubernetesPair[], t: readonly TerraformPair[] = []) => riskFlags(k, t, context);
 const flags = (k: readonly KubernetesPair[], t: readonly TerraformPair[] = []): string[] => all(k, t).map((f) => `${f.rule} ${f.object}: ${f.reason}`);
 
@@ -122,13 +123,21 @@ describe('canary-weight-jump', () => {
     metadata: meta('web'),
     spec: { http: [{ name: 'primary', route: [{ destination: { host: 'web', subset: 'stable' }, weight: 100 - canary }, { destination: { host: 'web', subset: 'canary' }, weight: canary }] }] },
   });
-  test('a canary weight rising by more than 25 points flags', () => {
+  test('a canary weight that skips configured steps flags, naming them', () => {
     expect(flags([objectPair('prod', vs(0), vs(50))])).toEqual([
-      'canary-weight-jump VirtualService/web: route primary canary weight 0 → 50 (more than 25 points at once): skips the analysis of the steps between',
+      'canary-weight-jump VirtualService/web: route primary canary weight 0 → 50 skips steps 10, 25: skips the analysis of the steps between',
+    ]);
+    expect(flags([objectPair('prod', vs(50), vs(100))])).toEqual([
+      'canary-weight-jump VirtualService/web: route primary canary weight 50 → 100 skips step 75: skips the analysis of the steps between',
     ]);
   });
-  test('one step, or a falling weight, does not flag', () => {
-    expect(flags([objectPair('prod', vs(25), vs(50)), objectPair('prod', vs(100), vs(0))])).toEqual([]);
+  test('the next step, a weight between steps, or a falling weight, does not flag', () => {
+    expect(flags([objectPair('prod', vs(0), vs(10)), objectPair('prod', vs(25), vs(50)), objectPair('prod', vs(30), vs(50)), objectPair('prod', vs(100), vs(0))])).toEqual([]);
+  });
+  test('the threshold follows the configured steps, not a fixed number of points', () => {
+    const withSteps = (canarySteps: readonly number[]) => riskFlags([objectPair('prod', vs(0), vs(10))], [], { ...context, canarySteps }).map((f) => f.reason);
+    expect(withSteps([5, 10, 25])).toEqual(['route primary canary weight 0 → 10 skips step 5: skips the analysis of the steps between']);
+    expect(withSteps([10, 25])).toEqual([]);
   });
 });
 

@@ -14,7 +14,7 @@ import { diffOptions, memorySource, objectPair, stackPairs, withApp, withConfig 
  * against what the synth really writes.
  */
 
-const context = { production: new Set(['prod']) };
+const context = { production: new Set(['prod']), canarySteps: [10, 25, 50, 75, 100] };
 
 /** `rule object: reason` of every flag. */
 function flags(kubernetes: readonly KubernetesPair[], terraform: readonly TerraformPair[] = [], rule?: RiskRule): string[] {

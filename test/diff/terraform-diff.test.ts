@@ -28,14 +28,17 @@ test('changed blocks list their changed leaves by dotted path', () => {
   expect(changes[0].attributes).toEqual([{ path: '[0].region', before: 'europe-west1', after: 'europe-west4' }]);
 });
 
-test('attributeChanges reports added, changed and removed leaves, nested and in lists', () => {
-  const before = { a: { b: 1, c: [1, 2] }, gone: true, empty: {} };
-  const after = { a: { b: 2, c: [1, 2, 3] }, empty: { now: 'x' } };
+test('attributeChanges reports added, changed and removed leaves, nested and in lists; old before new within an attribute', () => {
+  const before = { a: { b: 1, c: [1, 2] }, gone: true, empty: {}, list: [] };
+  const after = { a: { b: 2, c: [1, 2, 3] }, empty: { now: 'x' }, list: ['y'] };
   expect(attributeChanges(before, after)).toEqual([
     { path: 'a.b', before: 1, after: 2 },
     { path: 'a.c[2]', after: 3 },
-    { path: 'empty.now', after: 'x' },
-    { path: 'gone', before: true },
+    // The leaf that went away reads before the one that replaces it.
     { path: 'empty', before: {} },
+    { path: 'empty.now', after: 'x' },
+    { path: 'list', before: [] },
+    { path: 'list[0]', after: 'y' },
+    { path: 'gone', before: true },
   ]);
 });

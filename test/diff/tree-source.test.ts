@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { diffOutput, type SynthesizedOutput } from '../../lib/diff/compare';
 import { layoutRoots } from '../../lib/diff/layout-scope';
 import type { DiffReport } from '../../lib/diff/report';
-import { dirSource, gitRefSource, type TreeSource } from '../../lib/diff/tree-source';
+import { dirSource, displayDir, gitRefSource, type TreeSource } from '../../lib/diff/tree-source';
 import { fixturePlatform } from '../fixtures/shop/platform';
 import { commitAll, copyTree, diffOptions, editFile, git, readFile, removeTempDirs, scratchDir, synthesizedTree, writeFile } from './fixtures';
 import { cliMessage } from '../helpers';
@@ -20,6 +20,18 @@ afterAll(removeTempDirs);
 const diffWith = (source: TreeSource): DiffReport => diffOutput(output, source, diffOptions(platform));
 
 const sorted = (paths: readonly string[]): string[] => [...paths].sort();
+
+describe('displayDir: how a report names a directory', () => {
+  test.each([
+    ['dist', '/work/project', 'dist'],
+    ['/work/project/out/dist', '/work/project', 'out/dist'],
+    ['.', '/work/project', '.'],
+    ['/tmp/platform-diff-abc', '/work/project', 'platform-diff-abc'],
+    ['../gitops', '/work/project', 'gitops'],
+  ])('%s from %s is %s, never an absolute path', (dir, cwd, shown) => {
+    expect(displayDir(dir, cwd)).toBe(shown);
+  });
+});
 
 describe('dirSource', () => {
   test('lists files under the layout roots only, never .git', () => {

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { platformConfig, SEED_RELEASES } from '../../apps/platform';
+import { runDiff } from '../../cli/diff-command';
+import { type AppConfig } from '../../lib/model/config';
 import { PROJECT_DIR, runCli, tempDir } from '../helpers';
 
 /*
@@ -40,8 +43,12 @@ test('exit 0 with no changes, 1 with changes (no colour off a terminal)', () => 
   const same = runCli(['diff', '--against', base]);
   expect(same.stderr).toBe('');
   expect(same.status).toBe(0);
-  const changed = runCli(['diff', '--against', changedTree()]);
+  const tree = changedTree();
+  const changed = runCli(['diff', '--against', tree]);
   expect(changed.status).toBe(1);
+  // The runner's temporary directory is named by its base name only.
+  expect(changed.stdout).toContain(`Platform diff against ${path.basename(tree)}: 1 object changed;`);
+  expect(changed.stdout).not.toContain(tree);
   expect(changed.stdout).toMatch(/^ *-  minReplicas: \d+$/m);
   expect(changed.stdout).not.toContain('\u001b[');
 });
@@ -81,6 +88,36 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
   };
   expect(onTerminal({})).toMatch(/\u001b\[32m\+  minReplicas: \d+\u001b\[0m/);
   expect(onTerminal({ NO_COLOR: '1' })).not.toContain('\u001b[');
+});
+
+/*
+ * Config changes to the sample. The CLI always builds apps/ and has no option or variable that swaps
+ * the config, and a test must not edit apps/; so these run runDiff, the function the `diff` command
+ * runs, in process, with the sample's config changed, against the CLI's own synth of the sample.
+ */
+describe('diff --format json of a changed sample config (in process, against the CLI\'s synth)', () => {
+  interface JsonRisk { readonly rule: string; readonly app: string; readonly environment: string; readonly severity: string }
+  const diffJson = (change: (app: AppConfig) => AppConfig | undefined) => {
+    const apps = platformConfig.apps.map(change).filter((a): a is AppConfig => a !== undefined);
+    const result = runDiff({ config: { ...platformConfig, apps }, seed: SEED_RELEASES, envs: [], against: base, format: 'json' });
+    return { exitCode: result.exitCode, json: JSON.parse(result.text) as { changed: boolean; risks: JsonRisk[] } };
+  };
+
+  test('the unchanged sample config matches the CLI\'s synth: exit 0, no risks', () => {
+    expect(diffJson((a) => a)).toEqual({ exitCode: 0, json: expect.objectContaining({ changed: false, risks: [] }) });
+  });
+
+  test('making admin public is exit 1 with exposure-widened for admin under risks', () => {
+    const { exitCode, json } = diffJson((a) => (a.name === 'admin' ? { ...a, exposure: { type: 'public', host: 'admin', port: 'http' } } : a));
+    expect(exitCode).toBe(1);
+    expect(json.risks).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'exposure-widened', app: 'admin', severity: 'high' })]));
+  });
+
+  test('removing worker is deletes-prod-workload for production\'s worker', () => {
+    const { exitCode, json } = diffJson((a) => (a.name === 'worker' ? undefined : a));
+    expect(exitCode).toBe(1);
+    expect(json.risks).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'deletes-prod-workload', app: 'worker', environment: 'prod' })]));
+  });
 });
 
 describe('a reader that stops early', () => {
