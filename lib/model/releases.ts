@@ -34,7 +34,7 @@ export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2
 const provenance = z.strictObject({
   /**
    * `release`: set from a tag of the source repository. `promote`: copied from another environment.
-   * `rollback`: restored from an earlier version of the releases file (`from`: its GitOps commit).
+   * `rollback`: restored from an earlier version of the releases file (see restoredCommit).
    */
   action: z.enum(['release', 'promote', 'rollback']),
   /** The environment a promotion copied the release from. */
@@ -54,7 +54,7 @@ const provenance = z.strictObject({
   /** A rollback: the GitOps commit whose entry it restored. */
   restoredCommit: z.string().min(1).optional(),
   /** A rollback: the release it replaced, and the GitOps commit that had brought it. */
-  replacedTag: z.string().regex(RELEASE_TAG).optional(),
+  replacedTag: releaseTag().optional(),
   replacedCommit: z.string().min(1).optional(),
 });
 
