@@ -107,7 +107,7 @@ export function doraVersions(): HandVersion[] {
       subject: 'rollback prod to v1.1.0',
       releases: state('v1.2.0', 'v1.1.0', (r) => {
         devRelease('v1.2.0')(r);
-        r.environments.prod.provenance = prov('rollback', 'v1.1.0', { from: 'c3', reason: 'rolled back from v1.2.0' });
+        r.environments.prod.provenance = prov('rollback', 'v1.1.0', { restoredCommit: 'c3', replacedTag: 'v1.2.0' });
       }),
     },
     {
@@ -116,7 +116,7 @@ export function doraVersions(): HandVersion[] {
       releases: state('v1.2.0', 'v1.1.0', (r) => {
         devRelease('v1.2.0')(r);
         r.environments.canary.canaryWeight = 25;
-        r.environments.prod.provenance = prov('rollback', 'v1.1.0', { from: 'c3', reason: 'rolled back from v1.2.0' });
+        r.environments.prod.provenance = prov('rollback', 'v1.1.0', { restoredCommit: 'c3', replacedTag: 'v1.2.0' });
       }),
     },
     {
@@ -135,7 +135,7 @@ export function doraVersions(): HandVersion[] {
       releases: state('v1.2.0', 'v1.2.0', (r) => {
         devRelease('v1.2.0')(r);
         r.environments.canary.canaryWeight = 25;
-        r.environments.prod.provenance = prov('rollback', 'v1.2.0', { from: 'c5', reason: 'rolled back from v1.3.0' });
+        r.environments.prod.provenance = prov('rollback', 'v1.2.0', { restoredCommit: 'c5', replacedTag: 'v1.3.0' });
       }),
     },
   ];

@@ -110,7 +110,7 @@ describe('history and status', () => {
       [commits[7].slice(0, 12), '2024-05-08T12:00:00+00:00', 'v1.3.0', 'release'],
       [commits[5].slice(0, 12), '2024-05-05T08:00:00+00:00', 'v1.1.0', 'rollback'],
     ]);
-    expect(lines[1]).toContain('reason: rolled back from v1.3.0');
+    expect(lines[1]).toContain('replaces v1.3.0, restores GitOps commit c5');
     const json = JSON.parse(runHistory({ gitops: dir, config: platformConfig, env: 'canary', format: 'json' })) as { environments: { env: string; events: { action: string; canaryWeight: number }[] }[] };
     expect(json.environments).toEqual([{ env: 'canary', events: [expect.objectContaining({ action: 'canary-step', canaryWeight: 25 }), expect.objectContaining({ action: 'edit', canaryWeight: 0 })] }]);
     expect(cliMessage(() => runHistory({ gitops: dir, config: platformConfig, env: 'qa' }))).toBe('unknown environment "qa" in --env; fix: use one of dev, stage, canary, prod');
