@@ -1,16 +1,20 @@
 import { platformConfig } from '../apps/platform';
 import { envEvents } from '../lib/gitops/release-history';
-import { effectiveRelease } from '../lib/model/releases';
+import { appsIn } from '../lib/gitops/release-state';
+import { definePlatform } from '../lib/model/platform';
+import { effectiveRelease, type ReleaseProvenance } from '../lib/model/releases';
 import { gitopsHistory, type ReadOptions, reportFormat } from './history-command';
 
 /** One environment as status reports it. */
 interface EnvStatus {
   readonly env: string;
   readonly tag: string;
-  /** Apps with a release of their own (tag, digest or config version). */
+  /** The apps that run in the environment, each with the release it runs there. */
   readonly apps: readonly { readonly app: string; readonly tag: string; readonly digest?: string; readonly configVersion?: string }[];
   readonly canaryWeight?: number;
   readonly action?: string;
+  /** Where the environment's release came from: the platform commits of the release and of the run. */
+  readonly provenance?: ReleaseProvenance;
   /** The last GitOps commit that changed the environment's entry. */
   readonly changed?: { readonly commit: string; readonly time: string; readonly subject: string };
 }
@@ -25,6 +29,8 @@ export function runStatus(options: ReadOptions): string {
   const { history, events } = gitopsHistory(options.gitops, 'status');
   const latest = history.versions[history.versions.length - 1];
   const known = config.environments.map((e) => e.name);
+  // Which apps run where is the config's: the canary environment runs only the candidates.
+  const platform = definePlatform(config);
   const names = [...known.filter((n) => latest.releases.environments[n] !== undefined), ...Object.keys(latest.releases.environments).filter((n) => !known.includes(n))];
   const envs: EnvStatus[] = names.map((env) => {
     const entry = latest.releases.environments[env];
@@ -32,12 +38,13 @@ export function runStatus(options: ReadOptions): string {
     return {
       env,
       tag: entry.tag,
-      apps: Object.keys(entry.apps ?? {}).map((app) => {
+      apps: appsIn(platform, env).map((app) => {
         const r = effectiveRelease(entry, app);
         return { app, tag: r.tag, digest: r.digest, configVersion: r.configVersion };
       }),
       canaryWeight: entry.canaryWeight,
       action: last?.action,
+      provenance: entry.provenance,
       changed: last && { commit: last.commit, time: last.time, subject: last.subject },
     };
   });

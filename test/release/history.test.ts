@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { runHistory } from '../../cli/history-command';
 import { runStatus } from '../../cli/status-command';
 import { envEvents, readReleaseHistory, releaseEvents, type ReleasesVersion, rollbackTarget } from '../../lib/gitops/release-history';
+import { appsIn } from '../../lib/gitops/release-state';
+import { definePlatform } from '../../lib/model/platform';
 import { parseReleases } from '../../lib/model/releases';
 import { platformConfig } from '../fixtures/shop/platform';
 import { cliMessage, git } from '../helpers';
@@ -118,7 +120,10 @@ describe('history and status', () => {
 
   test('status: the newest version, and the commit that last changed each environment', () => {
     const { dir, commits } = historyRepo(doraVersions());
-    const json = JSON.parse(runStatus({ gitops: dir, config: platformConfig, format: 'json' })) as { commit: string; environments: { env: string; tag: string; canaryWeight?: number; changed: { commit: string } }[] };
+    const json = JSON.parse(runStatus({ gitops: dir, config: platformConfig, format: 'json' })) as {
+      commit: string;
+      environments: { env: string; tag: string; canaryWeight?: number; changed: { commit: string }; apps: { app: string }[] }[];
+    };
     expect(json.commit).toBe(commits[9]);
     expect(json.environments.map((e) => [e.env, e.tag, e.canaryWeight, e.changed.commit])).toEqual([
       ['dev', 'v1.2.0', undefined, commits[3]],
@@ -126,6 +131,10 @@ describe('history and status', () => {
       ['canary', 'v1.0.0', 25, commits[6]],
       ['prod', 'v1.2.0', undefined, commits[9]],
     ]);
+    // Each environment lists the apps that run there: the canary runs only the candidates.
+    const platform = definePlatform(platformConfig);
+    for (const e of json.environments) expect(e.apps.map((a) => a.app)).toEqual(appsIn(platform, e.env));
+    expect(appsIn(platform, 'canary').length).toBeLessThan(platformConfig.apps.length);
   });
 
   test('a checkout without a committed releases.json is refused with its fix', () => {
