@@ -47,7 +47,9 @@ SCRATCH="$SCRATCH_PREFIX-$(date -u +%Y%m%d%H%M)"
 BACKUP_ID="$(gcloud sql backups list --project="$PROJECT" --instance="$LIVE_INSTANCE" \\
   --filter='status=SUCCESSFUL' --sort-by='~endTime' --limit=1 --format='value(id)')"
 if [ -z "$BACKUP_ID" ]; then echo "no successful backup of $LIVE_INSTANCE" >&2; exit 1; fi
-echo "restoring backup $BACKUP_ID of $LIVE_INSTANCE into $SCRATCH"
+# A backup restores only onto an instance with at least the source's storage.
+DISK_GB="$(gcloud sql instances describe "$LIVE_INSTANCE" --project="$PROJECT" --format='value(settings.dataDiskSizeGb)')"
+echo "restoring backup $BACKUP_ID of $LIVE_INSTANCE into $SCRATCH ($DISK_GB GB)"
 cleanup() {
   status=$?
   trap - EXIT
@@ -59,7 +61,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 gcloud sql instances create "$SCRATCH" --project="$PROJECT" --region="$REGION" \\
   --database-version="$DATABASE_VERSION" --edition=enterprise --tier="$TIER" \\
-  --network="$NETWORK" --no-assign-ip --no-backup --no-deletion-protection \\
+  --network="$NETWORK" --no-assign-ip --storage-size="$DISK_GB" --no-backup --no-deletion-protection \\
   --database-flags=cloudsql.iam_authentication=on --quiet
 gcloud sql backups restore "$BACKUP_ID" --project="$PROJECT" \\
   --restore-instance="$SCRATCH" --backup-instance="$LIVE_INSTANCE" --quiet

@@ -36,7 +36,7 @@ const envOf = (cronJob: Json): Record<string, string> =>
 
 /** Runs the drill script's control flow with gcloud replaced by a shell function; returns the calls made. */
 function runDrill(failOn: string): { calls: string[]; status: number } {
-  const fake = `gcloud() { echo "gcloud $*" >> "$CALLS"; case "$*" in *"${failOn}"*) return 1;; "sql backups list"*) echo 42;; esac; }\nexport -f gcloud\n`;
+  const fake = `gcloud() { echo "gcloud $*" >> "$CALLS"; case "$*" in *"${failOn}"*) return 1;; "sql backups list"*) echo 42;; "sql instances describe"*) echo 20;; esac; }\nexport -f gcloud\n`;
   const calls = path.join(os.tmpdir(), `drill-calls-${process.pid}-${failOn.replace(/\W/g, '')}`);
   fs.rmSync(calls, { force: true });
   const result = spawnSync('bash', ['-c', fake + DRILL_SCRIPT], { env: { ...envOf(find('CronJob', backups.drill.name)), CALLS: calls, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
@@ -76,6 +76,11 @@ describe('DatabaseBackupCronJobs', () => {
     expect(env).toMatchObject({ LIVE_INSTANCE: 'inventory-api-prod', SCRATCH_PREFIX: 'inventory-api-prod-drill', DATABASE: 'inventory_api' });
     expect(env.COUNT_QUERY).toBe(rowCountQuery(['items', 'stock_levels']));
     expect(DRILL_SCRIPT).toContain('gcloud sql backups restore "$BACKUP_ID" --project="$PROJECT" \\\n  --restore-instance="$SCRATCH" --backup-instance="$LIVE_INSTANCE"');
+  });
+
+  test('the scratch instance gets the live instance\'s storage, which a restore needs', () => {
+    const { calls } = runDrill('sql backups restore');
+    expect(calls.find((c) => c.startsWith('gcloud sql instances create'))).toContain('--storage-size=20');
   });
 
   test('the trap deletes the scratch instance when the restore fails, and when the comparison fails', () => {
