@@ -11,7 +11,12 @@ export const inventoryApi: AppConfig = {
   ],
   exposure: { type: 'cluster', port: 'http' },
   needs: {
-    database: { version: 'POSTGRES_16', migrateCommand: ['/app/inventory-api', 'migrate', 'up'] },
+    database: {
+      version: 'POSTGRES_16',
+      migrateCommand: ['/app/inventory-api', 'migrate', 'up'],
+      // The monthly restore drill compares these tables' row counts with production's (docs/backups.md).
+      backups: { drill: { tables: ['items', 'stock_levels'] }, dumps: { retentionMonths: 12 } },
+    },
     cache: { memoryGb: 1 },
   },
   config: { LOG_LEVEL: 'info', HTTP_PORT: '8080' },

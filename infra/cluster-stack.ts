@@ -5,6 +5,7 @@ import { GkeCluster } from '../lib/gcp/gke-cluster';
 import { Network } from '../lib/gcp/network';
 import { enableProjectApis } from '../lib/gcp/project-apis';
 import { PostgresDatabase } from '../lib/gcp/postgres-database';
+import { DatabaseBackupJobs } from '../lib/gcp/database-backup-jobs';
 import { PrivateDnsZone } from '../lib/gcp/private-dns-zone';
 import { PrivateGoogleAccess } from '../lib/gcp/private-google-access';
 import { RedisCache } from '../lib/gcp/redis-cache';
@@ -123,6 +124,9 @@ export class ClusterStack extends PlatformStack {
         description: 'SQL to run once per database as postgres: the owner role, granted to every IAM user of the database',
       });
     }
+    if (Object.keys(outputs.dumpBuckets).length > 0) {
+      new TerraformOutput(this, 'database_dump_buckets', { value: outputs.dumpBuckets, description: 'The bucket of each production database\'s monthly dumps (docs/backups.md)' });
+    }
     new TerraformOutput(this, 'redis_hosts', { value: outputs.caches, description: 'IP behind each Redis host name' });
     // Last, so that it sees every resource of the stack.
     enableProjectApis(this, cluster.project);
@@ -154,13 +158,14 @@ export class ClusterStack extends PlatformStack {
     const databases = new Construct(this, 'Databases');
     const caches = new Construct(this, 'Caches');
     const staticIps = new Construct(this, 'StaticIps');
-    const outputs: AppOutputs = { staticIps: {}, databases: {}, caches: {} };
+    const outputs: AppOutputs = { staticIps: {}, databases: {}, caches: {}, dumpBuckets: {} };
+    let backupJobs: Construct | undefined;
     let zone: PrivateDnsZone | undefined;
 
     // Owners first: an environment that uses another's data (the canary) is granted on its instance.
     const owned = new Map<string, PostgresDatabase>();
     const ordered = [...props.instances.filter((i) => i.gcp.ownsData), ...props.instances.filter((i) => !i.gcp.ownsData)];
-    for (const { app, env, gcp } of ordered) {
+    for (const { app, env, gcp, backups } of ordered) {
       const account = gcp.identity && new WorkloadServiceAccount(identities, gcp.identity.accountId, { identity: gcp.identity, cluster });
       if (gcp.database && gcp.ownsData) {
         const ref = gcp.database;
@@ -174,6 +179,12 @@ export class ClusterStack extends PlatformStack {
           network,
         });
         if (account) database.grantConnect(account);
+        // Production's databases only: the model sets `backups` there alone (docs/backups.md).
+        if (backups) {
+          backupJobs ??= new Construct(this, 'Backups');
+          const jobs = new DatabaseBackupJobs(backupJobs, ref.instanceName, { backups, database, cluster });
+          outputs.dumpBuckets[ref.instanceName] = jobs.bucket.url;
+        }
         owned.set(ref.instanceName, database);
         outputs.databases[ref.instanceName] = database.instance.connectionName;
       } else if (gcp.database && account) {
@@ -243,6 +254,7 @@ interface AppOutputs {
   readonly staticIps: Record<string, string>;
   readonly databases: Record<string, string>;
   readonly caches: Record<string, string>;
+  readonly dumpBuckets: Record<string, string>;
 }
 
 /** The port number an app serves on, when its exposure is one of `types`. */

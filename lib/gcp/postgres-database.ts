@@ -3,6 +3,7 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
+import { DEFAULT_DATABASE_TIER } from '../model/database-backups';
 import { type DatabaseNeed, type DatabaseSettings } from '../model/config';
 import { type GcpRegion } from '../model/gcp-region';
 import { type Network } from './network';
@@ -36,7 +37,7 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    const tier = props.tier ?? 'db-custom-1-3840';
+    const tier = props.tier ?? DEFAULT_DATABASE_TIER;
     const backupRetentionDays = props.backupRetentionDays ?? 14;
     const pointInTimeRecovery = props.pointInTimeRecovery ?? false;
     const highAvailability = props.highAvailability ?? false;

@@ -17,6 +17,7 @@ import { AppOverviewDashboard } from './monitoring/app-overview-dashboard';
 import { AppPodMonitor } from './monitoring/app-pod-monitor';
 import { AppServiceMonitor } from './monitoring/app-service-monitor';
 import { AppExternalSecret } from './secrets/app-external-secret';
+import { DatabaseBackupCronJobs } from './data/backup-jobs';
 import { GcpSecretStore } from './secrets/gcp-secret-store';
 import { planDelivery } from './delivery/app-delivery';
 import { AppSloDashboard } from './slo/app-slo-dashboard';
@@ -27,7 +28,7 @@ import { sidecarResourceAnnotations } from './workloads/sidecar-resources';
 import { Worker } from './workloads/worker';
 
 /** The GKE metadata server, which hands Workload Identity tokens to pods. */
-const METADATA_SERVER: readonly CidrPeer[] = [
+export const METADATA_SERVER: readonly CidrPeer[] = [
   { cidr: '169.254.169.252/32', ports: [988] },
   { cidr: '169.254.169.254/32', ports: [80] },
 ];
@@ -196,6 +197,12 @@ export class AppChart extends Chart {
       });
     }
     if (service) new AppOverviewDashboard(this, 'Dashboard', { name: naming.dashboard(name), labels });
+    // Production's database: its monthly restore drill and dump (docs/backups.md).
+    if (instance.backups) {
+      new DatabaseBackupCronJobs(this, 'Backups', {
+        backups: instance.backups, labels: appLabels(labels), discoveryLabels: addons.monitoringLabels, namespace: env.namespace, metadataServer: METADATA_SERVER,
+      });
+    }
 
     applySyncWaves(this);
   }

@@ -39,6 +39,7 @@ const WAVES: Readonly<Record<string, SyncWave>> = {
   AnalysisTemplate: SyncWave.CONFIG,
   Job: SyncWave.MIGRATION,
   Deployment: SyncWave.WORKLOAD,
+  CronJob: SyncWave.WORKLOAD,
   Rollout: SyncWave.WORKLOAD,
   Service: SyncWave.WORKLOAD,
   HorizontalPodAutoscaler: SyncWave.WORKLOAD,

@@ -3,6 +3,7 @@ import { type App } from './app';
 import { type Environment } from './environment';
 import { type AppConfig } from './config';
 import { dataConfig } from './data-config';
+import { type DatabaseBackups, resolveDatabaseBackups } from './database-backups';
 import { type AppGcpResources, resolveGcpResources } from './gcp-resources';
 import { ImageRef } from './image-ref';
 import { naming } from './naming';
@@ -39,6 +40,12 @@ export interface AppInstance {
   readonly meshIngress: boolean;
   /** The app's own GKE Ingress, when it has one; every plane reads this, none decides it again. */
   readonly ingress?: OwnIngress;
+  /**
+   * The restore drill and dumps of the app's database: only in the production environment
+   * (`Environment.production`) and only where it owns the data (`gcp.ownsData`), so once per
+   * production database; never on the canary, which uses production's (docs/backups.md).
+   */
+  readonly backups?: DatabaseBackups;
 }
 
 export function resolveInstance(
@@ -78,6 +85,20 @@ export function resolveInstance(
   const ingress = ingressKind !== undefined && host !== undefined && gcp.staticIp !== undefined
     ? { kind: ingressKind, host, staticIp: gcp.staticIp, challenge: ownIngressChallenge(ingressKind) }
     : undefined;
+  const databaseNeed = app.needs.database;
+  const backups = env.production && gcp.ownsData && gcp.database !== undefined && databaseNeed !== undefined
+    ? resolveDatabaseBackups({
+        project: env.project,
+        region: env.region,
+        live: gcp.database,
+        config: databaseNeed.backups,
+        version: databaseNeed.version,
+        tier: env.database?.tier,
+        network: cluster.name,
+        namespace: env.namespace,
+        workloadName: name,
+      }, root.within({ app: app.name, env: env.name }))
+    : undefined;
   return {
     app,
     env,
@@ -90,6 +111,7 @@ export function resolveInstance(
     config: { ...app.config, ...override.config, ...dataConfig(gcp) },
     gcp,
     ingress,
+    backups,
   };
 }
 

@@ -140,7 +140,14 @@ const app = z.strictObject({
   ports: z.array(z.strictObject({ name: z.string(), port: num }).readonly()).readonly().optional(),
   exposure: exposure.optional(),
   needs: z.strictObject({
-    database: z.strictObject({ version: str<'POSTGRES_14' | 'POSTGRES_15' | 'POSTGRES_16'>().optional(), migrateCommand: strings }).readonly().optional(),
+    database: z.strictObject({
+      version: str<'POSTGRES_14' | 'POSTGRES_15' | 'POSTGRES_16'>().optional(),
+      migrateCommand: strings,
+      backups: z.strictObject({
+        drill: z.strictObject({ tables: strings, schedule: z.string().optional(), maxDriftPercent: num.optional() }).readonly(),
+        dumps: z.strictObject({ retentionMonths: num.optional(), schedule: z.string().optional() }).readonly().optional(),
+      }).readonly(),
+    }).readonly().optional(),
     cache: z.strictObject({ memoryGb: num.optional() }).readonly().optional(),
     dependsOn: strings.optional(),
   }).readonly().optional(),

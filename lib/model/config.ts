@@ -423,6 +423,46 @@ export interface DatabaseNeed {
   readonly version?: 'POSTGRES_14' | 'POSTGRES_15' | 'POSTGRES_16';
   /** The command that migrates the schema, run before the app starts. */
   readonly migrateCommand: readonly string[];
+  /** The restore drill and the logical dumps of the production database (docs/backups.md). */
+  readonly backups: DatabaseBackupsConfig;
+}
+
+/** The monthly restore drill of a production database: its latest backup, restored and compared with live data. */
+export interface BackupDrillConfig {
+  /** The tables whose row counts the drill compares, `table` or `schema.table`: at least one. */
+  readonly tables: readonly string[];
+  /**
+   * When the drill runs, a monthly cron schedule in UTC (`minute hour day-of-month * *`).
+   * @default '0 4 1 * *'
+   */
+  readonly schedule?: string;
+  /**
+   * How far, in percent of the live count, a restored table's row count may be from the live one:
+   * the live data has changed since the backup was taken.
+   * @default 5
+   */
+  readonly maxDriftPercent?: number;
+}
+
+/** The monthly logical dumps (`gcloud sql export sql`) of a production database into its own bucket. */
+export interface DatabaseDumpsConfig {
+  /**
+   * Months a dump is kept, from 6 to 12; the bucket deletes it after that.
+   * @default 12
+   */
+  readonly retentionMonths?: number;
+  /**
+   * When the dump runs, a monthly cron schedule in UTC.
+   * @default '0 4 15 * *'
+   */
+  readonly schedule?: string;
+}
+
+/** What the platform does with a database's backups in production. */
+export interface DatabaseBackupsConfig {
+  readonly drill: BackupDrillConfig;
+  /** @default - the defaults of {@link DatabaseDumpsConfig} */
+  readonly dumps?: DatabaseDumpsConfig;
 }
 
 /** A Redis cache the app owns. */

@@ -1,7 +1,7 @@
 import { type ExposureConfig } from './config';
 
 /** Every suffix a derived object name adds to a workload's name; app names leave room for the longest. */
-const DERIVED_SUFFIXES = ['-config', '-secrets', '-tls', '-dashboard', '-analysis', '-error-budget', '-slo', '-slo-dashboard', '-preview'] as const;
+const DERIVED_SUFFIXES = ['-config', '-secrets', '-tls', '-dashboard', '-analysis', '-error-budget', '-slo', '-slo-dashboard', '-preview', '-restore-drill', '-db-dump'] as const;
 
 /**
  * The one place object and file names are made. Names are readable, stable across runs and

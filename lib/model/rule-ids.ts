@@ -50,6 +50,9 @@ export const RULE_IDS = [
   'alert-paging',
   // A fresh project: each stack enables the APIs of what it declares (docs/opentofu.md).
   'gcp-apis',
+  // Backups: every production database has a monthly restore drill and dumps kept 6 to 12 months (docs/backups.md).
+  'backup-drill',
+  'dump-retention',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -31,6 +31,9 @@ export function checkServiceAccountsUnique(clusters: readonly Cluster[], stores:
       checks: root.within({ env: s.owner }), field: 'namespace', value: s.namespace })),
     ...instances.flatMap((i): AccountOwner[] => (i.gcp.identity === undefined ? [] : [{ project: i.env.project, accountId: i.gcp.identity.accountId,
       what: `app "${i.app.name}" in env "${i.env.name}"`, checks: root.within({ app: i.app.name, env: i.env.name }), field: 'name', value: i.app.name }])),
+    ...instances.flatMap((i): AccountOwner[] => [i.backups?.drill, i.backups?.dumps].flatMap((job) => (job === undefined ? [] : [{ project: i.env.project,
+      accountId: job.identity.accountId, what: `the ${job.name} job of app "${i.app.name}" in env "${i.env.name}"`, checks: root.within({ app: i.app.name, env: i.env.name }),
+      field: 'name', value: i.app.name }]))),
   ];
   const seen = new Map<string, AccountOwner>();
   for (const owner of owners) {

@@ -217,9 +217,10 @@ describe('runSynth', () => {
       .filter((f) => !gkeIngress.has(f))
       .map((f) => (rollouts.some((app) => f === `deployment-${app}.yaml`) ? f.replace(/^deployment-/, 'rollout-') : f));
     expect(list('prod')).toEqual(expect.arrayContaining(shared));
-    // What production has beyond them is what progressive delivery, the mesh and the SLOs add.
+    // What production has beyond them is what progressive delivery, the mesh and the SLOs add, and
+    // the backup jobs of the databases it owns (docs/backups.md).
     const added = list('prod').filter((f) => !shared.includes(f));
-    expect(added.filter((f) => !/^(analysistemplate|destinationrule|virtualservice|authorizationpolicy|peerauthentication)-|^service-.*-preview\.yaml$|-slo(-dashboard)?\.yaml$|^networkpolicy-allow-istiod\.yaml$|-ingress-gateway(-tls)?\.yaml$/.test(f))).toEqual([]);
+    expect(added.filter((f) => !/^(analysistemplate|destinationrule|virtualservice|authorizationpolicy|peerauthentication)-|^service-.*-preview\.yaml$|-slo(-dashboard)?\.yaml$|^networkpolicy-allow-istiod\.yaml$|-(restore-drill|db-dump)(-alerts)?\.yaml$|-ingress-gateway(-tls)?\.yaml$/.test(f))).toEqual([]);
     expect(added).toEqual(expect.arrayContaining(['virtualservice-web.yaml', 'analysistemplate-inventory-api-analysis.yaml', 'gateway-ingress-gateway.yaml', 'peerauthentication-default.yaml', 'authorizationpolicy-web.yaml']));
     // dev runs one replica of each app, so it has no disruption budgets; otherwise the same files.
     expect(list('dev')).toEqual(list('stage').filter((f) => !f.startsWith('poddisruptionbudget-')));

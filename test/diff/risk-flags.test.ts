@@ -397,6 +397,8 @@ describe('on what the synth writes', () => {
       'forces-replacement google_container_cluster.cluster',
       'forces-replacement google_redis_instance.caches_inventory_api_prod_instance',
       'forces-replacement google_sql_database_instance.databases_inventory_api_prod_instance',
+      // The dump bucket is regional: moving it replaces it, and its dumps with it (docs/backups.md).
+      'forces-replacement google_storage_bucket.backups_inventory_api_prod_bucket',
     ]);
     expect(replaced).toContain(
       'forces-replacement google_container_cluster.cluster (terraform/cluster-prod/main.tf.json): location "europe-west1" → "europe-west4" forces replacement',

@@ -269,6 +269,7 @@ describe('Terraform stacks', () => {
         'cluster_location',
         'cluster_name',
         'database_connection_names',
+        'database_dump_buckets',
         'database_owner_sql',
         'dns_name_servers',
         'network',

@@ -18,7 +18,7 @@ function mapNetwork(name: string, change: (n: ClusterConfig['network']) => Clust
 
 /** An app with a database and nothing else. */
 function databaseApp(name: string): AppConfig {
-  return { name, team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { database: { migrateCommand: ['migrate'] } } };
+  return { name, team: 'inventory', ports: [{ name: 'http', port: 8080 }], needs: { database: { migrateCommand: ['migrate'], backups: { drill: { tables: ['items'] } } } } };
 }
 
 const rejection = configRejection;

@@ -31,6 +31,19 @@ describe('the sample platform', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  test('each production database has its monthly restore drill and dump in production\'s output, and Terraform their bucket', () => {
+    const files = synthPlatform(platform).files;
+    const prodDir = `kubernetes/${platform.production.name}/`;
+    const cronJobs = files.filter((f) => f.path.startsWith(prodDir) && f.path.includes('/cronjob-')).map((f) => f.path.slice(prodDir.length)).sort();
+    const databases = platform.instances(platform.production).filter((i) => i.backups !== undefined);
+    expect(databases.length).toBeGreaterThan(0);
+    expect(cronJobs).toEqual(databases.flatMap((i) => [`cronjob-${i.backups?.dumps.name}.yaml`, `cronjob-${i.backups?.drill.name}.yaml`]).sort());
+    // No other environment runs them: the canary uses production's database.
+    expect(files.filter((f) => f.path.includes('/cronjob-') && !f.path.startsWith(prodDir))).toEqual([]);
+    const stacks = files.filter((f) => f.path.endsWith('main.tf.json')).map((f) => f.content).join('\n');
+    for (const i of databases) expect(stacks).toContain(`"name": "${i.backups?.bucket}"`);
+  });
+
   test('its candidate carries at most half of production\'s traffic, so promote --step stops at 50%', () => {
     const canary = platform.environment('canary');
     expect(canary && platform.candidateCapacity(canary)).toEqual({ app: 'inventory-api', candidateReplicas: 5, productionReplicas: 10, maxWeight: 50 });

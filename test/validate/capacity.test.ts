@@ -142,19 +142,19 @@ describe('namespace-quota', () => {
     expect(of('namespace-quota', fixtureFiles())).toEqual([]);
     // prod and canary together: 32 pods during a release (the candidate at its autoscaler's maximum
     // of 10, and one surge pod) at 1000m + 500m of CPU limit each, and 16 Cloud SQL Auth Proxy
-    // sidecars of inventory-api and its candidate at 500m.
-    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '56')))).toEqual([]);
+    // sidecars of inventory-api and its candidate at 500m; and the two backup jobs' pods at 500m.
+    expect(of('namespace-quota', mutateYaml(QUOTA, setHard('limits.cpu', '57')))).toEqual([]);
   });
 
   test('a quota below what the namespace needs is one finding naming the resource, the need and the quota', () => {
     const files = mutateYaml(QUOTA, (q) => { setHard('limits.cpu', '30')(q); setHard('pods', '20')(q); });
     expect(of('namespace-quota', files)).toEqual([{
       file: QUOTA, object: 'ResourceQuota/compute', rule: 'namespace-quota', app: undefined,
-      message: 'does not fit the 32 pods of namespace shop-prod during a release (replicas, release surge and sidecars): ' +
-        'limits.cpu needs 56 but the quota is 30; pods needs 32 but the quota is 20',
+      message: 'does not fit the 34 pods of namespace shop-prod during a release (replicas, release surge and sidecars): ' +
+        'limits.cpu needs 57 but the quota is 30; pods needs 34 but the quota is 20',
     }]);
     expect(check(files).violations.find((v) => v.rule === 'namespace-quota')?.fix)
-      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 56, spec.hard\["pods"\] to at least 32 \(the environment's quota\)/);
+      .toMatch(/^raise spec.hard\["limits.cpu"\] to at least 57, spec.hard\["pods"\] to at least 34 \(the environment's quota\)/);
   });
 
   test('the Istio proxy counts with Istio\'s own defaults when the annotations are missing', () => {
@@ -165,30 +165,33 @@ describe('namespace-quota', () => {
         for (const k of Object.keys(a).filter((k) => k.startsWith('sidecar.istio.io/proxy'))) delete a[k];
       }, files);
     }
-    // 32 pods at 1000m + Istio's 2000m of limit, and 16 database proxies at 500m.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 104 but the quota is 64')]);
+    // 32 pods at 1000m + Istio's 2000m of limit, 16 database proxies at 500m, and the 2 backup jobs'
+    // pods at 500m, which opt out of injection.
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu needs 105 but the quota is 64')]);
   });
 
   test('adding replicas fails the quota exactly when the pods and their surge no longer fit', () => {
     const WORKER = 'kubernetes/prod/deployment-worker.yaml';
     const failsAt = (replicas: number): boolean => of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = replicas; })).length > 0;
-    // The others need 28 pods × 1.5 CPU and 16 database proxies × 0.5 CPU (50); the worker needs
-    // replicas + 25% surge (rounded up) at 1.5 CPU: 50 + 9 × 1.5 = 63.5 fits, 50 + 10 × 1.5 = 65 does not.
+    // The others need 28 pods × 1.5 CPU, 16 database proxies × 0.5 CPU and the 2 backup jobs' pods
+    // × 0.5 CPU (51); the worker needs replicas + 25% surge (rounded up) at 1.5 CPU:
+    // 51 + 8 × 1.5 = 63 fits, 51 + 9 × 1.5 = 64.5 does not.
     expect(failsAt(3)).toBe(false);
-    expect(failsAt(7)).toBe(false);
-    expect(failsAt(8)).toBe(true);
+    expect(failsAt(6)).toBe(false);
+    expect(failsAt(7)).toBe(true);
     const message = of('namespace-quota', mutateYaml(WORKER, (d) => { get(d, 'spec').replicas = 8; }))[0].message;
-    expect(message).toContain('limits.cpu needs 65 but the quota is 64');
+    expect(message).toContain('limits.cpu needs 66 but the quota is 64');
   });
 
   test('the canary sharing the namespace and blue-green\'s preview ReplicaSet count', () => {
-    const tight = mutateYaml(QUOTA, setHard('pods', '32'));
+    // 32 pods of the apps and the 2 of the backup jobs.
+    const tight = mutateYaml(QUOTA, setHard('pods', '34'));
     expect(of('namespace-quota', tight)).toEqual([]);
     // The candidate counts at its autoscaler's maximum: the traffic it is given assumes it can scale there.
     const biggerCanary = mutateYaml('kubernetes/canary/horizontalpodautoscaler-inventory-api-canary.yaml', (h) => { get(h, 'spec').maxReplicas = 11; }, tight);
-    expect(of('namespace-quota', biggerCanary).map((v) => v.message)).toEqual([expect.stringContaining('pods needs 33 but the quota is 32')]);
+    expect(of('namespace-quota', biggerCanary).map((v) => v.message)).toEqual([expect.stringContaining('pods needs 35 but the quota is 34')]);
     const smallerPreview = mutateYaml('kubernetes/prod/rollout-admin.yaml', (r) => { get(r, 'spec', 'strategy', 'blueGreen').previewReplicaCount = 1; },
-      mutateYaml(QUOTA, setHard('pods', '30')));
+      mutateYaml(QUOTA, setHard('pods', '32')));
     expect(of('namespace-quota', smallerPreview)).toEqual([]);
   });
 
@@ -197,7 +200,7 @@ describe('namespace-quota', () => {
       const spec = get(r, 'spec', 'template', 'spec');
       spec.initContainers = [{ name: 'cloud-sql-proxy', restartPolicy: 'Always', resources: { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '64Mi' } } }];
     }, mutateYaml(QUOTA, setHard('requests.cpu', '12')));
-    // web runs 6 pods during a release (3 stable, 3 canary): 6 more CPU of requests.
-    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 18 but the quota is 12')]);
+    // web runs 6 pods during a release (3 stable, 3 canary): 6 more CPU of requests (the backup jobs request 200m).
+    expect(of('namespace-quota', files).map((v) => v.message)).toEqual([expect.stringContaining('requests.cpu needs 18200m but the quota is 12')]);
   });
 });

@@ -1,6 +1,6 @@
 import { LABEL_KEYS } from '../../k8s/labels';
 import { strMap } from '../../manifest/json-access';
-import { podLabels } from '../../manifest/workload';
+import { isScaledWorkload, podLabels } from '../../manifest/workload';
 import { gcpNaming } from '../../model/gcp-resources';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
 import { type Track, TRACK_LABEL } from '../../model/delivery';
@@ -24,7 +24,8 @@ export function canaryData(ctx: RuleContext): Finding[] {
     if (labels[TRACK_LABEL] !== CANARY) return [];
     const app = labels[LABEL_KEYS.name];
     const ns = strMap(o.body.metadata).namespace;
-    const stable = paths.find((s) => s !== p && podLabels(s.workload)[LABEL_KEYS.name] === app && podLabels(s.workload)[TRACK_LABEL] !== CANARY
+    // The app's serving workload: its CronJobs (production's backup jobs, docs/backups.md) run no proxy.
+    const stable = paths.find((s) => s !== p && isScaledWorkload(s.workload) && podLabels(s.workload)[LABEL_KEYS.name] === app && podLabels(s.workload)[TRACK_LABEL] !== CANARY
       && strMap(s.workload.body.metadata).namespace === ns);
     const findings: Finding[] = [];
     if (stable) {

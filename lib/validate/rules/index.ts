@@ -1,6 +1,8 @@
 import type { RuleId } from '../../model/rule-ids';
 import { alertPaging } from './alert-paging';
 import { analysisTraffic } from './analysis-traffic';
+import { backupDrill } from './backup-drill';
+import { dumpRetention } from './dump-retention';
 import { canaryCapacity } from './canary-capacity';
 import { canaryData } from './canary-data';
 import { gcpApis } from './gcp-apis';
@@ -79,4 +81,6 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'argocd-project-scope': argocdProjectScope,
   'alert-paging': alertPaging,
   'gcp-apis': gcpApis,
+  'backup-drill': backupDrill,
+  'dump-retention': dumpRetention,
 };

@@ -1,12 +1,13 @@
 import { asString } from '../../manifest/json-access';
 import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
+import { GCLOUD_IMAGE } from '../../model/database-backups';
 import { cname, containers, finding, type Finding, providerProject, resources, type RuleContext } from './types';
 
 /**
  * Google's own images the platform pins in the model, such as the Cloud SQL Auth Proxy: exactly these
  * references are allowed from outside the platform's repository.
  */
-const PINNED_PLATFORM_IMAGES: readonly string[] = [CLOUD_SQL_PROXY.image];
+const PINNED_PLATFORM_IMAGES: readonly string[] = [CLOUD_SQL_PROXY.image, GCLOUD_IMAGE];
 
 /**
  * Every image comes from an Artifact Registry Docker repository the output's Terraform creates, or is

@@ -1,0 +1,66 @@
+import { type AppConfig, type PlatformConfig } from '../../lib/model/config';
+import { definePlatform } from '../../lib/model/platform';
+import { isMonthlySchedule, retentionDays } from '../../lib/model/database-backups';
+import { platformConfig } from '../fixtures/shop/platform';
+
+type Backups = NonNullable<AppConfig['needs']>['database'] extends infer D ? D extends { backups: infer B } ? B : never : never;
+
+/** The fixture with inventory-api's backups config replaced. */
+function withBackups(backups: Backups): PlatformConfig {
+  return {
+    ...platformConfig,
+    apps: platformConfig.apps.map((a) => (a.needs?.database ? { ...a, needs: { ...a.needs, database: { ...a.needs.database, backups } } } : a)),
+  };
+}
+
+describe('database backups in the model', () => {
+  const platform = definePlatform(platformConfig);
+
+  test('only the production environment, which owns its data, gets backups; never the canary or dev', () => {
+    const withBackupsIn = platform.environments.filter((e) => platform.instances(e).some((i) => i.backups !== undefined)).map((e) => e.name);
+    expect(withBackupsIn).toEqual([platform.production.name]);
+  });
+
+  test('derives every name once, with the documented defaults', () => {
+    const prod = platform.instances(platform.production).find((i) => i.backups !== undefined)?.backups;
+    expect(prod).toMatchObject({
+      bucket: 'shop-prod-inventory-api-prod-dumps',
+      network: 'projects/shop-prod/global/networks/prod',
+      // The live instance's tier (production's database settings), so the backup fits.
+      tier: 'db-custom-2-7680',
+      drill: { name: 'inventory-api-restore-drill', scratchPrefix: 'inventory-api-prod-drill', schedule: '0 4 1 * *', maxDriftPercent: 5, tables: ['items', 'stock_levels'] },
+      dumps: { name: 'inventory-api-db-dump', retentionMonths: 12, retentionDays: 366, schedule: '0 4 15 * *' },
+    });
+    expect(prod?.drill.identity.email).toBe('inventory-api-prod-drill@shop-prod.iam.gserviceaccount.com');
+    expect(prod?.drill.identity.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-restore-drill' });
+    expect(prod?.dumps.identity.accountId).toBe('inventory-api-prod-dump');
+  });
+
+  test('retention in months becomes days: 6 → 183, 12 → 366', () => {
+    expect(retentionDays(6)).toBe(183);
+    expect(retentionDays(12)).toBe(366);
+  });
+
+  test('a monthly schedule has a fixed minute, hour and day from 1 to 28', () => {
+    expect(isMonthlySchedule('0 4 1 * *')).toBe(true);
+    expect(isMonthlySchedule('30 23 28 * *')).toBe(true);
+    expect(isMonthlySchedule('0 4 * * 1')).toBe(false);
+    expect(isMonthlySchedule('0 4 31 * *')).toBe(false);
+    expect(isMonthlySchedule('*/5 * * * *')).toBe(false);
+  });
+
+  test.each([
+    ['a retention outside 6..12 months', { drill: { tables: ['items'] }, dumps: { retentionMonths: 24 } }, /needs\.database\.backups\.dumps\.retentionMonths.*24.*keep dumps 6 to 12 months/],
+    ['a retention below 6 months', { drill: { tables: ['items'] }, dumps: { retentionMonths: 3 } }, /retentionMonths.*3/],
+    ['no tables', { drill: { tables: [] } }, /needs\.database\.backups\.drill\.tables.*is empty/],
+    ['a table that is not an identifier', { drill: { tables: ['items; drop table x'] } }, /drill\.tables\[0\].*is not a lowercase table name/],
+    ['a weekly drill', { drill: { tables: ['items'], schedule: '0 4 * * 1' } }, /drill\.schedule.*is not a monthly cron schedule/],
+  ])('%s is a one-line config error', (_what, backups, message) => {
+    let error: unknown;
+    try { definePlatform(withBackups(backups)); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(Error);
+    const text = (error as Error).message;
+    expect(text).toMatch(message);
+    expect(text.split('\n')).toHaveLength(1);
+  });
+});
