@@ -4,6 +4,7 @@ import { type Platform } from '../lib/model/platform';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { stackResources } from '../lib/gcp/project-apis';
+import { withScratchOutdir } from '../lib/engine/terraform';
 
 /** A stack with its name, ready to synthesize. */
 export interface NamedStack {
@@ -15,8 +16,14 @@ export interface NamedStack {
  * The platform's stacks in apply order: the bootstrap (state bucket and registry) first, then one
  * stack per cluster.
  * Each stack gets its own cdktf App, so one stack's aspects never visit another's.
+ * @param appFor the App of each stack. @default - an App for an in-memory synth (withScratchOutdir)
  */
-export function platformStacks(platform: Platform, appFor: (name: string) => App = () => new App()): NamedStack[] {
+export function platformStacks(platform: Platform, appFor?: (name: string) => App): NamedStack[] {
+  if (appFor === undefined) return withScratchOutdir((outdir) => buildStacks(platform, () => new App({ outdir })));
+  return buildStacks(platform, appFor);
+}
+
+function buildStacks(platform: Platform, appFor: (name: string) => App): NamedStack[] {
   const stacks: NamedStack[] = [];
   const managed: { type: string; project: string }[] = [];
   for (const cluster of platform.clusters) {

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AnnotationMetadataEntryType, type TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { type IConstruct } from 'constructs';
@@ -15,6 +18,21 @@ function disableTokenStackTraces(): void {
   module.captureStackTrace = () => [];
 }
 disableTokenStackTraces();
+
+/**
+ * Runs `build` with a private, empty directory for cdktf Apps. An App creates its output directory
+ * and `stacks/` in it when constructed (`cdktf.out/` of the current directory by default), although
+ * an in-memory synth never writes there: the tool would leave a directory wherever it runs. The
+ * directory is removed as soon as `build` returns; synthStack does not need it.
+ */
+export function withScratchOutdir<T>(build: (outdir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-cdktf-'));
+  try {
+    return build(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Synthesizes one cdktf stack in memory into plain Terraform JSON: aspects and validations run as

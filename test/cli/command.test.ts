@@ -93,10 +93,12 @@ describe('platform-as-code', () => {
 
   test('paths given to npm run resolve from the directory npm was started in', () => {
     const caller = scratch();
-    const result = run('npm', ['--prefix', PROJECT_DIR, 'run', '--silent', 'synth', '--', '--out', 'out', '--plane', 'kubernetes', '--env', 'dev'], caller);
+    const result = run('npm', ['--prefix', PROJECT_DIR, 'run', '--silent', 'synth', '--', '--out', 'out', '--env', 'dev'], caller);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(caller, 'out', 'platform-index.json'))).toBe(true);
+    // Nothing else: no cdktf.out/ or any other trace where the caller stands.
+    expect(fs.readdirSync(caller)).toEqual(['out']);
   });
 
   test('a --format before the command is read by the command', () => {
