@@ -2,9 +2,9 @@ import { type AppLabels } from '../k8s/labels';
 import { ERROR_BUDGET_REMAINING, sloSeries } from '../k8s/slo/slo-queries';
 import { outputLayout } from '../model/output-layout';
 import { type Platform } from '../model/platform';
-import { effectiveRelease, parseReleasesText, type ReleasesConfig } from '../model/releases';
-import { runGit } from './git';
+import { effectiveRelease, type ReleasesConfig } from '../model/releases';
 import { queryScalar } from './prometheus';
+import { readReleaseHistory } from './release-history';
 import { appsIn, type CanaryPolicy } from './release-state';
 
 /*
@@ -43,30 +43,20 @@ function canaryState(platform: Platform, releases: ReleasesConfig, env: string):
 
 /**
  * The commit of the GitOps checkout at `gitopsDir` (the top of its work tree) that set the current
- * release and weight of the canary environment `env`: walking `git log --first-parent` of the
- * releases file back from HEAD, the oldest commit of the unbroken run whose file says what
- * `releases` says. A version that does not parse ends the walk. Undefined when no commit does.
+ * release and weight of the canary environment `env`: walking the history of the releases file
+ * (readReleaseHistory) back from HEAD, the oldest commit of the unbroken run whose file says what
+ * `releases` says. A version that could not be read ends the walk. Undefined when no commit does.
  */
 export function canaryReached(platform: Platform, releases: ReleasesConfig, env: string, gitopsDir: string): Reached | undefined {
   const current = canaryState(platform, releases, env);
   if (current === undefined) return undefined;
-  const file = outputLayout.releases();
-  const log = runGit(gitopsDir, ['log', '--first-parent', '--format=%H %ct', 'HEAD', '--', file]);
-  if (log.status !== 0) return undefined;
+  const versions = readReleaseHistory(gitopsDir).versions;
   let reached: Reached | undefined;
-  for (const line of log.stdout.split('\n')) {
-    const [commit, seconds] = line.trim().split(' ');
-    if (commit === undefined || commit === '' || seconds === undefined) continue;
-    const shown = runGit(gitopsDir, ['show', `${commit}:${file}`]);
-    if (shown.status !== 0) break;
-    let state: string | undefined;
-    try {
-      state = canaryState(platform, parseReleasesText(shown.stdout, `${file} at ${commit.slice(0, 12)}`), env);
-    } catch {
-      break;
-    }
-    if (state !== current) break;
-    reached = { commit, time: new Date(Number(seconds) * 1000) };
+  for (let i = versions.length - 1; i >= 0; i -= 1) {
+    const version = versions[i];
+    if (canaryState(platform, version.releases, env) !== current) break;
+    reached = { commit: version.commit, time: new Date(version.time) };
+    if (version.afterGap === true) break;
   }
   return reached;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { ConfigError } from '../model/config-error';
 import { outputLayout } from '../model/output-layout';
 import { type EnvReleaseConfig, parseReleasesText, type ReleaseProvenance, type ReleasesConfig } from '../model/releases';
@@ -17,6 +18,12 @@ export interface ReleasesVersion {
   readonly time: string;
   readonly subject: string;
   readonly releases: ReleasesConfig;
+  /**
+   * True when a version between this one and the one before it could not be read: what changed
+   * across that gap is unknown.
+   * @default false
+   */
+  readonly afterGap?: boolean;
 }
 
 /** The versions of the releases file, oldest first, and the versions that could not be read. */
@@ -75,9 +82,10 @@ const LOG_FORMAT = '%H%x1f%cI%x1f%s';
 
 /**
  * Reads every version of `releases.json` at the root of the checkout `dir` along the first-parent
- * history of HEAD: `git log --first-parent -- releases.json`, then `git show <commit>:./releases.json`.
- * A version that cannot be read or parsed becomes a note and is skipped. A repository without
- * commits has no history.
+ * history of HEAD: `git log --first-parent -- releases.json`, then every version at once through one
+ * `git cat-file --batch` (`<commit>:./releases.json`), rather than one git process per commit.
+ * A version that cannot be read or parsed becomes a note and is skipped; the next version read is
+ * marked {@link ReleasesVersion.afterGap}. A repository without commits has no history.
  */
 export function readReleaseHistory(dir: string): ReleaseHistory {
   const head = runGit(dir, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
@@ -86,27 +94,68 @@ export function readReleaseHistory(dir: string): ReleaseHistory {
   if (log.status !== 0) {
     throw new GitOpsError(`cannot read the history of ${RELEASES_PATH} in ${dir} (${gitReason(log)}); fix: check the checkout with git -C ${dir} log`);
   }
+  const commits = log.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .reverse()
+    .map((line) => {
+      const [commit, time, ...rest] = line.split('\x1f');
+      return { commit, time, subject: rest.join('\x1f') };
+    });
+  // `./` makes the path relative to the output root, which may be a directory of the work tree.
+  const blobs = readBlobs(dir, commits.map((c) => `${c.commit}:./${RELEASES_PATH}`));
   const versions: ReleasesVersion[] = [];
   const notes: string[] = [];
-  const lines = log.stdout.split('\n').filter((l) => l !== '');
-  for (const line of lines.reverse()) {
-    const [commit, time, ...rest] = line.split('\x1f');
-    const subject = rest.join('\x1f');
-    // `./` makes the path relative to the output root, which may be a directory of the work tree.
-    const shown = runGit(dir, ['show', `${commit}:./${RELEASES_PATH}`]);
-    if (shown.status !== 0) {
+  let gap = false;
+  commits.forEach(({ commit, time, subject }, i) => {
+    const text = blobs[i];
+    if (text === undefined) {
       // The commit removed the file: the next version starts afresh.
-      notes.push(`${commit.slice(0, 12)}: ${RELEASES_PATH} is absent (${gitReason(shown)}); skipped`);
-      continue;
+      notes.push(`${commit.slice(0, 12)}: ${RELEASES_PATH} is absent; skipped`);
+      gap = true;
+      return;
     }
     try {
-      versions.push({ commit, time, subject, releases: parseReleasesText(shown.stdout, RELEASES_PATH) });
+      versions.push({ commit, time, subject, releases: parseReleasesText(text, RELEASES_PATH), afterGap: gap });
+      gap = false;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       notes.push(`${commit.slice(0, 12)}: ${error.details.field} ${error.details.problem}; skipped`);
+      gap = true;
     }
-  }
+  });
   return { versions, notes };
+}
+
+/**
+ * The contents of the blobs `specs` name (`<commit>:<path>`), in order, through one `git cat-file
+ * --batch`; undefined for a spec that names no blob. Its output is `<id> blob <size>\n<bytes>\n`
+ * per object, or `<spec> missing\n`.
+ */
+function readBlobs(dir: string, specs: readonly string[]): (string | undefined)[] {
+  if (specs.length === 0) return [];
+  const result = spawnSync('git', ['cat-file', '--batch'], { cwd: dir, input: `${specs.join('\n')}\n`, maxBuffer: 1024 * 1024 * 1024 });
+  if (result.error !== undefined || result.status !== 0) {
+    const reason = result.error?.message ?? result.stderr.toString('utf8').trim().split('\n')[0] ?? `git exited with ${result.status}`;
+    throw new GitOpsError(`cannot read the versions of ${RELEASES_PATH} in ${dir} (${reason}); fix: check the checkout with git -C ${dir} fsck`);
+  }
+  const out = result.stdout;
+  const blobs: (string | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < specs.length; i += 1) {
+    const end = out.indexOf(0x0a, at);
+    const header = out.subarray(at, end).toString('utf8');
+    at = end + 1;
+    const match = /^[0-9a-f]+ (\S+) (\d+)$/.exec(header);
+    if (match === null) {
+      blobs.push(undefined);
+      continue;
+    }
+    const size = Number(match[2]);
+    blobs.push(match[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : undefined);
+    at += size + 1;
+  }
+  return blobs;
 }
 
 /** Every change of every environment, oldest first: consecutive versions compared entry by entry. */
