@@ -64,7 +64,7 @@ describe('DatabaseBackupCronJobs', () => {
       expect(spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(spec.jobTemplate.spec.backoffLimit).toBe(0);
     }
-    expect(find('CronJob', backups.drill.name).spec.schedule).toBe('0 4 1 * *');
+    expect(find('CronJob', backups.drill.name).spec.schedule).toBe('0 7 1 * *');
   });
 
   test('its pods run the pinned gcloud image as their own KSA, restricted, without an Istio sidecar', () => {
