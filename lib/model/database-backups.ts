@@ -7,10 +7,14 @@ import { WorkloadIdentity } from './workload-identity';
 export const DEFAULT_DATABASE_TIER = 'db-custom-1-3840';
 
 /**
- * The gcloud CLI image the backup jobs run, pinned (Google's published tags are `VERSION-stable`).
+ * The gcloud CLI image the backup jobs run: Debian 12 with gcloud, bash, coreutils and awk, user
+ * `cloudsdk` (UID 1000). Not pinned to `VERSION-stable`: Google deletes image versions older than a
+ * year, so a pin breaks a monthly job within the year; `stable` always exists, and the jobs pull it
+ * on every run (`imagePullPolicy: Always`).
  * @see https://cloud.google.com/sdk/docs/downloads-docker
+ * @see https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/master/README.md ("Package retention policy")
  */
-export const GCLOUD_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:530.0.0-stable';
+export const GCLOUD_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
 
 /**
  * When Cloud SQL takes each instance's daily backup: a window of four hours from `startHour` (UTC),

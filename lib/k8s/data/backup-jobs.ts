@@ -137,7 +137,8 @@ function job(scope: Construct, id: string, props: DatabaseBackupCronJobsProps, s
               containers: [{
                 name: spec.component,
                 image: GCLOUD_IMAGE,
-                imagePullPolicy: 'IfNotPresent',
+                // A moving tag (database-backups.ts): each monthly run takes the current one.
+                imagePullPolicy: 'Always',
                 command: ['/bin/bash', '-c', spec.script],
                 env: [
                   ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),

@@ -72,7 +72,9 @@ describe('DatabaseBackupCronJobs', () => {
     const pod = podSpec(cj);
     expect(cj.spec.jobTemplate.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
     expect(pod.serviceAccountName).toBe('inventory-api-restore-drill');
-    expect(pod.containers[0].image).toMatch(/^gcr\.io\/google\.com\/cloudsdktool\/google-cloud-cli:\d+\.\d+\.\d+-stable$/);
+    // Google deletes versions older than a year: a pinned VERSION-stable would stop pulling within the year.
+    expect(pod.containers[0].image).toBe('gcr.io/google.com/cloudsdktool/google-cloud-cli:stable');
+    expect(pod.containers[0].imagePullPolicy).toBe('Always');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(find('ServiceAccount', 'inventory-api-restore-drill').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': backups.drill.identity.email });
