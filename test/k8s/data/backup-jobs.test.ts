@@ -158,7 +158,10 @@ describe('DatabaseBackupCronJobs', () => {
     const rules = rule.spec.groups[0].rules as Json[];
     expect(rules.map((r) => r.alert)).toEqual(['DatabaseRestoreDrillFailed', 'DatabaseRestoreDrillOverdue', 'DatabaseDumpFailed', 'DatabaseDumpOverdue']);
     expect(rules[0].expr).toContain('kube_job_status_failed{namespace="shop-prod",job_name=~"inventory-api-restore-drill-[0-9]+"}');
-    expect(rules[1].expr).toContain('time() - kube_cronjob_status_last_successful_time{namespace="shop-prod",cronjob="inventory-api-restore-drill"} > 2764800');
+    // A success is the CronJob's lastSuccessfulTime or the completion of any of its Jobs, a run by hand included.
+    const success = 'max by (namespace) (kube_cronjob_status_last_successful_time{namespace="shop-prod",cronjob="inventory-api-restore-drill"} or kube_job_status_completion_time{namespace="shop-prod",job_name=~"inventory-api-restore-drill-.+"})';
+    expect(rules[0].expr).toContain(`kube_job_status_start_time{namespace="shop-prod",job_name=~"inventory-api-restore-drill-[0-9]+"} > on (namespace) group_left () ${success}`);
+    expect(rules[1].expr).toContain(`time() - ${success} > 2764800`);
     expect(rules.every((r) => r.labels.severity === 'critical')).toBe(true);
   });
 });
