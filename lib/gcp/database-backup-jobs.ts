@@ -67,6 +67,13 @@ export class DatabaseBackupJobs extends Construct {
 
     const live = `projects/${project}/instances/${backups.live.instanceName}`;
     const onLive = { title: `only ${backups.live.instanceName}`, expression: `resource.type == "sqladmin.googleapis.com/Instance" && resource.name == "${live}"` };
+    // A backup run is a resource of its own type for IAM Conditions (sqladmin.googleapis.com/BackupRun,
+    // named under its instance), so a condition on the Instance type would deny backupRuns.get:
+    // https://cloud.google.com/iam/docs/conditions-resource-attributes, https://github.com/terraform-google-modules/terraform-google-sql-db/pull/616
+    const onLiveAndBackups = {
+      title: `only ${backups.live.instanceName} and its backups`,
+      expression: `resource.name == "${live}" || resource.name.startsWith("${live}/backupRuns/")`,
+    };
     const scratch = `projects/${project}/instances/${backups.drill.scratchPrefix}-`;
     const onScratch = { title: `only ${backups.drill.scratchPrefix}-*`, expression: `resource.type == "sqladmin.googleapis.com/Instance" && resource.name.startsWith("${scratch}")` };
     const roleId = (kind: string): string => `${kind}_${backups.live.instanceName.replace(/-/g, '_')}`;
@@ -76,7 +83,7 @@ export class DatabaseBackupJobs extends Construct {
     this.drill = new WorkloadServiceAccount(this, 'Drill', { identity: backups.drill.identity, cluster: props.cluster });
     const source = role(roleId('backupDrillSource'), `Restore drill of ${backups.live.instanceName}: read its backups`, BACKUP_JOB_PERMISSIONS.drillSource);
     const scratchRole = role(roleId('backupDrillScratch'), `Restore drill of ${backups.live.instanceName}: its scratch instances`, BACKUP_JOB_PERMISSIONS.drillScratch);
-    this.drill.grantProjectRole(this, 'DrillSourceRole', source.name, onLive);
+    this.drill.grantProjectRole(this, 'DrillSourceRole', source.name, onLiveAndBackups);
     this.drill.grantProjectRole(this, 'DrillScratchRole', scratchRole.name, onScratch);
     // The drill reads back the row counts both instances exported, and nothing else of the bucket.
     new StorageBucketIamMember(this, 'DrillReadsCounts', {

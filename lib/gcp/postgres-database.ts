@@ -3,7 +3,7 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
-import { DEFAULT_DATABASE_TIER } from '../model/database-backups';
+import { DEFAULT_DATABASE_TIER, SQL_BACKUP_WINDOW, SQL_MAINTENANCE_WINDOW } from '../model/database-backups';
 import { type DatabaseNeed, type DatabaseSettings } from '../model/config';
 import { type GcpRegion } from '../model/gcp-region';
 import { type Network } from './network';
@@ -64,14 +64,14 @@ export class PostgresDatabase extends Construct {
         ipConfiguration: { ipv4Enabled: false, privateNetwork: network, sslMode: 'ENCRYPTED_ONLY' },
         backupConfiguration: {
           enabled: true,
-          startTime: '02:00',
+          startTime: `${String(SQL_BACKUP_WINDOW.startHour).padStart(2, '0')}:00`,
           pointInTimeRecoveryEnabled: pointInTimeRecovery,
           // Automated backups are daily, so a count of backups is a count of days.
           backupRetentionSettings: { retainedBackups: backupRetentionDays, retentionUnit: 'COUNT' },
           transactionLogRetentionDays: pointInTimeRecovery ? 7 : undefined,
         },
         databaseFlags: [{ name: 'cloudsql.iam_authentication', value: 'on' }],
-        maintenanceWindow: { day: 7, hour: 3, updateTrack: 'stable' },
+        maintenanceWindow: { ...SQL_MAINTENANCE_WINDOW, updateTrack: 'stable' },
       },
     });
     this.instanceName = this.instance.name;

@@ -432,8 +432,9 @@ export interface BackupDrillConfig {
   /** The tables whose row counts the drill compares, `table` or `schema.table`: at least one. */
   readonly tables: readonly string[];
   /**
-   * When the drill runs, a monthly cron schedule in UTC (`minute hour day-of-month * *`).
-   * @default '0 4 1 * *'
+   * When the drill runs, a monthly cron schedule in UTC (`minute hour day-of-month * *`), outside
+   * the database's backup window (02:00 to 06:00) and maintenance hour.
+   * @default '0 7 1 * *'
    */
   readonly schedule?: string;
   /**
@@ -452,8 +453,8 @@ export interface DatabaseDumpsConfig {
    */
   readonly retentionMonths?: number;
   /**
-   * When the dump runs, a monthly cron schedule in UTC.
-   * @default '0 4 15 * *'
+   * When the dump runs, a monthly cron schedule in UTC, outside the backup window as above.
+   * @default '0 7 15 * *'
    */
   readonly schedule?: string;
 }

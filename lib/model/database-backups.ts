@@ -7,16 +7,39 @@ import { WorkloadIdentity } from './workload-identity';
 export const DEFAULT_DATABASE_TIER = 'db-custom-1-3840';
 
 /**
- * The gcloud CLI image the backup jobs run, pinned (Google's published tags are `VERSION-stable`).
+ * The gcloud CLI image the backup jobs run: Debian 12 with gcloud, bash, coreutils and awk, user
+ * `cloudsdk` (UID 1000). Not pinned to `VERSION-stable`: Google deletes image versions older than a
+ * year, so a pin breaks a monthly job within the year; `stable` always exists, and the jobs pull it
+ * on every run (`imagePullPolicy: Always`).
  * @see https://cloud.google.com/sdk/docs/downloads-docker
+ * @see https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/master/README.md ("Package retention policy")
  */
-export const GCLOUD_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:530.0.0-stable';
+export const GCLOUD_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
 
-/** The defaults of `DatabaseBackupsConfig`, applied here once. */
+/**
+ * When Cloud SQL takes each instance's daily backup: a window of four hours from `startHour` (UTC),
+ * the backup starting any time in it; and the weekly maintenance hour (`day` 7 is Sunday).
+ * Read by the instance (lib/gcp/postgres-database.ts) and by the jobs' schedules below.
+ * @see https://cloud.google.com/sdk/gcloud/reference/sql/instances/patch (--backup-start-time: "the start of a 4-hour backup window")
+ */
+export const SQL_BACKUP_WINDOW = { startHour: 2, hours: 4 } as const;
+export const SQL_MAINTENANCE_WINDOW = { day: 7, hour: 3 } as const;
+
+/**
+ * Whether a job starting at `hour` (UTC) would meet the daily backup or the maintenance: Cloud SQL
+ * runs one operation at a time per instance and refuses an export meanwhile (HTTP 409 operationInProgress,
+ * https://github.com/apache/airflow/issues/68040, https://github.com/all-of-us/workbench/pull/1808).
+ */
+export function meetsSqlWindows(hour: number): boolean {
+  const sinceBackup = (hour - SQL_BACKUP_WINDOW.startHour + 24) % 24;
+  return sinceBackup < SQL_BACKUP_WINDOW.hours || hour === SQL_MAINTENANCE_WINDOW.hour;
+}
+
+/** The defaults of `DatabaseBackupsConfig`, applied here once: after the backup window and the maintenance hour. */
 export const BACKUP_DEFAULTS = {
-  drillSchedule: '0 4 1 * *',
+  drillSchedule: '0 7 1 * *',
   maxDriftPercent: 5,
-  dumpSchedule: '0 4 15 * *',
+  dumpSchedule: '0 7 15 * *',
   retentionMonths: 12,
 } as const;
 
@@ -114,7 +137,12 @@ export function resolveDatabaseBackups(input: DatabaseBackupsInput, checks: Chec
   const drillSchedule = drillConfig.schedule ?? BACKUP_DEFAULTS.drillSchedule;
   const dumpSchedule = config.dumps?.schedule ?? BACKUP_DEFAULTS.dumpSchedule;
   for (const [f, s] of [[`${field}.drill.schedule`, drillSchedule], [`${field}.dumps.schedule`, dumpSchedule]] as const) {
-    checks.require(isMonthlySchedule(s), f, s, 'is not a monthly cron schedule', 'use "MINUTE HOUR DAY * *" with a day of month from 1 to 28, such as "0 4 1 * *"');
+    checks.require(isMonthlySchedule(s), f, s, 'is not a monthly cron schedule', 'use "MINUTE HOUR DAY * *" with a day of month from 1 to 28, such as "0 7 1 * *"');
+    const hour = Number(s.split(' ')[1]);
+    const end = (SQL_BACKUP_WINDOW.startHour + SQL_BACKUP_WINDOW.hours) % 24;
+    checks.require(!isMonthlySchedule(s) || !meetsSqlWindows(hour), f, s,
+      `starts in the daily backup window (${SQL_BACKUP_WINDOW.startHour}:00 to ${end}:00 UTC) or the maintenance hour, when Cloud SQL refuses the export`,
+      `use an hour from ${end} to ${(SQL_BACKUP_WINDOW.startHour + 23) % 24} UTC, such as "0 ${end + 1} 1 * *"`);
   }
   const maxDriftPercent = drillConfig.maxDriftPercent ?? BACKUP_DEFAULTS.maxDriftPercent;
   checks.require(maxDriftPercent >= 0 && maxDriftPercent <= 50, `${field}.drill.maxDriftPercent`, maxDriftPercent, 'is not from 0 to 50',

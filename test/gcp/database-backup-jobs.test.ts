@@ -53,6 +53,8 @@ describe('DatabaseBackupJobs', () => {
     expect(conditions).toEqual(expect.arrayContaining([
       'resource.type == "sqladmin.googleapis.com/Instance" && resource.name.startsWith("projects/shop-prod/instances/inventory-api-prod-drill-")',
       'resource.type == "sqladmin.googleapis.com/Instance" && resource.name == "projects/shop-prod/instances/inventory-api-prod"',
+      // The backups are BackupRun resources: the source role's condition must not pin the Instance type.
+      'resource.name == "projects/shop-prod/instances/inventory-api-prod" || resource.name.startsWith("projects/shop-prod/instances/inventory-api-prod/backupRuns/")',
     ]));
     expect(conditions.every((c) => c !== undefined)).toBe(true);
   });

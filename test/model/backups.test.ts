@@ -1,6 +1,6 @@
 import { type AppConfig, type PlatformConfig } from '../../lib/model/config';
 import { definePlatform } from '../../lib/model/platform';
-import { isMonthlySchedule, retentionDays } from '../../lib/model/database-backups';
+import { isMonthlySchedule, meetsSqlWindows, retentionDays } from '../../lib/model/database-backups';
 import { platformConfig } from '../fixtures/shop/platform';
 
 type Backups = NonNullable<AppConfig['needs']>['database'] extends infer D ? D extends { backups: infer B } ? B : never : never;
@@ -28,8 +28,8 @@ describe('database backups in the model', () => {
       network: 'projects/shop-prod/global/networks/prod',
       // The live instance's tier (production's database settings), so the backup fits.
       tier: 'db-custom-2-7680',
-      drill: { name: 'inventory-api-restore-drill', scratchPrefix: 'inventory-api-prod-drill', schedule: '0 4 1 * *', maxDriftPercent: 5, tables: ['items', 'stock_levels'] },
-      dumps: { name: 'inventory-api-db-dump', retentionMonths: 12, retentionDays: 366, schedule: '0 4 15 * *' },
+      drill: { name: 'inventory-api-restore-drill', scratchPrefix: 'inventory-api-prod-drill', schedule: '0 7 1 * *', maxDriftPercent: 5, tables: ['items', 'stock_levels'] },
+      dumps: { name: 'inventory-api-db-dump', retentionMonths: 12, retentionDays: 366, schedule: '0 7 15 * *' },
     });
     expect(prod?.drill.identity.email).toBe('inventory-api-prod-drill@shop-prod.iam.gserviceaccount.com');
     expect(prod?.drill.identity.kubernetesServiceAccount).toEqual({ namespace: 'shop-prod', name: 'inventory-api-restore-drill' });
@@ -49,12 +49,19 @@ describe('database backups in the model', () => {
     expect(isMonthlySchedule('*/5 * * * *')).toBe(false);
   });
 
+  test('the jobs keep out of the daily backup window (02:00 to 06:00 UTC) and the maintenance hour, where an export is refused', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 23].map(meetsSqlWindows)).toEqual([false, false, true, true, true, true, false, false, false]);
+    expect(() => definePlatform(withBackups({ drill: { tables: ['items'], schedule: '0 6 1 * *' }, dumps: { schedule: '0 1 15 * *' } }))).not.toThrow();
+  });
+
   test.each([
     ['a retention outside 6..12 months', { drill: { tables: ['items'] }, dumps: { retentionMonths: 24 } }, /needs\.database\.backups\.dumps\.retentionMonths.*24.*keep dumps 6 to 12 months/],
     ['a retention below 6 months', { drill: { tables: ['items'] }, dumps: { retentionMonths: 3 } }, /retentionMonths.*3/],
     ['no tables', { drill: { tables: [] } }, /needs\.database\.backups\.drill\.tables.*is empty/],
     ['a table that is not an identifier', { drill: { tables: ['items; drop table x'] } }, /drill\.tables\[0\].*is not a lowercase table name/],
     ['a weekly drill', { drill: { tables: ['items'], schedule: '0 4 * * 1' } }, /drill\.schedule.*is not a monthly cron schedule/],
+    ['a drill in the backup window', { drill: { tables: ['items'], schedule: '0 4 1 * *' } }, /drill\.schedule.*"0 4 1 \* \*".*starts in the daily backup window \(2:00 to 6:00 UTC\)/],
+    ['a dump in the backup window', { drill: { tables: ['items'] }, dumps: { schedule: '30 2 15 * *' } }, /dumps\.schedule.*starts in the daily backup window/],
   ])('%s is a one-line config error', (_what, backups, message) => {
     let error: unknown;
     try { definePlatform(withBackups(backups)); } catch (e) { error = e; }

@@ -69,6 +69,17 @@ describe('production databases have a restore drill and dumps (docs/backups.md)'
     ]);
   });
 
+  test('backup-drill: the backups must be readable, which a condition on the Instance type does not allow', () => {
+    const setSourceCondition = (expression: string) => mutateJson(PROD_STACK, (s) => {
+      get(get(resources(s, 'google_project_iam_member'), 'backups_inventory_api_prod_drill_source_role'), 'condition').expression = expression;
+    });
+    const live = 'projects/shop-prod/instances/inventory-api-prod';
+    expect(lines('backup-drill', setSourceCondition(`resource.name == "${live}" || resource.name.startsWith("${live}/backupRuns/")`))).toEqual([]);
+    expect(lines('backup-drill', setSourceCondition(`resource.type == "sqladmin.googleapis.com/Instance" && resource.name == "${live}"`))).toEqual([
+      `${DRILL} CronJob/inventory-api-restore-drill: acts as backups_inventory_api_prod_drill, which Terraform does not grant cloudsql.backupRuns.list, cloudsql.backupRuns.get`,
+    ]);
+  });
+
   test('dump-retention: the lifecycle age is within 180 to 366 days', () => {
     const setAge = (age: number) => mutateJson(PROD_STACK, (s) => {
       const rule = (get(resources(s, 'google_storage_bucket'), BUCKET).lifecycle_rule as Json[])[0];

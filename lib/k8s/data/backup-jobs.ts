@@ -137,7 +137,8 @@ function job(scope: Construct, id: string, props: DatabaseBackupCronJobsProps, s
               containers: [{
                 name: spec.component,
                 image: GCLOUD_IMAGE,
-                imagePullPolicy: 'IfNotPresent',
+                // A moving tag (database-backups.ts): each monthly run takes the current one.
+                imagePullPolicy: 'Always',
                 command: ['/bin/bash', '-c', spec.script],
                 env: [
                   ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),
@@ -169,24 +170,30 @@ function job(scope: Construct, id: string, props: DatabaseBackupCronJobsProps, s
 }
 
 /**
- * Two alerts per job from kube-state-metrics: its latest run failed (a failed Job started after
- * the last success), and it has not succeeded for {@link BACKUP_OVERDUE_DAYS} days (counted from
- * the CronJob's creation until a first success).
+ * Two alerts per job from kube-state-metrics: its latest run failed (a failed scheduled Job started
+ * after the last success), and it has not succeeded for {@link BACKUP_OVERDUE_DAYS} days (counted from
+ * the CronJob's creation until a first success). A success is the CronJob's lastSuccessfulTime or the
+ * completion of any of its Jobs, `<cronjob>-…`: a Job run by hand (`kubectl create job --from`) has no
+ * controller reference, so the CronJob controller may not count it
+ * (https://github.com/kubernetes/kubernetes/issues/118276), yet it must clear the alert; a Job's
+ * completionTime is set only when it succeeds.
  * @see https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/cronjob-metrics.md
+ * @see https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/job-metrics.md
  */
 function jobRules(prefix: string, what: string, cronjob: string, namespace: string): IRule[] {
   const ns = { label: 'namespace', op: '=', value: namespace } as const;
-  const jobs = [ns, { label: 'job_name', op: '=~', value: `${cronjob}-[0-9]+` } as const];
+  const scheduled = [ns, { label: 'job_name', op: '=~', value: `${cronjob}-[0-9]+` } as const];
+  const anyRun = [ns, { label: 'job_name', op: '=~', value: `${cronjob}-.+` } as const];
   const cj = [ns, { label: 'cronjob', op: '=', value: cronjob } as const];
-  const lastSuccess = series('kube_cronjob_status_last_successful_time', cj);
-  const failed = `(${series('kube_job_status_failed', jobs)} > 0)`;
+  const lastSuccess = `max by (namespace) (${series('kube_cronjob_status_last_successful_time', cj)} or ${series('kube_job_status_completion_time', anyRun)})`;
+  const failed = `(${series('kube_job_status_failed', scheduled)} > 0)`;
   const overdue = BACKUP_OVERDUE_DAYS * 86400;
   return [
     {
       alert: `${prefix}Failed`,
       expr: [
         `${failed}`,
-        `  and on (namespace, job_name) (${series('kube_job_status_start_time', jobs)} > on (namespace) group_left () ${lastSuccess})`,
+        `  and on (namespace, job_name) (${series('kube_job_status_start_time', scheduled)} > on (namespace) group_left () ${lastSuccess})`,
         'or',
         `${failed} unless on (namespace) ${lastSuccess}`,
       ].join('\n'),
@@ -201,7 +208,7 @@ function jobRules(prefix: string, what: string, cronjob: string, namespace: stri
       expr: [
         `time() - ${lastSuccess} > ${overdue}`,
         'or',
-        `(time() - ${series('kube_cronjob_created', cj)} > ${overdue}) unless on (namespace, cronjob) ${lastSuccess}`,
+        `(time() - ${series('kube_cronjob_created', cj)} > ${overdue}) unless on (namespace) ${lastSuccess}`,
       ].join('\n'),
       labels: { [SEVERITY_LABEL]: Severity.CRITICAL },
       annotations: {

@@ -35,15 +35,33 @@ export function rowCountQuery(tables: readonly string[]): string {
 }
 
 /**
+ * Starts a long Cloud SQL operation with `--async` and waits for it without a limit: a synchronous
+ * gcloud call stops waiting after a few minutes and fails while the operation goes on
+ * (https://github.com/googlecodelabs/feedback/issues/1159, https://github.com/ovotech/cloud_sql_backup/pull/25;
+ * `operations wait` defaults to 300 s, https://cloud.google.com/sdk/gcloud/reference/sql/operations/wait).
+ * The wait runs in the background and the script waits for it, because bash runs a trap only
+ * after its foreground command ends: a SIGTERM (the Job's deadline) now reaches the trap at once.
+ */
+const RUN_OPERATION = `sql_operation() {
+  local op
+  op="$("$@" --project="$PROJECT" --async --format='value(name)')"
+  gcloud sql operations wait "$op" --project="$PROJECT" --timeout=unlimited &
+  wait "$!"
+}
+`;
+
+/**
  * The restore drill: the latest successful backup of the live instance, restored into a new scratch
  * instance, then the row counts of the configured tables exported from both
  * (`gcloud sql export csv --query`, which needs neither a database client nor a route to the
  * instances) and compared within the allowed drift. The EXIT trap deletes the scratch instance
  * whatever happens after its creation starts; SIGTERM (the Job's deadline, a deleted pod) exits
- * through the same trap.
+ * through the same trap. Cloud SQL runs one operation at a time per instance and refuses a delete
+ * while the restore or an export runs (HTTP 409, https://github.com/ovotech/cloud_sql_backup/pull/8),
+ * so the trap retries within the pod's grace period.
  */
 export const DRILL_SCRIPT = `set -euo pipefail
-SCRATCH="$SCRATCH_PREFIX-$(date -u +%Y%m%d%H%M)"
+${RUN_OPERATION}SCRATCH="$SCRATCH_PREFIX-$(date -u +%Y%m%d%H%M)"
 BACKUP_ID="$(gcloud sql backups list --project="$PROJECT" --instance="$LIVE_INSTANCE" \\
   --filter='status=SUCCESSFUL' --sort-by='~endTime' --limit=1 --format='value(id)')"
 if [ -z "$BACKUP_ID" ]; then echo "no successful backup of $LIVE_INSTANCE" >&2; exit 1; fi
@@ -53,20 +71,26 @@ echo "restoring backup $BACKUP_ID of $LIVE_INSTANCE into $SCRATCH ($DISK_GB GB)"
 cleanup() {
   status=$?
   trap - EXIT
+  trap '' TERM INT
   echo "deleting scratch instance $SCRATCH"
-  gcloud sql instances delete "$SCRATCH" --project="$PROJECT" --quiet || echo "could not delete $SCRATCH: delete it by hand" >&2
+  for attempt in 1 2 3 4 5 6 7 8 9; do
+    if gcloud sql instances delete "$SCRATCH" --project="$PROJECT" --async --quiet; then exit "$status"; fi
+    echo "delete of $SCRATCH refused (attempt $attempt), retrying in 60 s" >&2
+    sleep 60
+  done
+  echo "could not delete $SCRATCH: delete it by hand" >&2
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
-gcloud sql instances create "$SCRATCH" --project="$PROJECT" --region="$REGION" \\
+sql_operation gcloud sql instances create "$SCRATCH" --region="$REGION" \\
   --database-version="$DATABASE_VERSION" --edition=enterprise --tier="$TIER" \\
   --network="$NETWORK" --no-assign-ip --storage-size="$DISK_GB" --no-backup --no-deletion-protection \\
   --database-flags=cloudsql.iam_authentication=on --quiet
-gcloud sql backups restore "$BACKUP_ID" --project="$PROJECT" \\
+sql_operation gcloud sql backups restore "$BACKUP_ID" \\
   --restore-instance="$SCRATCH" --backup-instance="$LIVE_INSTANCE" --quiet
 for instance in "$LIVE_INSTANCE" "$SCRATCH"; do
-  gcloud sql export csv "$instance" "$RESULTS$SCRATCH/$instance.csv" --project="$PROJECT" \\
+  sql_operation gcloud sql export csv "$instance" "$RESULTS$SCRATCH/$instance.csv" \\
     --database="$DATABASE" --query="$COUNT_QUERY" --quiet
 done
 gcloud storage cat "$RESULTS$SCRATCH/$LIVE_INSTANCE.csv" > /tmp/live.csv
@@ -86,7 +110,7 @@ echo "restore drill of $LIVE_INSTANCE passed"
 
 /** The logical dump: `gcloud sql export sql` of the live database; the instance's service agent writes the object. */
 export const DUMP_SCRIPT = `set -euo pipefail
-OBJECT="$DUMPS$DATABASE-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"
-gcloud sql export sql "$LIVE_INSTANCE" "$OBJECT" --project="$PROJECT" --database="$DATABASE" --quiet
+${RUN_OPERATION}OBJECT="$DUMPS$DATABASE-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"
+sql_operation gcloud sql export sql "$LIVE_INSTANCE" "$OBJECT" --database="$DATABASE" --quiet
 echo "dumped $DATABASE of $LIVE_INSTANCE to $OBJECT"
 `;

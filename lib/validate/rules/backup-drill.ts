@@ -8,7 +8,12 @@ const T = 'google_sql_database_instance';
 
 /** What the drill does on its scratch instances, and on the live one. */
 const ON_SCRATCH = ['cloudsql.instances.create', 'cloudsql.instances.restoreBackup', 'cloudsql.instances.delete'];
-const ON_LIVE = ['cloudsql.backupRuns.list'];
+const ON_LIVE = ['cloudsql.backupRuns.list', 'cloudsql.backupRuns.get'];
+/**
+ * A backup run is its own resource type for IAM Conditions (sqladmin.googleapis.com/BackupRun), so a
+ * grant conditioned on the Instance type never reaches it: https://cloud.google.com/iam/docs/conditions-resource-attributes
+ */
+const INSTANCE_TYPE_ONLY = /resource\.type\s*==\s*["']sqladmin\.googleapis\.com\/Instance["']\s*&&/;
 
 /**
  * Every production database has a monthly restore drill (docs/backups.md): a CronJob in its
@@ -43,10 +48,10 @@ export function backupDrill(ctx: RuleContext): Finding[] {
     const has = (perm: string, where: (condition: string) => boolean): boolean =>
       grants.some((g) => (g.permissions.includes(perm) || g.permissions.includes('*')) && where(g.condition));
     const missingScratch = ON_SCRATCH.filter((p) => !has(p, (c) => c === '' || c.includes(`/instances/${prefix}-")`)));
-    const missingLive = ON_LIVE.filter((p) => !has(p, (c) => c === '' || c.includes(`/instances/${instance.name}"`)));
+    const missingLive = ON_LIVE.filter((p) => !has(p, (c) => c === '' || (c.includes(`/instances/${instance.name}`) && !INSTANCE_TYPE_ONLY.test(c))));
     if (missingScratch.length + missingLive.length > 0) {
       findings.push(f(`acts as ${account.address}, which Terraform does not grant ${[...missingScratch, ...missingLive].join(', ')}`,
-        'grant the drill\'s custom roles (BACKUP_JOB_PERMISSIONS) on the scratch prefix and the live instance'));
+        'grant the drill\'s custom roles (BACKUP_JOB_PERMISSIONS) on the scratch prefix and on the live instance and its backup runs (no resource.type == Instance condition)'));
     }
     return findings;
   });

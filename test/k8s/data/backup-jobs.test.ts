@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,15 +34,25 @@ const podSpec = (cronJob: Json): Json => cronJob.spec.jobTemplate.spec.template.
 const envOf = (cronJob: Json): Record<string, string> =>
   Object.fromEntries((podSpec(cronJob).containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
+/**
+ * A fake gcloud: records each call, fails the one that contains `failOn`, answers --async calls with an
+ * operation name, and sleeps `waitSeconds` in `sql operations wait`.
+ */
+const fakeGcloud = (failOn: string, waitSeconds = 0): string =>
+  `gcloud() { echo "gcloud $*" >> "$CALLS"; case "$*" in *"${failOn}"*) return 1;; "sql operations wait"*) sleep ${waitSeconds};; "sql backups list"*) echo 42;; "sql instances describe"*) echo 20;; *--async*) echo op-1;; esac; }\nexport -f gcloud\n`;
+const callsFile = (tag: string): string => path.join(os.tmpdir(), `drill-calls-${process.pid}-${tag.replace(/\W/g, '')}`);
+const readCalls = (file: string): string[] => {
+  const text = fs.readFileSync(file, 'utf8');
+  fs.rmSync(file, { force: true });
+  return text.trim().split('\n');
+};
+
 /** Runs the drill script's control flow with gcloud replaced by a shell function; returns the calls made. */
 function runDrill(failOn: string): { calls: string[]; status: number } {
-  const fake = `gcloud() { echo "gcloud $*" >> "$CALLS"; case "$*" in *"${failOn}"*) return 1;; "sql backups list"*) echo 42;; "sql instances describe"*) echo 20;; esac; }\nexport -f gcloud\n`;
-  const calls = path.join(os.tmpdir(), `drill-calls-${process.pid}-${failOn.replace(/\W/g, '')}`);
+  const calls = callsFile(failOn);
   fs.rmSync(calls, { force: true });
-  const result = spawnSync('bash', ['-c', fake + DRILL_SCRIPT], { env: { ...envOf(find('CronJob', backups.drill.name)), CALLS: calls, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
-  const text = fs.readFileSync(calls, 'utf8');
-  fs.rmSync(calls, { force: true });
-  return { calls: text.trim().split('\n'), status: result.status ?? -1 };
+  const result = spawnSync('bash', ['-c', fakeGcloud(failOn) + DRILL_SCRIPT], { env: { ...envOf(find('CronJob', backups.drill.name)), CALLS: calls, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+  return { calls: readCalls(calls), status: result.status ?? -1 };
 }
 
 describe('DatabaseBackupCronJobs', () => {
@@ -54,7 +64,7 @@ describe('DatabaseBackupCronJobs', () => {
       expect(spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(spec.jobTemplate.spec.backoffLimit).toBe(0);
     }
-    expect(find('CronJob', backups.drill.name).spec.schedule).toBe('0 4 1 * *');
+    expect(find('CronJob', backups.drill.name).spec.schedule).toBe('0 7 1 * *');
   });
 
   test('its pods run the pinned gcloud image as their own KSA, restricted, without an Istio sidecar', () => {
@@ -62,7 +72,9 @@ describe('DatabaseBackupCronJobs', () => {
     const pod = podSpec(cj);
     expect(cj.spec.jobTemplate.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
     expect(pod.serviceAccountName).toBe('inventory-api-restore-drill');
-    expect(pod.containers[0].image).toMatch(/^gcr\.io\/google\.com\/cloudsdktool\/google-cloud-cli:\d+\.\d+\.\d+-stable$/);
+    // Google deletes versions older than a year: a pinned VERSION-stable would stop pulling within the year.
+    expect(pod.containers[0].image).toBe('gcr.io/google.com/cloudsdktool/google-cloud-cli:stable');
+    expect(pod.containers[0].imagePullPolicy).toBe('Always');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(find('ServiceAccount', 'inventory-api-restore-drill').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': backups.drill.identity.email });
@@ -75,7 +87,7 @@ describe('DatabaseBackupCronJobs', () => {
     const env = envOf(find('CronJob', backups.drill.name));
     expect(env).toMatchObject({ LIVE_INSTANCE: 'inventory-api-prod', SCRATCH_PREFIX: 'inventory-api-prod-drill', DATABASE: 'inventory_api' });
     expect(env.COUNT_QUERY).toBe(rowCountQuery(['items', 'stock_levels']));
-    expect(DRILL_SCRIPT).toContain('gcloud sql backups restore "$BACKUP_ID" --project="$PROJECT" \\\n  --restore-instance="$SCRATCH" --backup-instance="$LIVE_INSTANCE"');
+    expect(DRILL_SCRIPT).toContain('gcloud sql backups restore "$BACKUP_ID" \\\n  --restore-instance="$SCRATCH" --backup-instance="$LIVE_INSTANCE"');
   });
 
   test('the scratch instance gets the live instance\'s storage, which a restore needs', () => {
@@ -86,7 +98,7 @@ describe('DatabaseBackupCronJobs', () => {
   test('the trap deletes the scratch instance when the restore fails, and when the comparison fails', () => {
     const restoreFails = runDrill('sql backups restore');
     expect(restoreFails.status).not.toBe(0);
-    expect(restoreFails.calls[restoreFails.calls.length - 1]).toMatch(/^gcloud sql instances delete inventory-api-prod-drill-\d{12} --project=shop-prod --quiet$/);
+    expect(restoreFails.calls[restoreFails.calls.length - 1]).toMatch(/^gcloud sql instances delete inventory-api-prod-drill-\d{12} --project=shop-prod --async --quiet$/);
     const exportFails = runDrill('sql export csv');
     expect(exportFails.status).not.toBe(0);
     expect(exportFails.calls[exportFails.calls.length - 1]).toMatch(/^gcloud sql instances delete inventory-api-prod-drill-/);
@@ -96,10 +108,39 @@ describe('DatabaseBackupCronJobs', () => {
     expect(noBackup.calls.some((c) => c.includes('instances create') || c.includes('instances delete'))).toBe(false);
   });
 
+  test('each long Cloud SQL operation is started --async and waited for without gcloud\'s time limit', () => {
+    const { calls, status } = runDrill('no call fails');
+    expect(status).not.toBe(0); // the fake exports no counts, so the comparison fails
+    const started = calls.filter((c) => / --async /.test(c) && !c.includes('instances delete'));
+    expect(started.map((c) => c.split(' ').slice(1, 4).join(' '))).toEqual([
+      'sql instances create', 'sql backups restore', 'sql export csv', 'sql export csv',
+    ]);
+    for (const c of started) expect(c).toContain("--project=shop-prod --async --format=value(name)");
+    expect(calls.filter((c) => c.startsWith('gcloud sql operations wait'))).toEqual(Array(4).fill('gcloud sql operations wait op-1 --project=shop-prod --timeout=unlimited'));
+  });
+
+  test('SIGTERM during a long restore reaches the trap at once, which deletes the scratch instance', async () => {
+    const calls = callsFile('sigterm');
+    fs.rmSync(calls, { force: true });
+    const child = spawn('bash', ['-c', fakeGcloud('no call fails', 30) + DRILL_SCRIPT], {
+      env: { ...envOf(find('CronJob', backups.drill.name)), CALLS: calls, PATH: process.env.PATH ?? '' }, stdio: 'ignore',
+    });
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait until the script waits for the scratch instance's creation, then stop it like the Job's deadline.
+    while (!(fs.existsSync(calls) && fs.readFileSync(calls, 'utf8').includes('operations wait'))) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(code).toBe(143);
+    const made = readCalls(calls);
+    expect(made[made.length - 1]).toMatch(/^gcloud sql instances delete inventory-api-prod-drill-\d{12} --project=shop-prod --async --quiet$/);
+  }, 40_000);
+
   test('the dump exports the live database into the bucket from the model', () => {
     const cj = find('CronJob', backups.dumps.name);
     expect(envOf(cj)).toMatchObject({ LIVE_INSTANCE: 'inventory-api-prod', DUMPS: 'gs://shop-prod-inventory-api-prod-dumps/dumps/' });
-    expect(podSpec(cj).containers[0].command[2]).toContain('gcloud sql export sql "$LIVE_INSTANCE" "$OBJECT"');
+    expect(podSpec(cj).containers[0].command[2]).toContain('sql_operation gcloud sql export sql "$LIVE_INSTANCE" "$OBJECT"');
   });
 
   test('egress only to Google APIs and the metadata server; DNS stays the namespace\'s', () => {
@@ -117,7 +158,10 @@ describe('DatabaseBackupCronJobs', () => {
     const rules = rule.spec.groups[0].rules as Json[];
     expect(rules.map((r) => r.alert)).toEqual(['DatabaseRestoreDrillFailed', 'DatabaseRestoreDrillOverdue', 'DatabaseDumpFailed', 'DatabaseDumpOverdue']);
     expect(rules[0].expr).toContain('kube_job_status_failed{namespace="shop-prod",job_name=~"inventory-api-restore-drill-[0-9]+"}');
-    expect(rules[1].expr).toContain('time() - kube_cronjob_status_last_successful_time{namespace="shop-prod",cronjob="inventory-api-restore-drill"} > 2764800');
+    // A success is the CronJob's lastSuccessfulTime or the completion of any of its Jobs, a run by hand included.
+    const success = 'max by (namespace) (kube_cronjob_status_last_successful_time{namespace="shop-prod",cronjob="inventory-api-restore-drill"} or kube_job_status_completion_time{namespace="shop-prod",job_name=~"inventory-api-restore-drill-.+"})';
+    expect(rules[0].expr).toContain(`kube_job_status_start_time{namespace="shop-prod",job_name=~"inventory-api-restore-drill-[0-9]+"} > on (namespace) group_left () ${success}`);
+    expect(rules[1].expr).toContain(`time() - ${success} > 2764800`);
     expect(rules.every((r) => r.labels.severity === 'critical')).toBe(true);
   });
 });
