@@ -221,7 +221,9 @@ export type SchemaPlatformConfig = z.infer<typeof platformConfigSchema>;
 export function checkConfigShape(config: unknown): void {
   const result = platformConfigSchema.safeParse(config);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    // An unknown key first: a misspelt required field also reports the real one as missing, and
+    // "did you mean replicas?" is the fix for both.
+    const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0];
     const scope = scopeOf(config, issue.path);
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];

@@ -46,6 +46,17 @@ describe('the config is checked strictly at run time', () => {
     expect(e.message.split('\n')).toHaveLength(1);
   });
 
+  test('a misspelt required field is named as unknown, with the field meant, not as the missing one', () => {
+    const e = configRejection(
+      mapEnv('dev', (env) => {
+        const { replicas, ...rest } = env;
+        return untyped<typeof env>({ ...rest, replica: replicas });
+      }),
+    );
+    expect(e.details).toMatchObject({ env: 'dev', field: 'environments[0].replica', problem: 'is not a known field' });
+    expect(e.details.fix).toMatch(/^did you mean replicas\?/);
+  });
+
   test('an unknown key in an environment', () => {
     const e = configRejection(mapEnv('stage', (env) => ({ ...env, ...untyped<object>({ namepsace: 'shop' }) })));
     expect(e.details).toMatchObject({ env: 'stage', field: 'environments[1].namepsace' });
