@@ -100,7 +100,7 @@ export function bakeTimeGate(req: BakeTimeRequest): GateRefusal | undefined {
   if (reached === undefined) {
     return {
       gate: 'bake-time',
-      problem: `cannot tell how long the candidates in ${env} (${what}) has baked: no commit of ${outputLayout.releases()} in the GitOps checkout sets its release and weight`,
+      problem: `cannot tell how long the candidates in ${env} (${what}) have baked: no commit of ${outputLayout.releases()} in the GitOps checkout sets its release and weight`,
       fix: `promote into ${env} through the tool and wait its bake time of ${formatDuration(bake)}, or pass ${force}`,
       summary: `bake time of ${env} (unknown start)`,
     };
@@ -111,7 +111,7 @@ export function bakeTimeGate(req: BakeTimeRequest): GateRefusal | undefined {
   const left = formatDuration(bake - baked);
   return {
     gate: 'bake-time',
-    problem: `the candidates in ${env} (${what}) have baked ${formatDuration(baked)} of its ${formatDuration(bake)} bake time since commit ${reached.commit.slice(0, 12)}; ${left} left`,
+    problem: `the candidates in ${env} (${what}) have baked ${formatDuration(baked)} of the ${formatDuration(bake)} bake time since commit ${reached.commit.slice(0, 12)}; ${left} left`,
     fix: `run the promotion again after ${ready}, or pass ${force}`,
     summary: `bake time of ${env} (${left} left)`,
   };

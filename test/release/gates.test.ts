@@ -80,7 +80,7 @@ describe('bake time', () => {
     const error = failed(await promote({ gitops: repo.checkout, now: at(reachedAt + 23 * HOUR) }));
     const ready = at(reachedAt + 24 * HOUR).toISOString().replace('.000Z', 'Z');
     expect(cliText(error)).toBe(
-      `the candidates in canary (inventory-api v1.4.0 at 10%) have baked 23h of its 1d bake time since commit ${reachedCommit.slice(0, 12)}; 1h left; nothing was changed; fix: run the promotion again after ${ready}, or pass --force --reason TEXT`,
+      `the candidates in canary (inventory-api v1.4.0 at 10%) have baked 23h of the 1d bake time since commit ${reachedCommit.slice(0, 12)}; 1h left; nothing was changed; fix: run the promotion again after ${ready}, or pass --force --reason TEXT`,
     );
     expect(snapshot(repo)).toEqual(before);
   });
@@ -112,7 +112,7 @@ describe('bake time', () => {
   test('a checkout whose history never set the canary\'s state is refused: its bake cannot be told', async () => {
     const repo = gitopsRepo();
     const error = failed(await promote({ gitops: repo.checkout, now: at(headTime(repo.checkout) + 100 * HOUR) }));
-    expect(cliText(error)).toMatch(/^cannot tell how long the candidates in canary \(inventory-api \S+ at \d+%\) has baked: no commit of releases\.json in the GitOps checkout sets its release and weight; nothing was changed; fix: .*--force --reason TEXT$/);
+    expect(cliText(error)).toMatch(/^cannot tell how long the candidates in canary \(inventory-api \S+ at \d+%\) have baked: no commit of releases\.json in the GitOps checkout sets its release and weight; nothing was changed; fix: .*--force --reason TEXT$/);
   });
 
   test('other promotions have no bake time: stage to canary, and a promotion that changes nothing', async () => {
