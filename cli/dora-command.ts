@@ -60,7 +60,8 @@ export function runDora(options: DoraOptions): string {
   const { history, events } = gitopsHistory(options.gitops, 'dora');
   const production = definePlatform(config).production.name;
   const report = doraReport(events, production, window);
-  if (format === 'json') return `${JSON.stringify({ ...report, notes: history.notes }, null, 2)}\n`;
+  const notes = [...history.notes, ...report.notes];
+  if (format === 'json') return `${JSON.stringify({ ...report, notes }, null, 2)}\n`;
   const cfr = report.changeFailureRate;
   const lines = [
     `production: ${production}, ${window.from} to ${window.until} (${Number(report.window.days.toFixed(2))} days)`,
@@ -68,7 +69,7 @@ export function runDora(options: DoraOptions): string {
     `lead time for changes: ${stats(report.leadTime)}`,
     `change failure rate: ${cfr.rate === undefined ? '-' : `${(cfr.rate * 100).toFixed(1)}%`} (${cfr.rollbacks} rollbacks + ${cfr.forced} forced promotions of ${report.deployments.count} deployments)`,
     `time to restore: ${report.timeToRestore.samples === 0 ? 'no rollbacks' : `median ${formatDuration(report.timeToRestore.medianSeconds)} (${report.timeToRestore.samples} rollbacks)`}`,
-    ...history.notes.map((n) => `note: ${n}`),
+    ...notes.map((n) => `note: ${n}`),
   ];
   return `${lines.join('\n')}\n`;
 }

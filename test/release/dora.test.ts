@@ -88,3 +88,11 @@ test('the production environment is the platform\'s, not a name', () => {
   // Counted for dev instead: its two releases (the seed of init is none).
   expect(doraReport(events, 'dev', { from: '2024-05-01T00:00:00Z', until: '2024-05-11T00:00:00Z' }).deployments.count).toBe(2);
 });
+
+test('a tag made after its deployment (a hand edit, a wrong PLATFORM_RELEASE_TAG_TIME) is no lead time: left out, with a note', () => {
+  const future = '2030-01-01T00:00:00Z';
+  const events = releaseEvents(readReleaseHistory(dir).versions).map((e) => (e.commit === commits[4] && e.env === production ? { ...e, tagTime: future } : e));
+  const report = doraReport(events, production, { from: '2024-05-04T00:00:00Z', until: '2024-05-11T00:00:00Z' });
+  expect(report.leadTime).toEqual({ samples: 1, medianSeconds: 12 * HOUR, p90Seconds: 12 * HOUR });
+  expect(report.notes).toEqual([`${commits[4].slice(0, 12)}: the tag v1.2.0 was made at ${future}, after this deployment at 2024-05-05T06:00:00+02:00; left out of the lead time`]);
+});
