@@ -37,9 +37,10 @@ function doraWindow(options: DoraOptions): { from: string; until: string } {
   return { from: new Date(Date.parse(until) - Number(match[1]) * UNIT_MS[match[2]]).toISOString(), until };
 }
 
-/** A duration for people: days, hours and minutes. */
+/** A duration for people: days, hours and minutes; seconds under a minute (a restore in 6 s is no `0m`). */
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined) return '-';
+  if (seconds < 59.5) return `${Math.round(seconds)}s`;
   const minutes = Math.round(seconds / 60);
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
