@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { platformConfig } from '../apps/platform';
+import { commanderOutput } from './exit';
 
 const PROJECT = path.resolve(__dirname, '..');
 
@@ -71,12 +72,13 @@ const program = new Command('platform-as-code bench')
   .option('--diff', 'also time what diff adds to a synth, for each count', false)
   // A usage error exits 2, as in every command; --help exits 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .configureOutput(commanderOutput(['bench']))
   .parse(process.argv.slice(2), { from: 'user' });
 const opts = program.opts<{ apps: string[]; runs: string; baseline?: string; diff: boolean }>();
 const counts = (opts.apps.length === 0 ? ['100'] : opts.apps).map(Number);
 const runs = Number(opts.runs);
 if (counts.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
-  process.stderr.write(`error: --apps and --runs take whole numbers of at least 1 (got --apps ${opts.apps.join(',')} --runs ${opts.runs})\n`);
+  process.stderr.write(`error: --apps and --runs take whole numbers of at least 1 (got --apps ${opts.apps.join(',')} --runs ${opts.runs}); fix: pass counts such as --apps 100 --runs 3\n`);
   process.exit(2);
 }
 

@@ -37,9 +37,10 @@ function doraWindow(options: DoraOptions): { from: string; until: string } {
   return { from: new Date(Date.parse(until) - Number(match[1]) * UNIT_MS[match[2]]).toISOString(), until };
 }
 
-/** A duration for people: days, hours and minutes. */
+/** A duration for people: days, hours and minutes; seconds under a minute (a restore in 6 s is no `0m`). */
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined) return '-';
+  if (seconds < 59.5) return `${Math.round(seconds)}s`;
   const minutes = Math.round(seconds / 60);
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
@@ -60,7 +61,8 @@ export function runDora(options: DoraOptions): string {
   const { history, events } = gitopsHistory(options.gitops, 'dora');
   const production = definePlatform(config).production.name;
   const report = doraReport(events, production, window);
-  if (format === 'json') return `${JSON.stringify({ ...report, notes: history.notes }, null, 2)}\n`;
+  const notes = [...history.notes, ...report.notes];
+  if (format === 'json') return `${JSON.stringify({ ...report, notes }, null, 2)}\n`;
   const cfr = report.changeFailureRate;
   const lines = [
     `production: ${production}, ${window.from} to ${window.until} (${Number(report.window.days.toFixed(2))} days)`,
@@ -68,7 +70,7 @@ export function runDora(options: DoraOptions): string {
     `lead time for changes: ${stats(report.leadTime)}`,
     `change failure rate: ${cfr.rate === undefined ? '-' : `${(cfr.rate * 100).toFixed(1)}%`} (${cfr.rollbacks} rollbacks + ${cfr.forced} forced promotions of ${report.deployments.count} deployments)`,
     `time to restore: ${report.timeToRestore.samples === 0 ? 'no rollbacks' : `median ${formatDuration(report.timeToRestore.medianSeconds)} (${report.timeToRestore.samples} rollbacks)`}`,
-    ...history.notes.map((n) => `note: ${n}`),
+    ...notes.map((n) => `note: ${n}`),
   ];
   return `${lines.join('\n')}\n`;
 }

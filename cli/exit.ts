@@ -51,3 +51,27 @@ export function exitWith(run: Promise<number>): void {
     },
   );
 }
+
+/**
+ * Commander's own errors (an unknown option, a missing or extra argument) as one line with its fix,
+ * like every other error. Commander puts a near miss on a second line (`(Did you mean --out?)`);
+ * it goes into the fix. `command` is the command run, when there is one.
+ */
+export function usageErrorLine(text: string, command: string | undefined): string {
+  const [first, ...rest] = text.trim().split('\n');
+  const near = /\(Did you mean (.+)\?\)/.exec(rest.join(' '));
+  const what = first.replace(/^error: /, '').replace(/\.$/, '');
+  return `error: ${what}; fix: ${near === null ? '' : `did you mean ${near[1]}? `}run platform-as-code ${command === undefined ? '' : `${command} `}--help for the options\n`;
+}
+
+/** The output of a commander program run with `argv` (the command first): errors as usageErrorLine makes them. */
+export function commanderOutput(argv: readonly string[]): {
+  writeErr: (text: string) => void;
+  outputError: (text: string, write: (text: string) => void) => void;
+} {
+  const command = argv[0] !== undefined && /^[a-z]+$/.test(argv[0]) ? argv[0] : undefined;
+  return {
+    writeErr: (text) => process.stderr.write(text),
+    outputError: (text, write) => write(usageErrorLine(text, command)),
+  };
+}

@@ -36,6 +36,11 @@ export function gitopsHistory(gitops: string | undefined, command: string): { re
   }
   const history = readReleaseHistory(gitops);
   if (history.versions.length === 0) {
+    // A directory inside the work tree: releases.json lives at its top, where release writes it.
+    const top = runGit(gitops, ['rev-parse', '--show-toplevel']).stdout.trim();
+    if (top !== '' && fs.realpathSync(top) !== fs.realpathSync(gitops)) {
+      throw new GitOpsError(`{gitops} ${gitops} has no committed releases.json; fix: pass {gitops} ${top}, the top of its git work tree`);
+    }
     throw new GitOpsError(`{gitops} ${gitops} has no committed releases.json; fix: run release with {gitops} ${gitops} first`);
   }
   return { history, events: releaseEvents(history.versions) };

@@ -3,7 +3,7 @@ import { platformConfig, SEED_RELEASES } from '../apps/platform';
 import { terraformWorker } from './platform-source';
 import { DIFF_FORMATS, parseFormat, runDiff, wantsColor } from './diff-command';
 import { UsageError } from './errors';
-import { exitWith } from './exit';
+import { commanderOutput, exitWith } from './exit';
 import { checkOutDir, defaultOutDir, PROJECT_DIR } from './project-dir';
 import { type Plane, PLANES } from '../lib/pipeline/synth';
 import { sourceCommit } from './source-commit';
@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('platform-as-code')
     .description('Synthesize the platform: Terraform JSON for GCP and Kubernetes manifests for GitOps.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput(commanderOutput(argv));
 
   let exitCode = 0;
   program

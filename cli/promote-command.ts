@@ -59,7 +59,8 @@ export async function runPromote(options: PromoteCommandOptions): Promise<GitOps
   const toAt = known('--to', to);
   if (toAt <= fromAt) {
     const fix = after.length > 0 ? `use --to ${after.join(' or ')}` : `${options.from} is the last environment; promote from an earlier one`;
-    throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} goes back; fix: ${fix}`);
+    const where = toAt === fromAt ? 'is the same environment' : 'goes back';
+    throw new UsageError(`promotion goes forward, but --from ${options.from} --to ${to} ${where}; fix: ${fix}`);
   }
   if (options.app !== undefined) requireApp(platform, options.app, to, 'to');
   // One line: the reason goes into the commit message and the releases file, never new lines of them.

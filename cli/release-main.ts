@@ -1,7 +1,7 @@
 // Entry point of `npm run validate`, `release`, `promote`, `status`, `history`, `rollback` and `dora`. A bundle of its own:
 // validation loads the kubernetes-models schemas, which the synth bundle (cli/main.ts) must not carry.
 import { Command } from 'commander';
-import { exitWith } from './exit';
+import { commanderOutput, exitWith } from './exit';
 import { runPromote } from './promote-command';
 import { runDora } from './dora-command';
 import { runHistory } from './history-command';
@@ -41,7 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('platform-as-code')
     .description('Release and promote the platform through its GitOps repository.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput(commanderOutput(argv));
 
   let exitCode = 0;
   program

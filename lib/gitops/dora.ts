@@ -11,7 +11,8 @@ import { envEvents, type ReleaseEvent } from './release-history';
  * - Deployment frequency: the deployments in the window, and that count ÷ (window length in days ÷ 7).
  * - Lead time for changes: for each `release` or `promote` deployment in the window whose
  *   provenance has a `tagTime`, the commit time minus the tag time. Rollbacks bring no new change and
- *   are left out. Reported as the median and the 90th percentile.
+ *   are left out. Reported as the median and the 90th percentile. A tag time after the commit time
+ *   (a hand edit, or PLATFORM_RELEASE_TAG_TIME set wrong) is no lead time: it is left out, with a note.
  * - Change failure rate: (rollbacks + forced promotions, those with a `reason`) ÷ deployments, in the
  *   window; undefined with no deployment.
  * - Time to restore: for each rollback in the window, its commit time minus the commit time of the
@@ -43,6 +44,8 @@ export interface DoraReport {
   readonly leadTime: DurationStats;
   readonly changeFailureRate: { readonly failures: number; readonly rollbacks: number; readonly forced: number; readonly rate?: number };
   readonly timeToRestore: DurationStats;
+  /** One line per deployment left out of a figure: its commit and why. */
+  readonly notes: readonly string[];
 }
 
 const DEPLOY_ACTIONS: readonly string[] = ['release', 'promote', 'rollback'];
@@ -65,9 +68,15 @@ export function doraReport(events: readonly ReleaseEvent[], production: string, 
   const days = (until - from) / 86_400_000;
   const seconds = (later: string, earlier: string): number => (Date.parse(later) - Date.parse(earlier)) / 1000;
 
+  const notes: string[] = [];
   const leadTimes = deploys
     .filter((e) => e.action !== 'rollback' && e.tagTime !== undefined)
-    .map((e) => seconds(e.time, e.tagTime as string));
+    .flatMap((e) => {
+      const lead = seconds(e.time, e.tagTime as string);
+      if (lead >= 0) return [lead];
+      notes.push(`${e.commit.slice(0, 12)}: the tag ${e.tag} was made at ${e.tagTime as string}, after this deployment at ${e.time}; left out of the lead time`);
+      return [];
+    });
   const rollbacks = deploys.filter((e) => e.action === 'rollback');
   const forced = deploys.filter((e) => e.action === 'promote' && e.reason !== undefined);
   const restores = rollbacks.flatMap((e) => {
@@ -82,6 +91,7 @@ export function doraReport(events: readonly ReleaseEvent[], production: string, 
     leadTime: { samples: leadTimes.length, medianSeconds: median(leadTimes), p90Seconds: percentile(leadTimes, 90) },
     changeFailureRate: { failures, rollbacks: rollbacks.length, forced: forced.length, rate: deploys.length === 0 ? undefined : failures / deploys.length },
     timeToRestore: { samples: restores.length, medianSeconds: median(restores), p90Seconds: percentile(restores, 90) },
+    notes,
   };
 }
 

@@ -23,11 +23,22 @@ export async function queryScalar(baseUrl: string, query: string, timeoutMs = PR
     throw new GitOpsError(`Prometheus URL "${baseUrl}" is not a URL; fix: pass its base URL, such as http://prometheus-operated.monitoring.svc:9090`);
   }
   url.searchParams.set('query', query);
+  // fetch refuses a URL with credentials (https://fetch.spec.whatwg.org/#dom-request): they go into
+  // a basic auth header, as Prometheus' web config reads them
+  // (https://prometheus.io/docs/prometheus/latest/configuration/https/), and never into a message.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let shown = baseUrl;
+  if (url.username !== '' || url.password !== '') {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+    shown = baseUrl.replace(/\/\/[^/]*@/, '//***@');
+  }
   const fail = (what: string): GitOpsError =>
-    new GitOpsError(`cannot read the error budget from Prometheus at ${baseUrl}: ${what}; nothing was changed; fix: make Prometheus reachable and its SLO rules loaded, then run again`);
+    new GitOpsError(`cannot read the error budget from Prometheus at ${shown}: ${what}; nothing was changed; fix: make Prometheus reachable and its SLO rules loaded, then run again`);
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
   } catch (error) {
     // Duck-typed: fetch's errors may come from another realm than this module's Error.
     const { name, message, cause } = describe(error);

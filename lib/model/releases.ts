@@ -118,6 +118,15 @@ const FIXES: Record<string, string> = {
 };
 
 /**
+ * How to restore a damaged releases file: from the index while the damage is uncommitted, else from
+ * the last commit that had it whole (a clean GitOps checkout, as release and rollback need, has it committed).
+ */
+function restoreFix(file: string): string {
+  const name = file.replace(/ at .*$/, '');
+  return `restore it from git (git checkout -- ${name}; once the damage is committed, git log -p -- ${name} names the last good commit: git checkout COMMIT -- ${name}, then commit it)`;
+}
+
+/**
  * Parses and checks the text of a releases file; `source` names it in messages. Text that is not
  * JSON is a config error too, so a damaged file is one line and exit 2.
  */
@@ -127,7 +136,7 @@ export function parseReleasesText(text: string, source: string): ReleasesConfig 
     data = JSON.parse(text);
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new ConfigError({ field: source, value: undefined, problem: `cannot be read as JSON (${reason})`, fix: `restore it from git (git checkout -- ${source})` });
+    throw new ConfigError({ field: source, value: undefined, problem: `cannot be read as JSON (${reason})`, fix: restoreFix(source) });
   }
   return parseReleases(data, source);
 }
@@ -139,7 +148,7 @@ export function readReleasesFile(file: string, label = file): ReleasesConfig {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError({ field: label, value: undefined, problem: `cannot be read (${code})`, fix: `restore it from git (git checkout -- ${label})` });
+    throw new ConfigError({ field: label, value: undefined, problem: `cannot be read (${code})`, fix: restoreFix(label) });
   }
   return parseReleasesText(text, label);
 }

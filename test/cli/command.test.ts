@@ -68,7 +68,7 @@ describe('platform-as-code', () => {
   // for every command of a program.
   test.each(['synth', 'status', 'bench'])('%s --bogus is a usage error: one line, exit 2', (name) => {
     const result = run(process.execPath, [BIN, name, '--bogus'], PROJECT_DIR);
-    expect(result.stderr).toBe("error: unknown option '--bogus'\n");
+    expect(result.stderr).toBe(`error: unknown option '--bogus'; fix: run platform-as-code ${name} --help for the options\n`);
     expect(result.status).toBe(2);
   });
 
@@ -80,7 +80,10 @@ describe('platform-as-code', () => {
     );
     const option = run(process.execPath, [BIN, 'synth', '--outt', 'x'], PROJECT_DIR);
     expect(option.status).toBe(2);
-    expect(option.stderr).toMatch(/unknown option '--outt'/);
+    expect(option.stderr).toBe("error: unknown option '--outt'; fix: did you mean --out? run platform-as-code synth --help for the options\n");
+    const extra = run(process.execPath, [BIN, 'status', '--gitops', '.', 'extra'], PROJECT_DIR);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toBe("error: too many arguments for 'status'. Expected 0 arguments but got 1; fix: run platform-as-code status --help for the options\n");
   });
 
   test('npm run synth --dry-run (without --) refuses to run, since npm took the flag, and writes nothing', () => {

@@ -69,7 +69,7 @@ describe('npm run release and npm run promote', () => {
   test('an unknown option exits 2 and touches nothing', () => {
     const { run, repo, before } = scenario('unknownOption');
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe("error: unknown option '--bogus'\n");
+    expect(run.stderr).toBe("error: unknown option '--bogus'; fix: run platform-as-code release --help for the options\n");
     expect(snapshot(repo)).toEqual(before);
   });
 

@@ -1,6 +1,6 @@
 // The DORA figures of a generated GitOps history: a real git repository whose commits carry fixed
 // dates and hand-written releases.json versions (history-fixtures.ts), counted by hand there.
-import { runDora } from '../../cli/dora-command';
+import { formatDuration, runDora } from '../../cli/dora-command';
 import { doraReport, median, percentile } from '../../lib/gitops/dora';
 import { readReleaseHistory, releaseEvents } from '../../lib/gitops/release-history';
 import { definePlatform } from '../../lib/model/platform';
@@ -87,4 +87,16 @@ test('the production environment is the platform\'s, not a name', () => {
   const events = releaseEvents(readReleaseHistory(dir).versions);
   // Counted for dev instead: its two releases (the seed of init is none).
   expect(doraReport(events, 'dev', { from: '2024-05-01T00:00:00Z', until: '2024-05-11T00:00:00Z' }).deployments.count).toBe(2);
+});
+
+test('a tag made after its deployment (a hand edit, a wrong PLATFORM_RELEASE_TAG_TIME) is no lead time: left out, with a note', () => {
+  const future = '2030-01-01T00:00:00Z';
+  const events = releaseEvents(readReleaseHistory(dir).versions).map((e) => (e.commit === commits[4] && e.env === production ? { ...e, tagTime: future } : e));
+  const report = doraReport(events, production, { from: '2024-05-04T00:00:00Z', until: '2024-05-11T00:00:00Z' });
+  expect(report.leadTime).toEqual({ samples: 1, medianSeconds: 12 * HOUR, p90Seconds: 12 * HOUR });
+  expect(report.notes).toEqual([`${commits[4].slice(0, 12)}: the tag v1.2.0 was made at ${future}, after this deployment at 2024-05-05T06:00:00+02:00; left out of the lead time`]);
+});
+
+test('durations read as days, hours and minutes, and seconds under a minute', () => {
+  expect([formatDuration(6.5), formatDuration(59), formatDuration(90), formatDuration(17 * HOUR), formatDuration(26 * HOUR + 60), formatDuration(undefined)]).toEqual(['7s', '59s', '2m', '17h', '1d 2h 1m', '-']);
 });

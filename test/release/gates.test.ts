@@ -265,3 +265,24 @@ describe('error budget', () => {
     }
   });
 });
+
+test('credentials in the Prometheus URL go as basic auth (fetch refuses them in a URL), and never into a message', async () => {
+  const QUERY = 'min(slo:error_budget_remaining:ratio{namespace="shop-prod",app_kubernetes_io_name="web"})';
+  let status = 200;
+  const server = http.createServer((req, res) => {
+    const authorized = req.headers.authorization === `Basic ${Buffer.from('ops:s3cret').toString('base64')}`;
+    const body = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.5'] }] } };
+    res.writeHead(authorized ? status : 401, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await expect(queryScalar(`http://ops:s3cret@127.0.0.1:${port}`, QUERY)).resolves.toBe(0.5);
+    status = 503;
+    const failed = queryScalar(`http://ops:s3cret@127.0.0.1:${port}`, QUERY);
+    await expect(failed).rejects.toThrow(`cannot read the error budget from Prometheus at http://***@127.0.0.1:${port}: HTTP 503;`);
+    await expect(failed).rejects.not.toThrow(/s3cret/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

@@ -142,5 +142,9 @@ describe('history and status', () => {
     git(dir, 'init', '-q', '-b', 'main');
     expect(cliMessage(() => runStatus({ gitops: dir, config: platformConfig }))).toBe(`--gitops ${dir} has no committed releases.json; fix: run release with --gitops ${dir} first`);
     expect(cliMessage(() => runStatus({ config: platformConfig }))).toBe("status reads the GitOps checkout's history; fix: add --gitops DIR");
+    // A directory inside the checkout: the fix is its top (release refuses a subdirectory).
+    const sub = path.join(dir, 'kubernetes');
+    fs.mkdirSync(sub);
+    expect(cliMessage(() => runStatus({ gitops: sub, config: platformConfig }))).toBe(`--gitops ${sub} has no committed releases.json; fix: pass --gitops ${fs.realpathSync(dir)}, the top of its git work tree`);
   });
 });

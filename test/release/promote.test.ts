@@ -174,6 +174,7 @@ describe('promotion order', () => {
   test.each([
     [{ from: 'canary', to: 'stage' }, 'promotion goes forward, but --from canary --to stage goes back; fix: use --to prod'],
     [{ from: 'prod', to: 'dev' }, 'promotion goes forward, but --from prod --to dev goes back; fix: prod is the last environment; promote from an earlier one'],
+    [{ from: 'stage', to: 'stage' }, 'promotion goes forward, but --from stage --to stage is the same environment; fix: use --to canary or prod'],
     [{ from: 'prod' }, '--from prod is the last environment, so there is nothing after it; fix: promote from an earlier one'],
     [{ from: 'qa' }, 'unknown environment "qa" in --from; fix: use one of dev, stage, canary, prod'],
     [{}, 'promote needs the environment to promote from; fix: add --from ENV, such as --from stage'],

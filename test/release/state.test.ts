@@ -12,7 +12,7 @@ import {
 } from '../../lib/gitops/release-state';
 import { definePlatform, type Platform } from '../../lib/model/platform';
 import { DEFAULT_STEP_WEIGHTS } from '../../lib/model/delivery';
-import { checkReleases, effectiveRelease, formatReleases, parseReleases, type ReleasesConfig } from '../../lib/model/releases';
+import { checkReleases, effectiveRelease, formatReleases, parseReleases, parseReleasesText, type ReleasesConfig } from '../../lib/model/releases';
 import { cliMessage } from '../helpers';
 
 const seed: ReleasesConfig = {
@@ -285,4 +285,10 @@ describe('the releases file', () => {
     expect(records[0]).toMatchObject({ env: 'dev', app: 'inventory-api', tag: 'v1.5.0' });
     expect(records.find((r) => r.env === 'dev' && r.app === 'web')).toMatchObject({ tag: 'v1.6.0', digest: DIGEST, action: 'release', tagTime: TIME });
   });
+});
+
+test('a damaged releases file names how to restore it when the damage is already committed, as in a clean checkout', () => {
+  expect(cliMessage(() => parseReleasesText('{"environments": {', 'releases.json'))).toMatch(
+    /^config error: field "releases\.json": value \(unset\) cannot be read as JSON \(.*\); fix: restore it from git \(git checkout -- releases\.json; once the damage is committed, git log -p -- releases\.json names the last good commit: git checkout COMMIT -- releases\.json, then commit it\)$/,
+  );
 });

@@ -57,7 +57,7 @@ test.each([
   [['diff', '--against', 'missing'], /^error: --against missing does not exist; fix: run npm run synth first or pass --against DIR\n$/],
   [['diff', '--against', 'x', '--env', 'qa'], /^error: unknown environment "qa" in --env; fix: use one of [a-z, -]+\n$/],
   [['diff', '--format', 'html'], /^error: unknown format "html" in --format; fix: use text or markdown or json\n$/],
-  [['diff', '--bogus'], /^error: unknown option '--bogus'\n$/],
+  [['diff', '--bogus'], /^error: unknown option '--bogus'; fix: run platform-as-code diff --help for the options\n$/],
 ])('exit 2 for %j, with one line naming the fix', (args, message) => {
   // From an empty directory: paths resolve from there.
   const dir = scratch();
