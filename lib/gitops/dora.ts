@@ -87,7 +87,12 @@ export function doraReport(events: readonly ReleaseEvent[], production: string, 
   return {
     production,
     window: { ...window, days },
-    deployments: { count: deploys.length, perWeek: days > 0 ? deploys.length / (days / 7) : 0, commits: deploys.map((e) => e.commit) },
+    deployments: {
+      count: deploys.length,
+      // Rounded to 0.01, as people read it: JSON then carries no float noise (0.7000000000000001).
+      perWeek: days > 0 ? Math.round((deploys.length / (days / 7)) * 100) / 100 : 0,
+      commits: deploys.map((e) => e.commit),
+    },
     leadTime: { samples: leadTimes.length, medianSeconds: median(leadTimes), p90Seconds: percentile(leadTimes, 90) },
     changeFailureRate: { failures, rollbacks: rollbacks.length, forced: forced.length, rate: deploys.length === 0 ? undefined : failures / deploys.length },
     timeToRestore: { samples: restores.length, medianSeconds: median(restores), p90Seconds: percentile(restores, 90) },
