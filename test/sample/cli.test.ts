@@ -119,10 +119,10 @@ describe('npm run validate and npm run release on the sample', () => {
     // The candidate reached 50% a moment ago: the canary has not baked its 24 hours.
     const early = runTool(['promote', '--from', 'canary', '--to', 'prod', '--gitops', repo.checkout]);
     expect(early.status).toBe(2);
-    expect(early.stderr).toMatch(/^error: the candidates in canary \(inventory-api v1\.5\.0 at 50%\) have baked [0-9dhms ]+ of the 1d bake time since commit [0-9a-f]{12}; 23h 5\dm left; nothing was changed; fix: run the promotion again after \S+Z, or pass --force --reason TEXT\n$/);
+    expect(early.stderr).toMatch(/^error: the candidates in canary \(inventory-api v1\.5\.0 at 50%\) have baked [0-9dhms ]+ of the 1d bake time since commit [0-9a-f]{12}; (1d|23h 5\dm) left; nothing was changed; fix: run the promotion again after \S+Z, or pass --force --reason TEXT\n$/);
     ok(['promote', '--from', 'canary', '--to', 'prod', '--force', '--reason', 'the test cannot wait a day']);
     expect(weight()).toBe(0);
-    expect(lastMessage(repo.checkout)).toMatch(/\nForced: past the bake time of canary \(23h 5\dm left\); reason: the test cannot wait a day\n/);
+    expect(lastMessage(repo.checkout)).toMatch(/\nForced: past the bake time of canary \((1d|23h 5\dm) left\); reason: the test cannot wait a day\n/);
     expect(imageOf(repo.checkout, 'kubernetes/prod/rollout-inventory-api.yaml')).toMatch(/\/inventory-api:v1\.5\.0$/);
   });
 });
