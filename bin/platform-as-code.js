@@ -128,4 +128,6 @@ function main(argv, env) {
   runEntry(command.entry, command.own ? commandArgs : [command.name, ...commandArgs]);
 }
 
-main(process.argv.slice(2), process.env);
+module.exports = { COMMANDS };
+
+if (require.main === module) main(process.argv.slice(2), process.env);

@@ -1,5 +1,6 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { PROJECT_DIR, tempDir } from '../helpers';
 
@@ -58,7 +59,18 @@ describe('platform-as-code', () => {
     expect(result.stdout).toMatch(/^Exit codes:\n  0 .*\n  1 .*\n  2 .*\n  130 /m);
   });
 
-  test.each(COMMANDS)('%s --help prints its options and exits 0', (name) => {
+  test('each program the bin routes to has exactly the commands routed to it', () => {
+    const routes = (createRequire(__filename)(BIN) as { COMMANDS: readonly { name: string; entry: string; own?: boolean }[] }).COMMANDS;
+    expect(routes.map((c) => c.name).sort()).toEqual([...COMMANDS].sort());
+    for (const entry of [...new Set(routes.filter((c) => c.own !== true).map((c) => c.entry))]) {
+      const help = run(process.execPath, [path.join(PROJECT_DIR, 'scripts', 'run.js'), entry, '--help'], PROJECT_DIR);
+      expect(help.status).toBe(0);
+      const listed = [...help.stdout.matchAll(/^ {2}([a-z]+)(?: \[options\])?(?: <\w+>)? /gm)].map((m) => m[1]).filter((name) => name !== 'help');
+      expect(listed.sort()).toEqual(routes.filter((c) => c.entry === entry).map((c) => c.name).sort());
+    }
+  });
+
+  test.each(['status', 'bench'])('%s --help, through the bin, prints the options of that command and exits 0', (name) => {
     const result = run(process.execPath, [BIN, name, '--help'], PROJECT_DIR);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: platform-as-code ${name} `));
