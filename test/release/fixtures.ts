@@ -31,8 +31,10 @@ const toolEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-/** The entry point of a command, as package.json runs it: release and promote have their own. */
-const entryOf = (command: string | undefined): string => (command === 'release' || command === 'promote' ? 'cli/release-main.ts' : 'cli/main.ts');
+/** The commands of cli/release-main.ts, as bin/platform-as-code.js routes them; the others are cli/main.ts's. */
+const RELEASE_MAIN_COMMANDS: readonly string[] = ['validate', 'release', 'promote', 'status', 'history', 'rollback', 'dora'];
+/** The entry point of a command, as the bin routes it. */
+const entryOf = (command: string | undefined): string => (RELEASE_MAIN_COMMANDS.includes(command ?? '') ? 'cli/release-main.ts' : 'cli/main.ts');
 
 /**
  * What `runRelease` and `runPromote` take to run on the fixture platform in-process: its config and
