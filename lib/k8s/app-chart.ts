@@ -200,7 +200,7 @@ export class AppChart extends Chart {
     // Production's database: its monthly restore drill and dump (docs/backups.md).
     if (instance.backups) {
       new DatabaseBackupCronJobs(this, 'Backups', {
-        backups: instance.backups, labels: appLabels(labels), discoveryLabels: addons.monitoringLabels, namespace: env.namespace, metadataServer: METADATA_SERVER,
+        backups: instance.backups, image: platform.operationsImage, labels: appLabels(labels), discoveryLabels: addons.monitoringLabels, namespace: env.namespace, metadataServer: METADATA_SERVER,
       });
     }
 

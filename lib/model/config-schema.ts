@@ -185,6 +185,7 @@ export const platformConfigSchema = z.strictObject({
   releases,
   teams: z.array(z.strictObject({ name: z.string(), group: z.string() }).readonly()).readonly(),
   rbacSecurityGroup: z.string().optional(),
+  operationsImage: z.string().optional(),
   addons: z.strictObject({
     monitoringNamespace: z.string().optional(),
     monitoringLabels: stringMap.optional(),

@@ -645,6 +645,14 @@ export interface PlatformConfig {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac
    */
   readonly rbacSecurityGroup?: string;
+  /**
+   * The Google Cloud CLI image the data-operation jobs of production databases run (the restore
+   * drills and the dumps, docs/backups.md). Google deletes versions of its image a year after
+   * release, so the default is its moving `stable` tag, pulled on every run; pin a copy in a registry
+   * you keep, by digest (`<image>@sha256:<64 hex digits>`), for runs that never change under you.
+   * @default 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable' (GCLOUD_IMAGE)
+   */
+  readonly operationsImage?: string;
   /** The cluster add-ons the manifests use: monitoring, certificates, secrets, alerting. */
   readonly addons: ClusterAddonsConfig;
   /**

@@ -16,6 +16,23 @@ export const DEFAULT_DATABASE_TIER = 'db-custom-1-3840';
  */
 export const GCLOUD_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
 
+/** An image reference with a tag or a digest: `host[:port]/path:tag` or `host[:port]/path@sha256:…`. */
+const OPERATIONS_IMAGE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+/** The image the data-operation jobs run (`PlatformConfig.operationsImage`), its default applied here once. */
+export function resolveOperationsImage(image: string | undefined, checks: Checks): string {
+  const resolved = image ?? GCLOUD_IMAGE;
+  checks.require(OPERATIONS_IMAGE.test(resolved) && !resolved.endsWith(':latest'), 'operationsImage', resolved,
+    'is not an image reference with a tag other than latest, or a digest',
+    `use a Google Cloud CLI image such as ${GCLOUD_IMAGE}, or a copy pinned as <registry>/<path>@sha256:<64 hex digits>`);
+  return resolved;
+}
+
+/** Whether the image names a digest: what it runs never changes, so a node may use its cached copy. */
+export function isPinnedByDigest(image: string): boolean {
+  return /@sha256:[0-9a-f]{64}$/.test(image);
+}
+
 /**
  * When Cloud SQL takes each instance's daily backup: a window of four hours from `startHour` (UTC),
  * the backup starting any time in it; and the weekly maintenance hour (`day` 7 is Sunday).

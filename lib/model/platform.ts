@@ -14,6 +14,7 @@ import { type NamespaceSecretStore, resolveClusterSecretStores, resolveSecretSto
 import { checkServiceAccountsUnique } from './service-accounts';
 import { type ArgoCdInstance, argocdInstances, checkSyncWindows } from './argocd';
 import { type CiSettings, resolveCi } from './ci';
+import { resolveOperationsImage } from './database-backups';
 import { checkConfigShape } from './config-schema';
 
 /** The validated platform model that both planes render from. */
@@ -43,6 +44,8 @@ export class Platform {
   public readonly secretStores: readonly NamespaceSecretStore[];
   /** CI's Workload Identity Federation and service accounts, when `ci` is configured. */
   public readonly ci?: CiSettings;
+  /** The image of the production databases' restore drills and dumps (`PlatformConfig.operationsImage`). */
+  public readonly operationsImage: string;
   private readonly instancesByEnv: ReadonlyMap<string, readonly AppInstance[]>;
 
   constructor(config: PlatformConfig) {
@@ -57,6 +60,7 @@ export class Platform {
     }
     this.registry = config.registry;
     this.gitops = { revision: 'main', argoNamespace: 'argocd', ...config.gitops };
+    this.operationsImage = resolveOperationsImage(config.operationsImage, checks);
 
     this.addons = resolveAddons(config.addons, checks);
     const clusters = resolveClusters(config.clusters, checks, this.addons.certManagerNamespace);

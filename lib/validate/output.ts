@@ -1,5 +1,7 @@
 import { loadAll } from 'js-yaml';
 import type { OutputFile } from '../engine/output';
+import { CLOUD_SQL_PROXY } from '../model/cloud-sql-proxy';
+import { GCLOUD_IMAGE } from '../model/database-backups';
 import { RULE_IDS } from '../model/rule-ids';
 import { RULES } from './rules/index';
 import { isRecord } from '../manifest/json-access';
@@ -36,6 +38,14 @@ export interface Waiver {
 }
 
 /** Options of {@link validateOutput}: giving them (even `{}`) turns on the policy, GCP and join rules. */
+/**
+ * The images a platform runs from outside its own registry, on purpose: the Cloud SQL Auth Proxy
+ * the model pins, and the operations image (`Platform.operationsImage`).
+ */
+export function platformImages(operationsImage: string = GCLOUD_IMAGE): readonly string[] {
+  return [CLOUD_SQL_PROXY.image, operationsImage];
+}
+
 export interface ValidateOutputOptions {
   /**
    * Environment names (directories under `kubernetes/`) held to production rules (at least 3 replicas).
@@ -44,6 +54,11 @@ export interface ValidateOutputOptions {
   readonly productionEnvs?: readonly string[];
   /** @default - none */
   readonly waivers?: readonly Waiver[];
+  /**
+   * Images from outside the platform's registry the platform runs on purpose (see join-image-registry).
+   * @default platformImages() - with the default operations image
+   */
+  readonly platformImages?: readonly string[];
 }
 
 /** A violation an app's waiver accepts. */
@@ -79,7 +94,7 @@ export function checkOutput(files: readonly OutputFile[], options?: ValidateOutp
   }
   const waived: WaivedViolation[] = [];
   if (options === undefined) return { violations, waived };
-  const ctx = { files: files.map((f) => f.path), objects, stacks, productionEnvs: options.productionEnvs ?? [] };
+  const ctx = { files: files.map((f) => f.path), objects, stacks, productionEnvs: options.productionEnvs ?? [], platformImages: options.platformImages ?? platformImages() };
   for (const rule of RULE_IDS) {
     for (const { app, ...v } of RULES[rule](ctx)) {
       const waiver = (options.waivers ?? []).find((w) => w.rule === v.rule && app !== undefined && w.app === app);

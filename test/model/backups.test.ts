@@ -13,6 +13,20 @@ function withBackups(backups: Backups): PlatformConfig {
   };
 }
 
+describe('the operations image', () => {
+  test('defaults to the gcloud image, and takes a copy pinned by digest', () => {
+    expect(definePlatform(platformConfig).operationsImage).toBe('gcr.io/google.com/cloudsdktool/google-cloud-cli:stable');
+    const pinned = `europe-west1-docker.pkg.dev/shop-platform/mirror/google-cloud-cli@sha256:${'c'.repeat(64)}`;
+    expect(definePlatform({ ...platformConfig, operationsImage: pinned }).operationsImage).toBe(pinned);
+  });
+
+  test.each(['google-cloud-cli', 'gcr.io/google.com/cloudsdktool/google-cloud-cli:latest', 'gcr.io/x/gcloud@sha256:abc', 'GCR.io/x/gcloud:1'])('refuses %s in one line', (image) => {
+    expect(() => definePlatform({ ...platformConfig, operationsImage: image })).toThrow(
+      new RegExp(`^config error: field "operationsImage": value "${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not an image reference with a tag other than latest, or a digest; fix: use a Google Cloud CLI image such as \\S+, or a copy pinned as <registry>/<path>@sha256:<64 hex digits>$`),
+    );
+  });
+});
+
 describe('database backups in the model', () => {
   const platform = definePlatform(platformConfig);
 

@@ -1,4 +1,8 @@
-import { check, get, mutateJson, mutateYaml, of, fixtureFiles } from './helpers';
+import { definePlatform } from '../../lib/model/platform';
+import { synthPlatform } from '../../lib/pipeline/synth';
+import { platformRules } from '../../lib/validate/platform-rules';
+import { platformConfig } from '../fixtures/shop/platform';
+import { check, get, mutateJson, mutateYaml, of, fixtureFiles, OPTIONS } from './helpers';
 
 describe('joins across the planes and between objects', () => {
   test('the fixture output joins', () => {
@@ -35,6 +39,15 @@ describe('joins across the planes and between objects', () => {
       },
     ]);
     expect(check(files).violations.find((v) => v.rule === 'join-image-registry')?.fix).toBe('use an image under europe-west1-docker.pkg.dev/shop-platform/shop/');
+  });
+
+  test('join-image-registry allows exactly the operations image the platform configures', () => {
+    const pinned = `europe-west1-docker.pkg.dev/shop-platform/mirror/google-cloud-cli@sha256:${'b'.repeat(64)}`;
+    const platform = definePlatform({ ...platformConfig, operationsImage: pinned });
+    const files = synthPlatform(platform).files;
+    expect(of('join-image-registry', files, { ...OPTIONS, ...platformRules(platform) })).toEqual([]);
+    // Read with another platform's images, the mirrored copy is an image from elsewhere.
+    expect(of('join-image-registry', files).map((v) => v.object).sort()).toEqual(['CronJob/inventory-api-db-dump', 'CronJob/inventory-api-restore-drill']);
   });
 
   test('join-argocd-path catches an Application syncing a path with no file', () => {

@@ -3,7 +3,7 @@ import type { IRule } from '@kubernetes-models/prometheus-operator/monitoring.co
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Construct } from 'constructs';
-import { type DatabaseBackups, GCLOUD_IMAGE } from '../../model/database-backups';
+import { type DatabaseBackups, isPinnedByDigest } from '../../model/database-backups';
 import { PRIVATE_GOOGLE_APIS_CIDR } from '../../model/google-ranges';
 import { type WorkloadIdentity } from '../../model/workload-identity';
 import { type CidrPeer } from '../baseline/app-network-policy';
@@ -31,6 +31,8 @@ const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' } as const;
 /** Props of {@link DatabaseBackupCronJobs}. */
 export interface DatabaseBackupCronJobsProps {
   readonly backups: DatabaseBackups;
+  /** The Google Cloud CLI image the jobs run (`Platform.operationsImage`). */
+  readonly image: string;
   /** The app's labels (`app.kubernetes.io/*`), which the jobs' objects carry too. */
   readonly labels: Readonly<Record<string, string>>;
   /** The labels Prometheus selects rules by. */
@@ -136,9 +138,9 @@ function job(scope: Construct, id: string, props: DatabaseBackupCronJobsProps, s
               securityContext: { runAsNonRoot: true, runAsUser: user, runAsGroup: user, seccompProfile: { type: 'RuntimeDefault' } },
               containers: [{
                 name: spec.component,
-                image: GCLOUD_IMAGE,
-                // A moving tag (database-backups.ts): each monthly run takes the current one.
-                imagePullPolicy: 'Always',
+                image: props.image,
+                // A tag moves (GCLOUD_IMAGE is `stable`): each monthly run takes the current one. A digest never does.
+                imagePullPolicy: isPinnedByDigest(props.image) ? 'IfNotPresent' : 'Always',
                 command: ['/bin/bash', '-c', spec.script],
                 env: [
                   ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),

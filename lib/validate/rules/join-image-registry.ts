@@ -1,17 +1,10 @@
 import { asString } from '../../manifest/json-access';
-import { CLOUD_SQL_PROXY } from '../../model/cloud-sql-proxy';
-import { GCLOUD_IMAGE } from '../../model/database-backups';
 import { cname, containers, finding, type Finding, providerProject, resources, type RuleContext } from './types';
 
 /**
- * Google's own images the platform pins in the model, such as the Cloud SQL Auth Proxy: exactly these
- * references are allowed from outside the platform's repository.
- */
-const PINNED_PLATFORM_IMAGES: readonly string[] = [CLOUD_SQL_PROXY.image, GCLOUD_IMAGE];
-
-/**
  * Every image comes from an Artifact Registry Docker repository the output's Terraform creates, or is
- * one of the {@link PINNED_PLATFORM_IMAGES}. Skipped without stacks.
+ * exactly one of the platform's own images from elsewhere (`ctx.platformImages`: the Cloud SQL Auth
+ * Proxy, the operations image). Skipped without stacks.
  */
 export function joinImageRegistry(ctx: RuleContext): Finding[] {
   if (ctx.stacks.length === 0) return [];
@@ -23,7 +16,7 @@ export function joinImageRegistry(ctx: RuleContext): Finding[] {
   const fix = prefixes.length > 0 ? `use an image under ${prefixes[0]}` : 'create the Artifact Registry repository in the bootstrap stack';
   return ctx.objects.flatMap((o) =>
     containers(o)
-      .filter((c) => !PINNED_PLATFORM_IMAGES.includes(asString(c.body.image) ?? '') && !prefixes.some((p) => (asString(c.body.image) ?? '').startsWith(p)))
+      .filter((c) => !ctx.platformImages.includes(asString(c.body.image) ?? '') && !prefixes.some((p) => (asString(c.body.image) ?? '').startsWith(p)))
       .map((c) => finding(o, 'join-image-registry', `${cname(c)} image "${asString(c.body.image) ?? ''}" is not from the platform's Artifact Registry repository`, fix)),
   );
 }

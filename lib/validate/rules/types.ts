@@ -32,6 +32,8 @@ export interface RuleContext {
   readonly stacks: readonly TfStack[];
   /** Environment names (directories under `kubernetes/`) that are production. */
   readonly productionEnvs: readonly string[];
+  /** Images from outside the platform's registry the platform runs on purpose: exactly these references. */
+  readonly platformImages: readonly string[];
 }
 
 /** A violation as a rule reports it, with the app it belongs to for waivers. */

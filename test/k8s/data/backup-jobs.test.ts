@@ -14,10 +14,11 @@ type Json = Record<string, any>;
 const platform = definePlatform(platformConfig);
 const backups = platform.instances(platform.production).find((i) => i.backups !== undefined)?.backups as DatabaseBackups;
 
-function objects(): Json[] {
+function objects(image = platform.operationsImage): Json[] {
   const chart = new Chart(new App(), 'test', { namespace: 'shop-prod', disableResourceNameHashes: true });
   new DatabaseBackupCronJobs(chart, 'Backups', {
     backups,
+    image,
     labels: { 'app.kubernetes.io/name': 'inventory-api', 'app.kubernetes.io/instance': 'inventory-api' },
     discoveryLabels: { release: 'prometheus' },
     namespace: 'shop-prod',
@@ -67,7 +68,14 @@ describe('DatabaseBackupCronJobs', () => {
     expect(find('CronJob', backups.drill.name).spec.schedule).toBe('0 7 1 * *');
   });
 
-  test('its pods run the pinned gcloud image as their own KSA, restricted, without an Istio sidecar', () => {
+  test('an operations image pinned by digest runs as it is, from the node\'s cache if there', () => {
+    const pinned = `europe-west1-docker.pkg.dev/shop-platform/mirror/google-cloud-cli@sha256:${'a'.repeat(64)}`;
+    const pods = objects(pinned).filter((o) => o.kind === 'CronJob').map(podSpec);
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) expect(pod.containers[0]).toMatchObject({ image: pinned, imagePullPolicy: 'IfNotPresent' });
+  });
+
+  test('its pods run the gcloud image as their own KSA, restricted, without an Istio sidecar', () => {
     const cj = find('CronJob', backups.drill.name);
     const pod = podSpec(cj);
     expect(cj.spec.jobTemplate.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
